@@ -1,0 +1,76 @@
+"""Configuration classes; values come from the environment and from instance/config.py."""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'qa_portal.sqlite'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    MAX_CONTENT_LENGTH = _env_int("QA_MAX_UPLOAD_MB", 20) * 1024 * 1024
+    UPLOAD_DIR = os.environ.get("QA_UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+
+    # Login throttling: per account in the database, per address through Flask-Limiter.
+    QA_LOGIN_MAX_FAILURES = _env_int("QA_LOGIN_MAX_FAILURES", 5)
+    QA_LOGIN_WINDOW_MINUTES = _env_int("QA_LOGIN_WINDOW_MINUTES", 15)
+    QA_LOGIN_ADDRESS_LIMIT = os.environ.get("QA_LOGIN_ADDRESS_LIMIT", "50 per 15 minutes")
+    RATELIMIT_STORAGE_URI = os.environ.get("QA_RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+
+    QA_SET_PASSWORD_MAX_AGE_HOURS = _env_int("QA_SET_PASSWORD_MAX_AGE_HOURS", 72)
+    QA_PASSWORD_MIN_LENGTH = 12
+    QA_HSTS = False
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    QA_LOCALES = {"en": "English", "hy": "Հայերեն"}
+    QA_DEMO_ALLOWED = True
+
+
+class Development(Config):
+    """Local development: SQLite in instance/, debug pages."""
+
+    DEBUG = True
+
+
+class Testing(Config):
+    """The test suite: a throwaway database and fast password hashing."""
+
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("QA_TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_STORAGE_URI = "memory://"
+    QA_FAST_PASSWORD_HASH = True
+
+
+class Production(Config):
+    """Production: PostgreSQL, secure cookies, HSTS, Redis for rate limits."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    QA_HSTS = True
+    QA_DEMO_ALLOWED = False
+    RATELIMIT_STORAGE_URI = os.environ.get(
+        "QA_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0"
+    )
+
+
+CONFIGS = {"development": Development, "testing": Testing, "production": Production}

@@ -1,0 +1,74 @@
+"""Flask commands: demo data, audit verification, user creation."""
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from qa_portal.extensions import db
+
+demo_cli = AppGroup("demo", help="Demo data for a newcomer.")
+audit_cli = AppGroup("audit", help="The audit log.")
+users_cli = AppGroup("users", help="Accounts.")
+
+
+@demo_cli.command("load")
+def demo_load():
+    """Create the demo agency, its accounts and cases (idempotent; refused in production)."""
+    if not current_app.config.get("QA_DEMO_ALLOWED"):
+        raise click.ClickException("Demo data is never loaded under the Production configuration.")
+    from qa_portal.demo import load_demo
+
+    created = load_demo()
+    db.session.commit()
+    click.echo("Demo data loaded." if created else "Demo data was already there; nothing changed.")
+
+
+@demo_cli.command("load-if-empty")
+def demo_load_if_empty():
+    """Load the demo data only when the database has no users yet (used by `make run`)."""
+    if not current_app.config.get("QA_DEMO_ALLOWED"):
+        raise click.ClickException("Demo data is never loaded under the Production configuration.")
+    from qa_portal.auth.models import User
+    from qa_portal.demo import load_demo
+
+    if db.session.query(User.id).first() is not None:
+        click.echo("The database has data; demo data not loaded.")
+        return
+    load_demo()
+    db.session.commit()
+    click.echo("Demo data loaded.")
+
+
+@audit_cli.command("verify")
+def audit_verify():
+    """Recompute the audit hash chain; exit 1 naming the first bad entry."""
+    from qa_portal.audit.models import AuditEntry
+    from qa_portal.audit.services import verify_chain
+
+    problem = verify_chain()
+    if problem is not None:
+        click.echo(f"Audit chain broken at entry {problem.entry_id}: {problem.reason}.", err=True)
+        raise SystemExit(1)
+    count = db.session.query(AuditEntry.id).count()
+    click.echo(f"Audit chain intact: {count} entries verified.")
+
+
+@users_cli.command("create-admin")
+@click.argument("email")
+@click.argument("full_name")
+def create_admin(email: str, full_name: str):
+    """Create an administrator and print their one-time set-password link."""
+    from flask import url_for
+
+    from qa_portal.auth.models import Role
+    from qa_portal.auth.services import create_user
+
+    user, token = create_user(None, email, full_name, {Role.ADMIN})
+    db.session.commit()
+    with current_app.test_request_context():
+        click.echo(f"Created {user.email}. Set the password at: {url_for('auth.set_password', token=token, _external=True)}")
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the command groups to the app."""
+    for group in (demo_cli, audit_cli, users_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,1 @@
+"""Shared infrastructure: base models, permissions helper, errors, security headers. No domain rules."""

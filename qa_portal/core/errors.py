@@ -1,0 +1,57 @@
+"""Error pages for 400/403/404/405/409/413/429/500 and the DomainError services raise."""
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+from qa_portal.extensions import db
+
+TITLES = {
+    400: _l("Bad request"),
+    403: _l("Not allowed"),
+    404: _l("Not found"),
+    405: _l("Method not allowed"),
+    409: _l("Conflict"),
+    413: _l("File too large"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong"),
+}
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the change; views show the message with HTTP 409."""
+
+    status_code = 409
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def render_error(code: int, message: str | None = None):
+    """Render the shared error page for an HTTP status code."""
+    title = TITLES.get(code, TITLES[500])
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Turn HTTP errors and domain errors into friendly pages, rolling back the request."""
+
+    @app.errorhandler(HTTPException)
+    def handle_http(error: HTTPException):
+        db.session.rollback()
+        description = error.description if error.description != type(error).description else None
+        return render_error(error.code or 500, description)
+
+    @app.errorhandler(DomainError)
+    def handle_domain(error: DomainError):
+        db.session.rollback()
+        return render_error(error.status_code, error.message)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        db.session.rollback()
+        app.logger.exception("Unhandled error")
+        if app.config.get("TESTING") and app.config.get("QA_RAISE_UNEXPECTED", True):
+            raise error
+        return render_error(500)

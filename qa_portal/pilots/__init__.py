@@ -1,0 +1,1 @@
+"""Institutions, micro-credential specifications, pilot calls, applications and selection."""

@@ -1,0 +1,65 @@
+"""Walk app.url_map: every endpoint must be public (on the short list) or signed-in with a check."""
+import re
+
+from flask import Flask
+
+from qa_portal.core.access import ACCESS_ATTR
+
+# The whole public surface of QA Portal. Adding to it is a deliberate, reviewed act.
+PUBLIC_ENDPOINTS = {
+    "static",
+    "home.landing",
+    "home.switch_language",
+    "auth.login",
+    "auth.set_password",
+}
+
+# Signed-in pages every user has, whatever their roles (their own account and work list).
+ANY_SIGNED_IN_ENDPOINTS = {
+    "home.my_work",
+    "auth.logout",
+    "auth.change_password",
+}
+
+_CONVERTER_SAMPLES = {"int": "1", "string": "1", "path": "1", "uuid": "00000000-0000-0000-0000-000000000001"}
+
+
+def sample_url(rule) -> str:
+    """The rule's URL with every variable filled by a sample value (1 for ids)."""
+
+    def fill(match: re.Match) -> str:
+        converter = match.group(1) or "string"
+        return _CONVERTER_SAMPLES.get(converter, "1")
+
+    return re.sub(r"<(?:(\w+)(?:\([^)]*\))?:)?\w+>", fill, rule.rule)
+
+
+def unmarked_endpoints(app: Flask) -> list[str]:
+    """Endpoints whose view is neither @public nor @login_required (so nothing checks access)."""
+    offenders = []
+    for endpoint, view in app.view_functions.items():
+        if endpoint == "static":
+            continue
+        access = getattr(view, ACCESS_ATTR, None)
+        if access is None:
+            offenders.append(endpoint)
+        elif access == "public" and endpoint not in PUBLIC_ENDPOINTS:
+            offenders.append(endpoint)
+    return sorted(offenders)
+
+
+def state_changing_rules(app: Flask):
+    """Every (rule, method) that changes something: POST, PUT, PATCH, DELETE."""
+    for rule in app.url_map.iter_rules():
+        for method in sorted((rule.methods or set()) & {"POST", "PUT", "PATCH", "DELETE"}):
+            yield rule, method
+
+
+def csrf_unprotected(app: Flask, client) -> list[str]:
+    """State-changing routes that accept a request without a CSRF token (expects CSRF enabled)."""
+    offenders = []
+    for rule, method in state_changing_rules(app):
+        response = client.open(sample_url(rule), method=method, data={})
+        if response.status_code != 400 or b"CSRF" not in response.data:
+            offenders.append(f"{method} {rule.rule} -> {response.status_code}")
+    return offenders
