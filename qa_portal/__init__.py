@@ -9,6 +9,11 @@ from sqlalchemy.engine import Engine
 
 from config import CONFIGS, DEFAULT_SECRET_KEY, INSTANCE_DIR
 
+# The packages that make up the app, upstream first. Each may have models.py (imported so
+# migrations see its tables), permissions.py (every can_* becomes a Jinja global), views.py
+# with a blueprint `bp`, and templates/<package>/_nav.html (its links in the main navigation).
+PACKAGES = ["auth", "audit", "pilots", "home"]
+
 
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
     """Build the app: config → extensions → blueprints → errors → template globals."""
@@ -93,37 +98,42 @@ def _init_extensions(app: Flask) -> None:
     _import_models()
 
 
+def _package_modules(module: str):
+    """Yield each package's module of this name (models, permissions, views) where it exists."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    for package in PACKAGES:
+        name = f"qa_portal.{package}.{module}"
+        if find_spec(name) is not None:
+            yield package, import_module(name)
+
+
 def _import_models() -> None:
-    """Import every domain's models so migrations and relationships see all tables."""
-    from qa_portal.audit import models as _audit  # noqa: F401
-    from qa_portal.auth import models as _auth  # noqa: F401
-    from qa_portal.pilots import models as _pilots  # noqa: F401
+    """Import every package's models so migrations and relationships see all tables."""
+    list(_package_modules("models"))
 
 
 def _register_blueprints(app: Flask) -> None:
-    from qa_portal.audit.views import bp as audit_bp
-    from qa_portal.auth.views import bp as auth_bp
-    from qa_portal.home.views import bp as home_bp
-
-    for blueprint in (home_bp, auth_bp, audit_bp):
-        app.register_blueprint(blueprint)
+    for _package, module in _package_modules("views"):
+        app.register_blueprint(module.bp)
 
 
 def _register_template_globals(app: Flask) -> None:
-    """Expose the permission predicates and a few helpers to every template."""
+    """Expose every package's can_* predicates and a few helpers to every template."""
     from flask_babel import get_locale
 
-    from qa_portal.audit.permissions import can_view_audit
     from qa_portal.auth.forms import ROLE_LABELS
     from qa_portal.auth.models import Role
-    from qa_portal.auth.permissions import can_change_own_password, can_manage_users
 
+    for _package, module in _package_modules("permissions"):
+        app.jinja_env.globals.update(
+            {name: value for name, value in vars(module).items() if name.startswith("can_") and callable(value)}
+        )
     app.jinja_env.globals.update(
-        can_manage_users=can_manage_users,
-        can_change_own_password=can_change_own_password,
-        can_view_audit=can_view_audit,
         Role=Role,
         ROLE_LABELS=ROLE_LABELS,
         get_locale=get_locale,
         locales=app.config["QA_LOCALES"],
+        nav_packages=PACKAGES,
     )

@@ -1,4 +1,4 @@
-"""Fill "My work" sections from the domains (home sits downstream of every domain)."""
+"""My work for administrators: accounts still waiting for their first password."""
 from sqlalchemy import select
 from flask import url_for
 

@@ -1,0 +1,4 @@
+"""Fill "My work" sections from the domains: one module per domain, each registering its providers.
+
+home sits downstream of every domain, so it may import them; no domain imports home."""
+from qa_portal.home.providers import accounts  # noqa: F401
