@@ -1,0 +1,1 @@
+"""Standards drafting: versioned QA standard sets, consultation, comparison, publication and PDF."""
