@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from qa_portal.auth import services
 from qa_portal.auth.forms import ROLE_LABELS, ChangePasswordForm, LoginForm, SetPasswordForm, UserForm
-from qa_portal.auth.models import User
+from qa_portal.auth.models import Role, User, UserRole
 from qa_portal.auth.permissions import can_change_own_password, can_manage_users
 from qa_portal.auth.tokens import TokenInvalid, read_set_password_token
 from qa_portal.core.access import login_required, public, require
@@ -112,12 +112,34 @@ def set_password(token: str):
     return render_template("auth/set_password.html", form=form, user=user), status
 
 
+USER_PAGE_SIZE = 50
+
+
+def _filtered_users(args):
+    """The user query narrowed by the name/email search, role and status filters."""
+    filters = {key: (args.get(key) or "").strip() for key in ("q", "role", "status")}
+    query = select(User)
+    if filters["q"]:
+        pattern = f"%{filters['q']}%"
+        query = query.where(User.full_name.ilike(pattern) | User.email.ilike(pattern))
+    if filters["role"] in {role.value for role in Role}:
+        query = query.where(User.role_links.any(UserRole.role == Role(filters["role"])))
+    if filters["status"] == "active":
+        query = query.where(User.active.is_(True), User.password_hash.is_not(None))
+    elif filters["status"] == "awaiting":
+        query = query.where(User.active.is_(True), User.password_hash.is_(None))
+    elif filters["status"] == "deactivated":
+        query = query.where(User.active.is_(False))
+    return query.order_by(User.full_name, User.id), filters
+
+
 @bp.route("/admin/users")
 @login_required
 def user_list():
     require(can_manage_users(current_user))
-    users = db.session.scalars(select(User).order_by(User.full_name)).all()
-    return render_template("auth/user_list.html", users=users, role_labels=ROLE_LABELS)
+    query, filters = _filtered_users(request.args)
+    page = db.paginate(query, per_page=USER_PAGE_SIZE, error_out=False)
+    return render_template("auth/user_list.html", page=page, filters=filters, role_labels=ROLE_LABELS)
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])

@@ -107,3 +107,26 @@ def test_unknown_user_id_is_404(client):
     """A user id that does not exist is a 404 page."""
     _admin_client(client)
     assert client.get("/admin/users/99999").status_code == 404
+
+
+def test_user_list_filters_by_text_role_and_status(client):
+    """Admins find accounts by name or email, role and status."""
+    _admin_client(client)
+    make_user(Role.EXPERT, full_name="Findable Expert")
+    make_user(Role.COUNCIL, full_name="Council Person", password=None)
+    body = client.get("/admin/users?q=findable").get_data(as_text=True)
+    assert "Findable Expert" in body and "Council Person" not in body
+    body = client.get("/admin/users?role=council").get_data(as_text=True)
+    assert "Council Person" in body and "Findable Expert" not in body
+    body = client.get("/admin/users?status=awaiting").get_data(as_text=True)
+    assert "Council Person" in body and "Findable Expert" not in body
+
+
+def test_user_list_is_paginated(client):
+    """The list shows 50 accounts a page, so it stays fast as the agency grows."""
+    _admin_client(client)
+    for n in range(55):
+        make_user(Role.EXPERT, full_name=f"Paged Expert {n:02d}")
+    first = client.get("/admin/users").get_data(as_text=True)
+    assert "Page 1 of 2" in first and "Paged Expert 54" not in first
+    assert "Paged Expert 54" in client.get("/admin/users?page=2").get_data(as_text=True)
