@@ -34,6 +34,9 @@ class Config:
     QA_LOGIN_ADDRESS_LIMIT = os.environ.get("QA_LOGIN_ADDRESS_LIMIT", "50 per 15 minutes")
     RATELIMIT_STORAGE_URI = os.environ.get("QA_RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
+    # If Redis is unreachable the per-address limit is skipped (and logged) rather than failing every
+    # sign-in; the per-account throttle lives in the database and still holds.
+    RATELIMIT_SWALLOW_ERRORS = True
 
     QA_SET_PASSWORD_MAX_AGE_HOURS = _env_int("QA_SET_PASSWORD_MAX_AGE_HOURS", 72)
     QA_PASSWORD_MIN_LENGTH = 12
