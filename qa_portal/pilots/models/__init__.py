@@ -1,4 +1,36 @@
 """Pilot models, one module per area; import them from here (`from qa_portal.pilots.models import ...`)."""
-from qa_portal.pilots.models.institutions import Institution, InstitutionMembership
+from qa_portal.pilots.models.institutions import Institution, InstitutionMembership, InstitutionType
+from qa_portal.pilots.models.specifications import (
+    CYCLE_EQF_LEVEL,
+    AssessmentType,
+    CertificateType,
+    LearningMode,
+    LearningOutcome,
+    MicroCredential,
+    ParticipationForm,
+    QaStatus,
+    QfEheaCycle,
+    SpecificationVersion,
+    Stackability,
+    Supervision,
+    SpecificationStatus,
+)
 
-__all__ = ["Institution", "InstitutionMembership"]
+__all__ = [
+    "CYCLE_EQF_LEVEL",
+    "AssessmentType",
+    "CertificateType",
+    "Institution",
+    "InstitutionMembership",
+    "InstitutionType",
+    "LearningMode",
+    "LearningOutcome",
+    "MicroCredential",
+    "ParticipationForm",
+    "QaStatus",
+    "QfEheaCycle",
+    "SpecificationVersion",
+    "Stackability",
+    "Supervision",
+    "SpecificationStatus",
+]

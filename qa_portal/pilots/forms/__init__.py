@@ -1,0 +1,1 @@
+"""Pilot forms, one module per area."""

@@ -1,0 +1,1 @@
+"""Pilot services, one module per area: institutions, specifications, calls, applications, selection."""

@@ -1,0 +1,1 @@
+"""Institution services: create and edit institutions, link and unlink their HEI users."""

@@ -1,0 +1,1 @@
+"""Specification services: write versions, freeze, publish and withdraw them."""
