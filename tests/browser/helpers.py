@@ -1,0 +1,17 @@
+"""Steps browser tests share: sign in through the real login form."""
+import re
+
+from playwright.sync_api import Page, expect
+
+
+def browser_login(page: Page, live_server, email: str, password: str) -> Page:
+    """Open /login, fill in the form, submit it and wait until the "My work" page is shown.
+
+    Fields are found by id, so this works in every language the visitor may have chosen."""
+    page.goto(f"{live_server.url}/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/my-work(#.*)?$"))
+    expect(page.locator("main h1")).to_be_visible()
+    return page
