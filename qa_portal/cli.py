@@ -68,7 +68,21 @@ def create_admin(email: str, full_name: str):
         click.echo(f"Created {user.email}. Set the password at: {url_for('auth.set_password', token=token, _external=True)}")
 
 
+standards_cli = AppGroup("standards", help="QA standard sets.")
+
+
+@standards_cli.command("load-default")
+def standards_load_default():
+    """Create the ready-made draft set "QA standards for micro-credentials (pilot)" (idempotent)."""
+    from qa_portal.standards.default_content import load_default_standards
+
+    standard_set, created = load_default_standards()
+    db.session.commit()
+    click.echo(f"Standard set {standard_set.code} created with a draft version 1." if created
+               else f"Standard set {standard_set.code} already exists; nothing changed.")
+
+
 def register_cli(app: Flask) -> None:
     """Attach the command groups to the app."""
-    for group in (demo_cli, audit_cli, users_cli):
+    for group in (demo_cli, audit_cli, users_cli, standards_cli):
         app.cli.add_command(group)

@@ -12,6 +12,11 @@ PUBLIC_ENDPOINTS = {
     "home.switch_language",
     "auth.login",
     "auth.set_password",
+    # Published standard-set versions at permanent URLs, and their PDF (drafts answer 404).
+    "standards.public_index",
+    "standards.public_set",
+    "standards.public_version",
+    "standards.public_version_pdf",
 }
 
 # Signed-in pages every user has, whatever their roles (their own account and work list).
@@ -19,6 +24,9 @@ ANY_SIGNED_IN_ENDPOINTS = {
     "home.my_work",
     "auth.logout",
     "auth.change_password",
+    # Consultation on draft standards (ESG 2.2): any signed-in stakeholder reads and comments.
+    "standards.consultation_list",
+    "standards.consultation",
 }
 
 _CONVERTER_SAMPLES = {"int": "1", "string": "1", "path": "1", "uuid": "00000000-0000-0000-0000-000000000001"}

@@ -1,8 +1,8 @@
 """Demo data for `make run`: every role, and (as the lifecycle grows) cases in every stage."""
-from qa_portal.demo import accounts
+from qa_portal.demo import accounts, standards
 
 # Each loader is idempotent and returns True when it created something.
-LOADERS = [accounts.load]
+LOADERS = [accounts.load, standards.load]
 
 
 def load_demo() -> bool:

@@ -51,15 +51,24 @@ def can_answer_consultation_comment(user, comment) -> bool:
     return _is_officer(user)
 
 
+def _published_clause():
+    return or_(
+        StandardVersion.status.in_(PUBLISHED_STATUSES),
+        and_(StandardVersion.status == VersionStatus.WITHDRAWN, StandardVersion.approved_at.is_not(None)),
+    )
+
+
+def published_standard_versions() -> Select:
+    """Versions anyone may read: approved, superseded, and withdrawn after approval (never drafts)."""
+    return select(StandardVersion).where(_published_clause())
+
+
 def visible_standard_versions(user) -> Select:
     """Versions a user may read: officers all; signed-in users also those in consultation; everyone the published ones."""
     query = select(StandardVersion)
     if _is_officer(user):
         return query
-    published = or_(
-        StandardVersion.status.in_(PUBLISHED_STATUSES),
-        and_(StandardVersion.status == VersionStatus.WITHDRAWN, StandardVersion.approved_at.is_not(None)),
-    )
+    published = _published_clause()
     if user.is_authenticated:
         return query.where(or_(published, StandardVersion.status == VersionStatus.CONSULTATION))
     return query.where(published)

@@ -28,6 +28,12 @@ DEFAULT_SCALE = [
 ]
 
 
+class ConsultationClosed(DomainError):
+    """The version is not in consultation, so it takes no comments or answers (HTTP 409)."""
+
+    status_code = 409
+
+
 class VersionLocked(DomainError):
     """An approved, superseded or withdrawn version is frozen: editing it is a conflict (HTTP 409)."""
 
@@ -379,7 +385,7 @@ def add_comment(actor, version: StandardVersion, standard: Standard | None, stak
                 text: str) -> ConsultationComment:
     """Record a stakeholder's comment on a version in consultation (on one of its standards, or the whole)."""
     if version.status != VersionStatus.CONSULTATION:
-        raise DomainError(_("Version %(number)s is not open for consultation, so it takes no comments.",
+        raise ConsultationClosed(_("Version %(number)s is not open for consultation, so it takes no comments.",
                             number=version.number))
     if standard is not None and standard.version_id != version.id:
         raise DomainError(_("Choose a standard of this version."), field="standard")
@@ -399,15 +405,14 @@ def add_comment(actor, version: StandardVersion, standard: Standard | None, stak
 def answer_comment(actor, comment: ConsultationComment, response: CommentResponse, answer_text: str) -> ConsultationComment:
     """Record (or revise) the agency's answer to a comment while the consultation is open."""
     if comment.version.status != VersionStatus.CONSULTATION:
-        raise DomainError(_("The consultation on version %(number)s is closed; its answers are final.",
+        raise ConsultationClosed(_("The consultation on version %(number)s is closed; its answers are final.",
                             number=comment.version.number))
     answer_text = _clean(answer_text)
     if not answer_text:
         raise DomainError(_("Write the answer to the comment."), field="answer_text")
-    comment.response = CommentResponse(response)
-    comment.answer_text = answer_text
-    comment.answered_by_id = getattr(actor, "id", None)
-    comment.answered_at = utcnow()
+    answered_by_id = getattr(actor, "id", None)  # read before assigning: loading it may autoflush
+    comment.response, comment.answer_text = CommentResponse(response), answer_text
+    comment.answered_by_id, comment.answered_at = answered_by_id, utcnow()
     db.session.flush()
     record(actor, "standards.comment.answer", comment, f"Answered comment {comment.id} on {comment.version.label}",
            {"response": comment.response.value, "answer_text": answer_text})

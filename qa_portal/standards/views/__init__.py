@@ -1,0 +1,6 @@
+"""The standards blueprint: officers' drafting pages, the consultation pages and the public pages."""
+from flask import Blueprint
+
+bp = Blueprint("standards", __name__, template_folder="../templates")
+
+from qa_portal.standards.views import consultation, drafting, public  # noqa: E402,F401  (register routes)

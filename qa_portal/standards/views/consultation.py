@@ -1,0 +1,76 @@
+"""Consultation pages for every signed-in user: open consultations, and one version with the comment form."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from qa_portal.core.access import login_required, require
+from qa_portal.core.errors import DomainError
+from qa_portal.core.forms import attach_error
+from qa_portal.extensions import db
+from qa_portal.standards import services
+from qa_portal.standards.forms import RESPONSE_LABELS, STAKEHOLDER_LABELS, CommentForm
+from qa_portal.standards.models import ConsultationComment, Standard, StandardVersion, VersionStatus
+from qa_portal.standards.permissions import (
+    can_comment_on_standard_version, can_view_consultation, visible_standard_versions,
+)
+from qa_portal.standards.views import bp
+from qa_portal.standards.views.common import load_version
+from qa_portal.standards.workflow import STATUS_LABELS
+
+
+@bp.route("/consultations/")
+@login_required
+def consultation_list():
+    # Every signed-in user may see which versions are open for comments (the list is filtered by visible_*).
+    versions = db.session.scalars(
+        visible_standard_versions(current_user).where(StandardVersion.status == VersionStatus.CONSULTATION)
+        .options(selectinload(StandardVersion.standard_set)).order_by(StandardVersion.consultation_opened_at.desc())
+    ).all()
+    return render_template("standards/consultation_list.html", versions=versions)
+
+
+def _own_comments(version: StandardVersion) -> list[ConsultationComment]:
+    return db.session.scalars(
+        select(ConsultationComment).where(ConsultationComment.version_id == version.id,
+                                          ConsultationComment.author_id == current_user.id)
+        .options(selectinload(ConsultationComment.standard)).order_by(ConsultationComment.id)
+    ).all()
+
+
+def _render(version: StandardVersion, form: CommentForm, status: int = 200):
+    return render_template("standards/consultation.html", version=version, form=form,
+                           own_comments=_own_comments(version), stakeholder_labels=STAKEHOLDER_LABELS,
+                           response_labels=RESPONSE_LABELS, status_labels=STATUS_LABELS), status
+
+
+@bp.route("/consultations/<int:version_id>", methods=["GET", "POST"])
+@login_required
+def consultation(version_id: int):
+    version = load_version(version_id)
+    require(can_comment_on_standard_version(current_user, version))
+    form = CommentForm(version)
+    if request.method == "POST":
+        # A closed consultation refuses every comment with 409, whatever was posted (the service decides).
+        if version.status != VersionStatus.CONSULTATION or form.validate_on_submit():
+            standard = None
+            if form.standard.data:
+                standard = db.session.get(Standard, int(form.standard.data)) if form.standard.data.isdigit() else None
+            try:
+                services.add_comment(current_user, version, standard, form.stakeholder_type.data or "other",
+                                     form.text.data)
+            except services.ConsultationClosed:
+                raise  # the 409 error page, not this page: a closed version's content is not shown again
+            except DomainError as error:
+                db.session.rollback()
+                attach_error(form, error)
+                return _render(version, form, error.status_code)
+            db.session.commit()
+            flash(_("Thank you: your comment is recorded. The agency will answer it in the consultation report."),
+                  "success")
+            return redirect(url_for("standards.consultation", version_id=version.id, _anchor="your-comments"))
+        return _render(version, form, 400)
+    if not can_view_consultation(current_user, version):
+        abort(404)
+    return _render(version, form)
