@@ -17,6 +17,10 @@ PUBLIC_ENDPOINTS = {
     "standards.public_set",
     "standards.public_version",
     "standards.public_version_pdf",
+    # The public catalogue of published micro-credentials and each version's permanent page (drafts answer 404).
+    "pilots.catalogue",
+    "pilots.catalogue_entry",
+    "pilots.catalogue_version",
 }
 
 # Signed-in pages every user has, whatever their roles (their own account and work list).

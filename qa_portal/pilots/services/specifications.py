@@ -1,1 +1,165 @@
-"""Specification services: write versions, freeze, publish and withdraw them."""
+"""Specification services: write versions (a locked version is never changed), freeze, publish, withdraw."""
+from flask_babel import gettext as _
+
+from qa_portal.audit.services import record
+from qa_portal.core.errors import DomainError
+from qa_portal.core.models import utcnow
+from qa_portal.extensions import db
+from qa_portal.pilots.models import (
+    Institution, LearningOutcome, MicroCredential, QaStatus, SpecificationStatus, SpecificationVersion,
+)
+from qa_portal.pilots.specification_rules import check_specification, completeness
+
+# The columns of a version that hold the description (copied into a new version).
+CONTENT_FIELDS = (
+    "title_en", "title_hy", "awarding_bodies", "issuer_countries", "short_description", "ects",
+    "ects_override_reason", "notional_hours", "eqf_level", "eqf_not_applicable", "nqf_level", "qf_ehea_cycle",
+    "isced_f_code", "assessment_type", "assessment_details", "participation_form", "supervision",
+    "grading_scale", "certificate_type", "prerequisites", "stackability", "stackable_towards", "learning_mode",
+    "languages", "qa_type", "further_learning", "valid_from", "valid_to",
+)
+TEXT_DEFAULTS = {
+    "title_hy": "", "short_description": "", "ects_override_reason": "", "isced_f_code": "",
+    "assessment_details": "", "grading_scale": "", "prerequisites": "", "stackable_towards": "", "qa_type": "",
+    "further_learning": "",
+}
+LIST_FIELDS = ("awarding_bodies", "issuer_countries", "languages")
+
+
+def version_content(version: SpecificationVersion) -> dict:
+    """A version's description as the data dict the services take (outcomes included)."""
+    data = {field: getattr(version, field) for field in CONTENT_FIELDS}
+    data["outcomes"] = [{"statement": o.statement, "esco_uris": list(o.esco_uris)} for o in version.outcomes]
+    return data
+
+
+def _normalised(data: dict) -> dict:
+    clean = {field: data.get(field) for field in CONTENT_FIELDS}
+    for field, default in TEXT_DEFAULTS.items():
+        clean[field] = (clean[field] or default).strip()
+    for field in LIST_FIELDS:
+        clean[field] = list(clean[field] or [])
+    clean["eqf_not_applicable"] = bool(clean["eqf_not_applicable"]) and clean["eqf_level"] is None
+    if clean["stackability"] != "stackable":
+        clean["stackable_towards"] = ""
+    clean["outcomes"] = [
+        {"statement": (o.get("statement") or "").strip(), "esco_uris": list(o.get("esco_uris") or [])}
+        for o in data.get("outcomes") or []
+        if (o.get("statement") or "").strip() or o.get("esco_uris")
+    ]
+    return clean
+
+
+def _validate(data: dict) -> None:
+    errors = check_specification(data)
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise DomainError(message, field=field)
+
+
+def _apply(version: SpecificationVersion, data: dict) -> None:
+    for field in CONTENT_FIELDS:
+        setattr(version, field, data[field])
+    version.outcomes.clear()
+    db.session.flush()
+    for position, outcome in enumerate(data["outcomes"], start=1):
+        version.outcomes.append(
+            LearningOutcome(position=position, statement=outcome["statement"], esco_uris=outcome["esco_uris"])
+        )
+
+
+def create_specification(actor, institution: Institution, data: dict) -> SpecificationVersion:
+    """Start a micro-credential for an institution with its first (draft) version."""
+    data = _normalised(data)
+    _validate(data)
+    credential = MicroCredential(institution=institution, created_by=actor)
+    version = SpecificationVersion(micro_credential=credential, number=1, created_by=actor)
+    db.session.add_all([credential, version])
+    _apply(version, data)
+    db.session.flush()
+    record(actor, "specification.create", credential,
+           f"Created specification “{version.title_en}” for {institution.short_name}", {"version": 1})
+    return version
+
+
+def update_specification(actor, credential: MicroCredential, data: dict) -> SpecificationVersion:
+    """Save an edit: in place on an unlocked draft, else as a new version (earlier versions never change)."""
+    data = _normalised(data)
+    _validate(data)
+    latest = credential.latest_version
+    if latest.locked and version_content(latest) == data:
+        return latest
+    if latest.locked:
+        version = SpecificationVersion(micro_credential=credential, number=latest.number + 1, created_by=actor)
+        db.session.add(version)
+        _apply(version, data)
+        db.session.flush()
+        record(actor, "specification.new_version", credential,
+               f"Created version {version.number} of “{version.title_en}” (version {latest.number} is locked)",
+               {"version": version.number, "from_version": latest.number})
+        return version
+    before = version_content(latest)
+    _apply(latest, data)
+    db.session.flush()
+    changed = sorted(key for key, value in version_content(latest).items() if before.get(key) != value)
+    record(actor, "specification.update", credential,
+           f"Updated version {latest.number} of “{latest.title_en}”", {"version": latest.number, "fields": changed})
+    return latest
+
+
+def freeze_specification_version(actor, version: SpecificationVersion) -> SpecificationVersion:
+    """Freeze a version because an application or case uses it; later edits make a new version."""
+    if version.frozen_at is None:
+        version.frozen_at = utcnow()
+        db.session.flush()
+        record(actor, "specification.freeze", version.micro_credential,
+               f"Froze version {version.number} of “{version.title_en}”", {"version": version.number})
+    return version
+
+
+def publish_specification_version(actor, version: SpecificationVersion) -> SpecificationVersion:
+    """Publish a complete draft version at its permanent public URL."""
+    if version.status != SpecificationStatus.DRAFT:
+        raise DomainError(_("Only a draft version can be published."))
+    if version is not version.micro_credential.latest_version:
+        raise DomainError(_("Only the latest version can be published."))
+    percent, missing = completeness(version)
+    if missing:
+        raise DomainError(_("This specification is %(percent)s%% complete; it cannot be published before "
+                            "these elements are filled in: %(missing)s.", percent=percent, missing=", ".join(missing)))
+    version.status = SpecificationStatus.PUBLISHED
+    version.published_at = utcnow()
+    db.session.flush()
+    record(actor, "specification.publish", version.micro_credential,
+           f"Published version {version.number} of “{version.title_en}”", {"version": version.number})
+    return version
+
+
+def withdraw_specification(actor, credential: MicroCredential, reason: str) -> list[SpecificationVersion]:
+    """Withdraw every published version; they stay readable at their URLs, marked withdrawn."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the reason for withdrawing this micro-credential."), field="reason")
+    published = [v for v in credential.versions if v.status == SpecificationStatus.PUBLISHED]
+    if not published:
+        raise DomainError(_("Only a published micro-credential can be withdrawn."))
+    now = utcnow()
+    for version in published:
+        version.status = SpecificationStatus.WITHDRAWN
+        version.withdrawn_at = now
+        version.withdrawal_reason = reason
+    db.session.flush()
+    record(actor, "specification.withdraw", credential, f"Withdrew “{published[-1].title_en}”",
+           {"versions": [v.number for v in published], "reason": reason})
+    return published
+
+
+def set_qa_status(actor, credential: MicroCredential, status: QaStatus) -> MicroCredential:
+    """Record how far the agency has quality-assured the micro-credential (shown and filterable in the catalogue)."""
+    if credential.qa_status != status:
+        before = credential.qa_status
+        credential.qa_status = status
+        db.session.flush()
+        record(actor, "specification.qa_status", credential, f"QA status {before} → {status}",
+               {"from": str(before), "to": str(status)})
+    return credential

@@ -1,0 +1,32 @@
+"""Labels and look-ups the specification templates share (internal and public pages)."""
+from flask_babel import lazy_gettext as _l
+
+from qa_portal.pilots.forms.specifications import (
+    ASSESSMENT_LABELS, CERTIFICATE_LABELS, CYCLE_CHOICE_LABELS, LEARNING_MODE_LABELS, PARTICIPATION_LABELS,
+    STACKABILITY_LABELS, SUPERVISION_LABELS,
+)
+from qa_portal.pilots.models import QaStatus, SpecificationStatus
+from qa_portal.pilots.reference import country_name, isced_name, language_name
+
+STATUS_LABELS = {
+    SpecificationStatus.DRAFT: _l("draft"),
+    SpecificationStatus.PUBLISHED: _l("published"),
+    SpecificationStatus.WITHDRAWN: _l("withdrawn"),
+}
+QA_STATUS_LABELS = {
+    QaStatus.NOT_REVIEWED: _l("Not yet reviewed by the agency"),
+    QaStatus.UNDER_REVIEW: _l("Under review in the pilot"),
+    QaStatus.QUALITY_ASSURED: _l("Quality-assured by the agency"),
+}
+
+
+def element_context() -> dict:
+    """Everything _specification_elements.html needs to turn stored codes into words."""
+    return {
+        "assessment_labels": ASSESSMENT_LABELS, "certificate_labels": CERTIFICATE_LABELS,
+        "cycle_labels": CYCLE_CHOICE_LABELS, "learning_mode_labels": LEARNING_MODE_LABELS,
+        "participation_labels": PARTICIPATION_LABELS, "stackability_labels": STACKABILITY_LABELS,
+        "supervision_labels": SUPERVISION_LABELS, "status_labels": STATUS_LABELS,
+        "qa_status_labels": QA_STATUS_LABELS, "country_name": country_name, "isced_name": isced_name,
+        "language_name": language_name,
+    }
