@@ -8,6 +8,7 @@ from qa_portal.extensions import db
 demo_cli = AppGroup("demo", help="Demo data for a newcomer.")
 audit_cli = AppGroup("audit", help="The audit log.")
 users_cli = AppGroup("users", help="Accounts.")
+pilots_cli = AppGroup("pilots", help="Pilot calls and their reference data.")
 
 
 @demo_cli.command("load")
@@ -68,6 +69,16 @@ def create_admin(email: str, full_name: str):
         click.echo(f"Created {user.email}. Set the password at: {url_for('auth.set_password', token=token, _external=True)}")
 
 
+@pilots_cli.command("load-outcome-schemes")
+def pilots_load_outcome_schemes():
+    """Create the shipped outcome schemes ("Pilot", "ANQA 2025") and any missing outcomes (idempotent)."""
+    from qa_portal.pilots.outcome_schemes import load_outcome_schemes
+
+    created = load_outcome_schemes()
+    db.session.commit()
+    click.echo("Outcome schemes loaded." if created else "Outcome schemes were already there; nothing changed.")
+
+
 standards_cli = AppGroup("standards", help="QA standard sets.")
 
 
@@ -84,5 +95,5 @@ def standards_load_default():
 
 def register_cli(app: Flask) -> None:
     """Attach the command groups to the app."""
-    for group in (demo_cli, audit_cli, users_cli, standards_cli):
+    for group in (demo_cli, audit_cli, users_cli, pilots_cli, standards_cli):
         app.cli.add_command(group)

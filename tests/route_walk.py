@@ -21,6 +21,9 @@ PUBLIC_ENDPOINTS = {
     "pilots.catalogue",
     "pilots.catalogue_entry",
     "pilots.catalogue_version",
+    # Pilot calls: the list of open calls and each call's public page (drafts answer 404).
+    "pilots.public_call_list",
+    "pilots.public_call",
 }
 
 # Signed-in pages every user has, whatever their roles (their own account and work list).

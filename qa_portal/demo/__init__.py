@@ -1,8 +1,10 @@
 """Demo data for `make run`: every role, and (as the lifecycle grows) cases in every stage."""
 from qa_portal.demo import accounts, standards
+from qa_portal.demo import calls  # noqa: E402  (pilot calls, after the specifications loader)
 
 # Each loader is idempotent and returns True when it created something.
 LOADERS = [accounts.load, standards.load]
+LOADERS.append(calls.load)  # pilot calls: after the standards and specifications loaders
 
 
 def load_demo() -> bool:

@@ -15,6 +15,10 @@ from qa_portal.pilots.models.specifications import (
     Supervision,
     SpecificationStatus,
 )
+from qa_portal.pilots.models.calls import (  # calls, applications, selection
+    Application, ApplicationSpecification, ApplicationStatus, Call, CallStatus, DeqarDecision, Outcome,
+    OutcomeKind, OutcomeScheme, SelectionCriterion, SelectionDecision, SelectionOutcome, SelectionScore,
+)
 
 __all__ = [
     "CYCLE_EQF_LEVEL",
@@ -33,4 +37,8 @@ __all__ = [
     "Stackability",
     "Supervision",
     "SpecificationStatus",
+    # calls, applications, selection
+    "Application", "ApplicationSpecification", "ApplicationStatus", "Call", "CallStatus", "DeqarDecision",
+    "Outcome", "OutcomeKind", "OutcomeScheme", "SelectionCriterion", "SelectionDecision", "SelectionOutcome",
+    "SelectionScore",
 ]

@@ -15,3 +15,20 @@ from qa_portal.pilots.permissions.specifications import (  # noqa: F401
     can_view_specification,
     visible_specifications,
 )
+from qa_portal.pilots.permissions.calls import (  # noqa: F401
+    can_apply_to_call,
+    can_complete_selection,
+    can_decide_selection,
+    can_edit_application,
+    can_edit_call,
+    can_list_calls,
+    can_list_own_applications,
+    can_manage_calls,
+    can_score_application,
+    can_view_application,
+    can_view_call,
+    can_view_selection,
+    can_withdraw_application,
+    visible_applications,
+    visible_calls,
+)

@@ -1,0 +1,112 @@
+"""Selection: officers score applications, see the ranking and spread, decide, and complete the selection."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from qa_portal.core.access import login_required, require
+from qa_portal.core.errors import DomainError
+from qa_portal.core.forms import attach_error
+from qa_portal.extensions import db
+from qa_portal.pilots.call_workflow import CallAction, refusal
+from qa_portal.pilots.forms.calls import SELECTION_OUTCOME_LABELS, ScoreForm, SelectionDecisionForm
+from qa_portal.pilots.models import Application, Call, SelectionOutcome, SelectionScore
+from qa_portal.pilots.permissions.calls import (
+    can_complete_selection, can_decide_selection, can_score_application, can_view_selection,
+)
+from qa_portal.pilots.services import selection as services
+from qa_portal.pilots.views import bp
+
+
+def _render_selection(call: Call, error: str | None = None, status: int = 200):
+    ranking = services.selection_ranking(call)
+    selected = sum(1 for row in ranking if row.application.decision
+                   and row.application.decision.outcome == SelectionOutcome.SELECTED)
+    return render_template(
+        "pilots/selection.html", call=call, ranking=ranking, error=error, selected_count=selected,
+        outcome_labels=SELECTION_OUTCOME_LABELS,
+        completion_blocker=refusal(call, CallAction.COMPLETE_SELECTION) if can_complete_selection(current_user, call) else None,
+    ), status
+
+
+@bp.route("/calls/<int:call_id>/selection")
+@login_required
+def selection(call_id: int):
+    call = db.get_or_404(Call, call_id)
+    require(can_view_selection(current_user, call))
+    return _render_selection(call)
+
+
+@bp.route("/calls/<int:call_id>/selection/complete", methods=["POST"])
+@login_required
+def selection_complete(call_id: int):
+    call = db.get_or_404(Call, call_id)
+    require(can_complete_selection(current_user, call))
+    try:
+        selected = services.complete_selection(current_user, call)
+    except DomainError as error:
+        db.session.rollback()
+        return _render_selection(db.get_or_404(Call, call_id), error.message, error.status_code)
+    db.session.commit()
+    flash(_("Selection complete: %(count)d review case(s) opened.", count=len(selected)), "success")
+    return redirect(url_for("pilots.selection", call_id=call.id))
+
+
+@bp.route("/applications/<int:application_id>/score", methods=["GET", "POST"])
+@login_required
+def application_score(application_id: int):
+    application = db.get_or_404(Application, application_id)
+    require(can_score_application(current_user, application))
+    criteria = application.call.criteria
+    mine = {s.criterion_id: s for s in db.session.scalars(select(SelectionScore).where(
+        SelectionScore.application_id == application.id, SelectionScore.officer_id == current_user.id))}
+    if request.method == "POST":
+        form = ScoreForm()
+    else:
+        form = ScoreForm(data={"entries": [
+            {"score": mine[c.id].score if c.id in mine else None, "comment": mine[c.id].comment if c.id in mine else ""}
+            for c in criteria]})
+    while len(form.entries) < len(criteria):
+        form.entries.append_entry()
+    rows = list(zip(criteria, form.entries))
+    if form.validate_on_submit() and len(form.entries) == len(criteria):
+        scores = {criterion.id: (entry.form.score.data, entry.form.comment.data) for criterion, entry in rows}
+        try:
+            services.score_application(current_user, application, scores)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your scores are saved."), "success")
+            return redirect(url_for("pilots.selection", call_id=application.call_id))
+    return render_template("pilots/application_score.html", form=form, application=application, rows=rows), \
+        400 if form.is_submitted() else 200
+
+
+@bp.route("/applications/<int:application_id>/decide", methods=["GET", "POST"])
+@login_required
+def application_decide(application_id: int):
+    application = db.get_or_404(Application, application_id)
+    require(can_decide_selection(current_user, application))
+    decision = application.decision
+    if request.method == "POST" or decision is None:
+        form = SelectionDecisionForm()
+    else:
+        form = SelectionDecisionForm(outcome=decision.outcome.value, rationale=decision.rationale)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.decide_selection(current_user, application, SelectionOutcome(form.outcome.data),
+                                      form.rationale.data)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+            status = error.status_code
+        else:
+            db.session.commit()
+            flash(_("Selection decision saved."), "success")
+            return redirect(url_for("pilots.selection", call_id=application.call_id))
+    elif form.is_submitted():
+        status = 400
+    return render_template("pilots/application_decide.html", form=form, application=application), status
