@@ -114,7 +114,8 @@ def test_application_submit_refuses_a_late_submission(app, client):
     call.closes_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     response = client.post(f"/applications/{application.id}/submit")
-    assert response.status_code in (403, 409)
+    assert response.status_code == 409
+    assert "late applications are refused" in response.get_data(as_text=True)
     db.session.refresh(application)
     assert application.status == ApplicationStatus.DRAFT
 
@@ -192,3 +193,20 @@ def test_application_result_hidden_until_selection_complete(app, client):
     db.session.commit()
     page = client.get(f"/applications/{application.id}").get_data(as_text=True)
     assert "Good, but others were stronger." in page and "Reserve" in page
+
+
+def test_application_edit_refuses_changes_after_the_closing_time(app, client):
+    """Once the closing time has passed, a draft can no longer be changed; the typed text is shown back."""
+    _user, institution = _hei(client)
+    call = make_call()
+    spec = make_specification(institution)
+    application = make_application(call, institution, [spec], motivation="Original")
+    call.closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    response = client.post(f"/applications/{application.id}/edit",
+                           data={"specification_ids": [str(spec.id)], "motivation": "Too late text"})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "late applications are refused" in page and "Too late text" in page
+    db.session.refresh(application)
+    assert application.motivation == "Original"

@@ -144,3 +144,26 @@ def test_public_call_page_is_404_for_a_draft(app, client):
     """A draft call has no public page."""
     call = make_call(CallStatus.DRAFT)
     assert client.get(f"/open-calls/{call.id}").status_code == 404
+
+
+def test_call_edit_page_shows_the_saved_criteria(app, client):
+    """The edit form starts from the call's saved terms and criteria, plus empty rows."""
+    _officer_client(client)
+    call = make_call(CallStatus.DRAFT, criteria=(("Saved criterion", 7),))
+    page = client.get(f"/calls/{call.id}/edit").get_data(as_text=True)
+    assert 'value="Saved criterion"' in page and 'value="7"' in page and 'name="criteria-2-name"' in page
+
+
+def test_call_page_lists_applications_for_officers_only(app, client):
+    """Officers see every application of a call on its page; HEI users only their own."""
+    from qa_portal.pilots.models import ApplicationStatus
+    from tests.pilots.calls_factories import make_application, make_specification
+
+    call = make_call()
+    other = make_institution(name_en="Other University")
+    make_application(call, other, [make_specification(other)], status=ApplicationStatus.SUBMITTED)
+    _officer_client(client)
+    assert "Other University" in client.get(f"/calls/{call.id}").get_data(as_text=True)
+    client.post("/logout")
+    login(client, make_user(Role.HEI, institution=make_institution()))
+    assert "Other University" not in client.get(f"/calls/{call.id}").get_data(as_text=True)
