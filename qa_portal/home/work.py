@@ -38,6 +38,8 @@ ROLE_SECTIONS: dict[Role, list[tuple[str, str, str]]] = {
         ("decisions", _l("Decisions to take"), _l("Cases with a final panel report awaiting the council will appear here.")),
     ],
     Role.HEI: [
+        ("specifications", _l("Our micro-credentials"),
+         _l("Specifications that still miss mandatory elements will appear here.")),
         ("applications", _l("Applications"), _l("Your institution's applications to pilot calls will appear here.")),
         ("cases", _l("Our review cases"), _l("Your institution's review cases and their deadlines will appear here.")),
     ],

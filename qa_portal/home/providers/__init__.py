@@ -3,4 +3,6 @@
 home sits downstream of every domain, so it may import them; no domain imports home."""
 from qa_portal.home.providers import accounts  # noqa: F401
 from qa_portal.home.providers import standards  # noqa: F401,E402
+from qa_portal.home.providers import pilots  # noqa: F401,E402
 from qa_portal.home.providers import calls  # noqa: F401,E402
+from qa_portal.home.providers import reviews  # noqa: F401,E402

@@ -47,9 +47,12 @@ def catalogue_query(filters: dict):
         .order_by(SpecificationVersion.title_en, SpecificationVersion.id)
     )
     if filters["q"]:
-        pattern = f"%{filters['q'].lower()}%"
-        query = query.where(or_(func.lower(SpecificationVersion.title_en).like(pattern),
-                                func.lower(SpecificationVersion.title_hy).like(pattern)))
+        # lower() on both sides for Latin titles; the typed text as is for scripts SQLite cannot lower-case.
+        lowered, exact = f"%{filters['q'].lower()}%", f"%{filters['q']}%"
+        query = query.where(or_(func.lower(SpecificationVersion.title_en).like(lowered),
+                                func.lower(SpecificationVersion.title_hy).like(lowered),
+                                SpecificationVersion.title_en.like(exact),
+                                SpecificationVersion.title_hy.like(exact)))
     if filters["institution"].isdigit():
         query = query.where(MicroCredential.institution_id == int(filters["institution"]))
     if filters["eqf"] == "na":

@@ -20,6 +20,13 @@ QA_STATUS_LABELS = {
 }
 
 
+def format_ects(value) -> str:
+    """ECTS credits without a trailing .0 (6, 7.5)."""
+    if value is None:
+        return "—"
+    return str(value.normalize()) if value == value.to_integral() else str(value)
+
+
 def element_context() -> dict:
     """Everything _specification_elements.html needs to turn stored codes into words."""
     return {
@@ -28,5 +35,5 @@ def element_context() -> dict:
         "participation_labels": PARTICIPATION_LABELS, "stackability_labels": STACKABILITY_LABELS,
         "supervision_labels": SUPERVISION_LABELS, "status_labels": STATUS_LABELS,
         "qa_status_labels": QA_STATUS_LABELS, "country_name": country_name, "isced_name": isced_name,
-        "language_name": language_name,
+        "language_name": language_name, "format_ects": format_ects,
     }
