@@ -14,6 +14,7 @@ from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
 from qa_portal.pilots.models import ApplicationStatus, Call, CallStatus, SelectionOutcome
+from qa_portal.standards.models import VersionStatus
 
 
 class CallAction(enum.StrEnum):
@@ -31,6 +32,9 @@ class Transition:
 
 
 def _can_open(call: Call) -> str | None:
+    if call.standard_version.status != VersionStatus.APPROVED:
+        return _("The call's standard-set version %(label)s is no longer approved; bind the call to an approved "
+                 "version before opening it.", label=call.standard_version.label)
     if not call.criteria:
         return _("Add at least one selection criterion before opening the call.")
     if call.closes_at <= utcnow():

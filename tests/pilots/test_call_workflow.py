@@ -61,6 +61,16 @@ def test_call_open_refused_without_criteria(app):
         apply_call_action(call, CallAction.OPEN, make_user(Role.OFFICER))
 
 
+def test_call_open_refused_when_its_version_is_no_longer_approved(app):
+    """A draft call whose standard-set version was superseded meanwhile cannot be opened."""
+    from qa_portal.standards.models import VersionStatus
+    from tests.pilots.calls_factories import make_standard_version
+
+    call = make_call(CallStatus.DRAFT, version=make_standard_version(VersionStatus.SUPERSEDED))
+    with pytest.raises(DomainError, match="is no longer approved; bind the call to an approved version"):
+        apply_call_action(call, CallAction.OPEN, make_user(Role.OFFICER))
+
+
 def test_call_available_actions_follow_status(app):
     """The offered actions are those whose source is the call's status."""
     assert available_actions(make_call(CallStatus.DRAFT)) == [CallAction.OPEN]
