@@ -8,7 +8,7 @@ from markupsafe import Markup, escape
 
 from qa_portal.standards.models import StandardVersion
 
-_TOKEN = re.compile(r"\s+|[^\s]+")
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")  # words, spaces and single punctuation marks
 
 
 def word_diff(old: str, new: str) -> Markup:

@@ -33,7 +33,9 @@ def _title_page(version: StandardVersion, s: dict) -> list:
     story += [Spacer(1, 8 * mm), para(_("Version %(number)s", number=version.number), s["subtitle"])]
     status = str(STATUS_LABELS[version.status])
     if version.approved_at:
-        status += " · " + _("approved on %(date)s", date=format_date(version.approved_at, "long"))
+        date = format_date(version.approved_at, "long")
+        status = _("Approved on %(date)s", date=date) if version.status == VersionStatus.APPROVED \
+            else f"{status} · " + _("approved on %(date)s", date=date)
     story.append(para(status, s["centered"]))
     if version.status == VersionStatus.WITHDRAWN:
         story += [Spacer(1, 6 * mm), para(_("This version has been withdrawn: %(reason)s",

@@ -389,13 +389,18 @@ def _report_comments(version: StandardVersion) -> list[ConsultationComment]:
     ).all()
 
 
+def _answer_prefix(comment_id: int) -> str:
+    """Each comment's answer form has its own field names and ids on the report page."""
+    return f"comment-{comment_id}"
+
+
 def _render_report(version: StandardVersion, answer_forms: dict | None = None, status: int = 200):
     comments = _report_comments(version)
     groups = [(None, [c for c in comments if c.standard_id is None])] + [
         (standard, [c for c in comments if c.standard_id == standard.id]) for standard in version.standards]
     by_type = {kind: sum(1 for c in comments if c.stakeholder_type == kind) for kind in STAKEHOLDER_LABELS}
     by_response = {kind: sum(1 for c in comments if c.response == kind) for kind in RESPONSE_LABELS}
-    forms = {c.id: AnswerForm(formdata=None, obj=c) for c in comments}
+    forms = {c.id: AnswerForm(formdata=None, obj=c, prefix=_answer_prefix(c.id)) for c in comments}
     forms.update(answer_forms or {})
     return render_template(
         "standards/consultation_report.html", version=version, groups=groups, comments=comments,
@@ -438,7 +443,7 @@ def comment_answer(comment_id: int):
     comment = db.get_or_404(ConsultationComment, comment_id)
     require(can_answer_consultation_comment(current_user, comment))
     version = load_version(comment.version_id)
-    form = AnswerForm()
+    form = AnswerForm(prefix=_answer_prefix(comment.id))
     if form.validate_on_submit():
         try:
             services.answer_comment(current_user, comment, form.response.data, form.answer_text.data)
