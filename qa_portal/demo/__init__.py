@@ -5,6 +5,8 @@ from qa_portal.demo import calls  # noqa: E402  (pilot calls, after the specific
 # Each loader is idempotent and returns True when it created something.
 LOADERS = [accounts.load, standards.load, pilots.load]
 LOADERS.append(calls.load)  # pilot calls: after the standards and specifications loaders
+from qa_portal.demo import reviews  # noqa: E402  (review cases, after the calls that open them)
+LOADERS.append(reviews.load)
 
 
 def load_demo() -> bool:

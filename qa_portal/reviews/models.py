@@ -1,11 +1,14 @@
 """Review cases: one per selected pilot application, bound to frozen specification and standard versions."""
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import (
+    JSON, CheckConstraint, Column, DateTime, Enum, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from qa_portal.core.models import TimestampMixin
+from qa_portal.auth.models import User
+from qa_portal.core.models import TimestampMixin, utcnow
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Application, Institution
 
@@ -36,6 +39,15 @@ CASE_STATE_ENUM = Enum(
 )
 
 
+# An HEI gets this long to write its SER once its case opens (officers may set another date).
+SER_PREPARATION_DAYS = 90
+
+
+def default_ser_due_at() -> datetime:
+    """The default SER due date of a new case: SER_PREPARATION_DAYS from now."""
+    return utcnow() + timedelta(days=SER_PREPARATION_DAYS)
+
+
 class Case(TimestampMixin, db.Model):
     """A review case; its standard-set version and specification versions are frozen at opening."""
 
@@ -51,6 +63,8 @@ class Case(TimestampMixin, db.Model):
         ForeignKey("standard_versions.id", ondelete="RESTRICT"), index=True
     )
     state: Mapped[CaseState] = mapped_column(CASE_STATE_ENUM, default=CaseState.SER_IN_PREPARATION, index=True)
+    coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    ser_due_at: Mapped[datetime | None] = mapped_column(DateTime, default=default_ser_due_at)
 
     institution: Mapped[Institution] = relationship(lazy="joined")
     application: Mapped[Application | None] = relationship()
@@ -58,6 +72,20 @@ class Case(TimestampMixin, db.Model):
     specification_links: Mapped[list["CaseSpecification"]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="CaseSpecification.id", lazy="selectin"
     )
+
+    coordinator: Mapped[User | None] = relationship(foreign_keys=[coordinator_id])
+    events: Mapped[list["CaseEvent"]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseEvent.id", passive_deletes=True
+    )
+    evidence: Mapped[list["Evidence"]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Evidence.id", passive_deletes=True
+    )
+
+    @property
+    def ser_overdue(self) -> bool:
+        """The SER is still in preparation after its due date."""
+        return (self.state == CaseState.SER_IN_PREPARATION and self.ser_due_at is not None
+                and self.ser_due_at < utcnow())
 
     def __repr__(self) -> str:
         return f"<Case {self.reference} {self.state}>"
@@ -77,3 +105,176 @@ class CaseSpecification(db.Model):
 
     case: Mapped[Case] = relationship(back_populates="specification_links")
     specification_version = relationship("SpecificationVersion", lazy="joined")
+
+
+# --- workflow: actions and the case timeline (reviews/workflow.py is the only writer of Case.state) ---------
+
+class CaseAction(enum.StrEnum):
+    """Every action of the case lifecycle; reviews/workflow.py maps each to its sources, target and rules."""
+
+    SUBMIT_SER = "submit_ser"
+    RETURN_SER = "return_ser"
+    ACCEPT_SER = "accept_ser"
+    START_REVIEW = "start_review"
+    START_SITE_VISIT = "start_site_visit"
+    SKIP_SITE_VISIT = "skip_site_visit"
+    CLOSE_SITE_VISIT = "close_site_visit"
+    SEND_FOR_FACTUAL_CHECK = "send_for_factual_check"
+    FINALISE_REPORT = "finalise_report"
+    DECIDE = "decide"
+    PUBLISH = "publish"
+    START_FOLLOW_UP = "start_follow_up"
+    REQUIRE_REDECISION = "require_redecision"
+    CLOSE_CASE = "close_case"
+    LODGE_APPEAL = "lodge_appeal"
+    UPHOLD_DECISION = "uphold_decision"
+    RETURN_FOR_RECONSIDERATION = "return_for_reconsideration"
+    WITHDRAW = "withdraw"
+
+
+def _enum(enum_class, name: str, length: int = 30) -> Enum:
+    """A portable (non-native) enum column type with a named CHECK constraint."""
+    return Enum(enum_class, name=name, native_enum=False, create_constraint=True, length=length,
+                values_callable=lambda members: [member.value for member in members])
+
+
+class CaseEvent(db.Model):
+    """One step of a case's timeline: who moved it from which state to which, when, and why."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (Index("ix_case_events_case_at", "case_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    action: Mapped[CaseAction] = mapped_column(_enum(CaseAction, "case_action"))
+    from_state: Mapped[CaseState] = mapped_column(_enum(CaseState, "case_event_from_state"))
+    to_state: Mapped[CaseState] = mapped_column(_enum(CaseState, "case_event_to_state"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    case: Mapped[Case] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+# --- self-evaluation report (SER) --------------------------------------------------------------------------
+
+class SelfEvaluation(db.Model):
+    """The SER-level texts of a case (summary, strengths, weaknesses, improvement plan) with an edit counter."""
+
+    __tablename__ = "self_evaluations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    strengths: Mapped[str] = mapped_column(Text, default="")
+    weaknesses: Mapped[str] = mapped_column(Text, default="")
+    improvement_plan: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class SerEntry(db.Model):
+    """The HEI's answer to one criterion: narrative (plain text), self-rating, justification when no evidence."""
+
+    __tablename__ = "ser_entries"
+    __table_args__ = (UniqueConstraint("case_id", "criterion_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id", ondelete="RESTRICT"), index=True)
+    narrative: Mapped[str] = mapped_column(Text, default="")
+    level_id: Mapped[int | None] = mapped_column(ForeignKey("compliance_levels.id", ondelete="RESTRICT"))
+    justification: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    __mapper_args__ = {"version_id_col": version}
+
+    level = relationship("ComplianceLevel", lazy="joined")
+    updated_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_answered(self) -> bool:
+        """A criterion counts as answered once it has a narrative and a self-rating."""
+        return bool(self.narrative.strip()) and self.level_id is not None
+
+
+class SerSubmission(db.Model):
+    """A frozen copy of the SER as submitted (texts, ratings, evidence with checksums), and how it was screened."""
+
+    __tablename__ = "ser_submissions"
+    __table_args__ = (
+        UniqueConstraint("case_id", "number"),
+        CheckConstraint("returned_at IS NULL OR length(trim(return_reasons)) > 0", name="returned_has_reasons"),
+        CheckConstraint("NOT (returned_at IS NOT NULL AND accepted_at IS NOT NULL)", name="returned_or_accepted"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict] = mapped_column(JSON)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    returned_at: Mapped[datetime | None] = mapped_column(DateTime)
+    returned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    return_reasons: Mapped[str | None] = mapped_column(Text)
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    returned_by: Mapped[User | None] = relationship(foreign_keys=[returned_by_id])
+    accepted_by: Mapped[User | None] = relationship(foreign_keys=[accepted_by_id])
+
+
+# --- evidence files ----------------------------------------------------------------------------------------
+
+class EvidenceType(enum.StrEnum):
+    POLICY = "policy"
+    SYLLABUS = "syllabus"
+    ASSESSMENT_SAMPLE = "assessment_sample"
+    FEEDBACK_DATA = "feedback_data"
+    OTHER = "other"
+
+
+class Confidentiality(enum.StrEnum):
+    PUBLIC = "public"
+    PANEL_ONLY = "panel_only"
+
+
+evidence_criteria = Table(
+    "evidence_criteria",
+    db.metadata,
+    Column("evidence_id", ForeignKey("evidence.id", ondelete="CASCADE"), primary_key=True),
+    Column("criterion_id", ForeignKey("criteria.id", ondelete="RESTRICT"), primary_key=True, index=True),
+)
+
+
+class Evidence(db.Model):
+    """An evidence file of a case, stored under a random name with its SHA-256; linkable to many criteria."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (CheckConstraint("size > 0", name="size_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    evidence_type: Mapped[EvidenceType] = mapped_column(_enum(EvidenceType, "evidence_type"))
+    language: Mapped[str] = mapped_column(String(8))
+    confidentiality: Mapped[Confidentiality] = mapped_column(_enum(Confidentiality, "confidentiality", 20))
+    storage_name: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(10))
+    mime_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="evidence")
+    criteria = relationship("Criterion", secondary=evidence_criteria, lazy="selectin", order_by="Criterion.code")
+    uploaded_by: Mapped[User | None] = relationship()

@@ -5,3 +5,4 @@ from qa_portal.home.providers import accounts  # noqa: F401
 from qa_portal.home.providers import standards  # noqa: F401,E402
 from qa_portal.home.providers import pilots  # noqa: F401,E402
 from qa_portal.home.providers import calls  # noqa: F401,E402
+from qa_portal.home.providers import reviews  # noqa: F401,E402

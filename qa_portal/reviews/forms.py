@@ -1,0 +1,92 @@
+"""Review-case forms: workflow actions, coordination, SER entries and texts, evidence uploads."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from qa_portal.reviews.evidence import EVIDENCE_LANGUAGES
+from qa_portal.reviews.models import Confidentiality, EvidenceType
+
+EVIDENCE_TYPE_LABELS = {
+    EvidenceType.POLICY: _l("Policy"),
+    EvidenceType.SYLLABUS: _l("Syllabus"),
+    EvidenceType.ASSESSMENT_SAMPLE: _l("Assessment sample"),
+    EvidenceType.FEEDBACK_DATA: _l("Feedback data"),
+    EvidenceType.OTHER: _l("Other"),
+}
+CONFIDENTIALITY_LABELS = {
+    Confidentiality.PUBLIC: _l("Public (may be published with the report)"),
+    Confidentiality.PANEL_ONLY: _l("Panel only (downloads are logged)"),
+}
+LANGUAGE_LABELS = {"hy": _l("Armenian"), "en": _l("English"), "ru": _l("Russian"), "other": _l("Other")}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ActionForm(FlaskForm):
+    comment = TextAreaField(_l("Comment or reasons"), validators=[Length(max=10000)])
+
+
+class CoordinationForm(FlaskForm):
+    coordinator = SelectField(_l("Coordinating officer"), coerce=str)
+    ser_due_at = DateField(_l("SER due date"), validators=[Optional()])
+
+    def set_officers(self, officers) -> None:
+        self.coordinator.choices = [SelectChoice("", _l("— none —"))] + [
+            SelectChoice(str(officer.id), officer.full_name) for officer in officers]
+
+
+class SerEntryForm(FlaskForm):
+    version = HiddenField()
+    narrative = TextAreaField(_l("Narrative"), validators=[Length(max=50000)])
+    level = SelectField(_l("Self-rating"), coerce=str)
+    justification = TextAreaField(_l("Justification when no evidence applies"), validators=[Length(max=10000)])
+    evidence = MultiCheckboxField(_l("Evidence backing this criterion"), coerce=int)
+
+    def set_choices(self, levels, evidence) -> None:
+        self.level.choices = [SelectChoice("", _l("— not rated yet —"))] + [
+            SelectChoice(str(level.id), level.label) for level in levels]
+        self.evidence.choices = [SelectChoice(item.id, item.title) for item in evidence]
+
+    def level_id(self) -> int | None:
+        return int(self.level.data) if self.level.data else None
+
+    def base_version(self) -> int | None:
+        return int(self.version.data) if (self.version.data or "").isdigit() else None
+
+
+class SerTextsForm(FlaskForm):
+    version = HiddenField()
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=50000)])
+    strengths = TextAreaField(_l("Strengths"), validators=[Length(max=50000)])
+    weaknesses = TextAreaField(_l("Weaknesses"), validators=[Length(max=50000)])
+    improvement_plan = TextAreaField(_l("Improvement plan"), validators=[Length(max=50000)])
+
+    def base_version(self) -> int | None:
+        return int(self.version.data) if (self.version.data or "").isdigit() else None
+
+
+class EvidenceDetailsForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    evidence_type = SelectField(_l("Type"), choices=[
+        SelectChoice(value.value, label) for value, label in EVIDENCE_TYPE_LABELS.items()])
+    language = SelectField(_l("Language"), choices=[
+        SelectChoice(code, LANGUAGE_LABELS[code]) for code in EVIDENCE_LANGUAGES])
+    confidentiality = SelectField(_l("Confidentiality"), choices=[
+        SelectChoice(value.value, label) for value, label in CONFIDENTIALITY_LABELS.items()])
+    criteria = MultiCheckboxField(_l("Criteria this file backs"), coerce=int)
+
+    def set_criteria(self, standards) -> None:
+        self.criteria.choices = [SelectChoice(criterion.id, f"{criterion.code} — {criterion.text[:90]}")
+                                 for standard in standards for criterion in standard.criteria]
+
+
+class EvidenceUploadForm(EvidenceDetailsForm):
+    file = FileField(_l("File (PDF, DOCX, XLSX, ODT, PNG or JPG)"), validators=[FileRequired()])
+

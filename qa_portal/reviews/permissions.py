@@ -1,0 +1,80 @@
+"""Who may see a review case and act on it: access comes from relationships (the case's institution), not roles alone."""
+from sqlalchemy import Select, false, select
+
+from qa_portal.auth.models import Role
+from qa_portal.pilots.permissions import is_hei_member, is_officer, member_institution_ids
+from qa_portal.reviews.models import Case
+
+
+def _of_institution(user, case) -> bool:
+    return is_hei_member(user, case.institution_id)
+
+
+def can_list_cases(user) -> bool:
+    """Officers and HEI users have a case list (HEI users see only their institution's cases)."""
+    return is_officer(user) or bool(user.is_authenticated and user.has_role(Role.HEI) and member_institution_ids(user))
+
+
+def can_view_case(user, case) -> bool:
+    """Officers see every case; HEI users see their own institution's cases."""
+    return is_officer(user) or _of_institution(user, case)
+
+
+def can_coordinate_case(user, case) -> bool:
+    """Officers run a case's later stages (panel, visit, report, publication) and assign its coordinator."""
+    return is_officer(user)
+
+
+def can_view_ser(user, case) -> bool:
+    """Whoever may see the case reads its self-evaluation and evidence list."""
+    return can_view_case(user, case)
+
+
+def can_edit_ser(user, case) -> bool:
+    """The institution's quality unit writes the SER and uploads evidence (the service refuses once locked)."""
+    return _of_institution(user, case)
+
+
+def can_submit_ser(user, case) -> bool:
+    """The institution's quality unit submits its SER."""
+    return _of_institution(user, case)
+
+
+def can_screen_ser(user, case) -> bool:
+    """Officers screen a submitted SER: accept it for panel review or return it with reasons."""
+    return is_officer(user)
+
+
+def can_download_evidence(user, evidence) -> bool:
+    """Evidence files are downloadable by whoever may read the case's SER."""
+    return can_view_ser(user, evidence.case)
+
+
+def can_withdraw_case(user, case) -> bool:
+    """The institution withdraws its own case (with a reason) before a decision."""
+    return _of_institution(user, case)
+
+
+def can_decide_case(user, case) -> bool:
+    """Council members record the decision (the decisions stage adds recusal rules)."""
+    return bool(user.is_authenticated and user.has_role(Role.COUNCIL))
+
+
+def can_lodge_appeal(user, case) -> bool:
+    """The institution appeals against its own case's decision."""
+    return _of_institution(user, case)
+
+
+def can_decide_appeal(user, case) -> bool:
+    """Members of the appeals body decide appeals (the appeals stage adds independence rules)."""
+    return bool(user.is_authenticated and user.has_role(Role.APPEALS))
+
+
+def visible_cases(user) -> Select:
+    """The cases a user may see: all for officers, their institution's for HEI users, none otherwise."""
+    query = select(Case)
+    if is_officer(user):
+        return query
+    if user.is_authenticated and user.has_role(Role.HEI):
+        return query.where(Case.institution_id.in_(member_institution_ids(user)))
+    return query.where(false())

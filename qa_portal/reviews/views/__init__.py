@@ -1,0 +1,6 @@
+"""Review-case pages: one module per area, all on the one "reviews" blueprint."""
+from flask import Blueprint
+
+bp = Blueprint("reviews", __name__, template_folder="../templates")
+
+from qa_portal.reviews.views import cases, self_evaluation, evidence  # noqa: E402,F401

@@ -1,0 +1,141 @@
+"""Case list, case page (summary, specifications, deadlines, timeline, actions) and coordination."""
+from datetime import datetime, time
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import and_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from qa_portal.auth.models import Role, User, UserRole
+from qa_portal.core.access import login_required, require
+from qa_portal.core.errors import DomainError
+from qa_portal.core.forms import attach_error
+from qa_portal.core.models import utcnow
+from qa_portal.extensions import db
+from qa_portal.pilots.models import Application
+from qa_portal.pilots.models.calls import Call
+from qa_portal.pilots.permissions import visible_institutions
+from qa_portal.reviews import coordination, workflow
+from qa_portal.reviews.forms import ActionForm, CoordinationForm
+from qa_portal.reviews.models import Case, CaseEvent, CaseState
+from qa_portal.reviews.permissions import can_coordinate_case, can_list_cases, can_view_case, visible_cases
+from qa_portal.reviews.self_evaluation import latest_submission, ser_overview
+from qa_portal.reviews.views import bp
+from qa_portal.reviews.views.common import load_case
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.route("/cases")
+@login_required
+def case_list():
+    require(can_list_cases(current_user))
+    filters = {"call": _int_arg("call"), "institution": _int_arg("institution"),
+               "state": request.args.get("state") if request.args.get("state") in set(CaseState) else None,
+               "overdue": request.args.get("overdue") == "1"}
+    query = (visible_cases(current_user)
+             .outerjoin(Application, Case.application_id == Application.id)
+             .options(joinedload(Case.institution), joinedload(Case.coordinator),
+                      joinedload(Case.application).joinedload(Application.call))
+             .order_by(Case.created_at.desc(), Case.id.desc()))
+    if filters["call"]:
+        query = query.where(Application.call_id == filters["call"])
+    if filters["institution"]:
+        query = query.where(Case.institution_id == filters["institution"])
+    if filters["state"]:
+        query = query.where(Case.state == filters["state"])
+    if filters["overdue"]:
+        query = query.where(and_(Case.state == CaseState.SER_IN_PREPARATION, Case.ser_due_at < utcnow()))
+    cases = db.session.scalars(query).unique().all()
+    calls = db.session.scalars(select(Call).order_by(Call.opens_at.desc())).all()
+    institutions = db.session.scalars(visible_institutions(current_user)).all()
+    return render_template("reviews/case_list.html", cases=cases, filters=filters, calls=calls,
+                           institutions=institutions, states=list(CaseState), now=utcnow(),
+                           state_labels=workflow.STATE_LABELS, progress=workflow.lifecycle_progress)
+
+
+def _case_page(case: Case, action_form: ActionForm | None = None, failed_action: str | None = None,
+               coordination_form: CoordinationForm | None = None, status: int = 200):
+    events = db.session.scalars(
+        select(CaseEvent).where(CaseEvent.case_id == case.id).options(joinedload(CaseEvent.actor))
+        .order_by(CaseEvent.at, CaseEvent.id)
+    ).all()
+    actions = workflow.available_actions(current_user, case)
+    if coordination_form is None and can_coordinate_case(current_user, case):
+        coordination_form = CoordinationForm(coordinator=str(case.coordinator_id or ""),
+                                             ser_due_at=case.ser_due_at.date() if case.ser_due_at else None)
+    if coordination_form is not None:
+        coordination_form.set_officers(_officers())
+    return render_template(
+        "reviews/case_detail.html", case=case, events=events, actions=actions,
+        action_form=action_form or ActionForm(), failed_action=failed_action, coordination_form=coordination_form,
+        overview=ser_overview(case), submission=latest_submission(case), transitions=workflow.TRANSITIONS,
+        action_labels=workflow.ACTION_LABELS, state_labels=workflow.STATE_LABELS,
+        progress=workflow.lifecycle_progress(case.state), lifecycle=workflow.LIFECYCLE, now=utcnow(),
+    ), status
+
+
+def _officers() -> list[User]:
+    return list(db.session.scalars(
+        select(User).join(UserRole).where(UserRole.role == Role.OFFICER, User.active.is_(True))
+        .order_by(User.full_name)
+    ))
+
+
+@bp.route("/cases/<int:case_id>")
+@login_required
+def case_detail(case_id: int):
+    case = db.session.scalar(select(Case).where(Case.id == case_id)
+                             .options(selectinload(Case.specification_links), joinedload(Case.coordinator)))
+    if case is None:
+        abort(404)
+    require(can_view_case(current_user, case))
+    return _case_page(case)
+
+
+@bp.route("/cases/<int:case_id>/actions/<action>", methods=["POST"])
+@login_required
+def case_action(case_id: int, action: str):
+    case = load_case(case_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return _case_page(case, form, action, status=400)
+    try:
+        workflow.apply_action(case, action, current_user, comment=form.comment.data)
+    except workflow.ActionForbidden as error:
+        abort(403, description=error.message)
+    except DomainError as error:
+        db.session.rollback()
+        case = load_case(case_id)
+        attach_error(form, error)
+        return _case_page(case, form, action, status=error.status_code)
+    db.session.commit()
+    flash(_("Done: %(action)s.", action=workflow.ACTION_LABELS[workflow.CaseAction(action)]), "success")
+    return redirect(url_for("reviews.case_detail", case_id=case.id))
+
+
+@bp.route("/cases/<int:case_id>/coordination", methods=["POST"])
+@login_required
+def case_coordination(case_id: int):
+    case = load_case(case_id)
+    require(can_coordinate_case(current_user, case))
+    form = CoordinationForm()
+    form.set_officers(_officers())
+    if not form.validate_on_submit():
+        return _case_page(case, coordination_form=form, status=400)
+    coordinator = db.session.get(User, int(form.coordinator.data)) if form.coordinator.data else None
+    due = datetime.combine(form.ser_due_at.data, time(23, 59)) if form.ser_due_at.data else None
+    try:
+        coordination.update_case_coordination(current_user, case, coordinator, due)
+    except DomainError as error:
+        db.session.rollback()
+        attach_error(form, error)
+        return _case_page(load_case(case_id), coordination_form=form, status=error.status_code)
+    db.session.commit()
+    flash(_("Coordination saved."), "success")
+    return redirect(url_for("reviews.case_detail", case_id=case.id))
+

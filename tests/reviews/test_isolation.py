@@ -1,0 +1,72 @@
+"""HEI B reaches nothing of HEI A's case: every reviews route, filled with A's real ids, answers 403 or 404."""
+import re
+
+from qa_portal.auth.models import Role
+from qa_portal.extensions import db
+from qa_portal.reviews.workflow import CaseAction
+from tests.factories import login, make_institution, make_user
+from tests.reviews.factories import complete_ser, criteria_of, hei_user_for, make_case
+
+
+def _case_of_a():
+    case = make_case(standards=1, criteria=1)
+    complete_ser(case)
+    from qa_portal.reviews.workflow import apply_action
+
+    apply_action(case, CaseAction.SUBMIT_SER, hei_user_for(case))
+    apply_action(case, CaseAction.RETURN_SER, make_user(Role.OFFICER), comment="More detail please.")
+    db.session.commit()
+    return case
+
+
+def _urls_for(app, case):
+    values = {"case_id": case.id, "criterion_id": criteria_of(case)[0].id, "evidence_id": case.evidence[0].id,
+              "number": 1, "action": CaseAction.WITHDRAW.value}
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("reviews.") or "case_id" not in rule.arguments:
+            continue
+        url = re.sub(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield method, url
+
+
+def test_other_institution_reaches_nothing_on_any_reviews_route(app, client):
+    """Every GET and POST of every case route, with HEI A's real ids, is refused to HEI B and changes nothing."""
+    case = _case_of_a()
+    state = case.state
+    login(client, make_user(Role.HEI, institution=make_institution()))
+    walked = list(_urls_for(app, case))
+    assert len(walked) >= 10
+    for method, url in walked:
+        response = client.open(url, method=method, data={"comment": "Hostile", "narrative": "x", "title": "x"})
+        assert response.status_code in (403, 404), f"{method} {url} -> {response.status_code}"
+        assert b"More detail please." not in response.data
+    db.session.refresh(case)
+    assert case.state == state
+
+
+def test_other_institution_does_not_see_the_case_in_the_list(app, client):
+    """HEI B's case list does not show HEI A's case."""
+    case = _case_of_a()
+    login(client, make_user(Role.HEI, institution=make_institution()))
+    assert case.reference not in client.get("/cases").get_data(as_text=True)
+
+
+def test_experts_and_council_without_relationship_reach_nothing(app, client):
+    """An expert or council member with no tie to the case is refused on every case route (for now)."""
+    case = _case_of_a()
+    for role in (Role.EXPERT, Role.COUNCIL, Role.APPEALS):
+        other = app.test_client()
+        login(other, make_user(role))
+        for method, url in _urls_for(app, case):
+            response = other.open(url, method=method, data={})
+            assert response.status_code in (403, 404), f"{role} {method} {url} -> {response.status_code}"
+
+
+def test_own_institution_reaches_its_case_pages(app, client):
+    """The control: HEI A's own user reads every GET page of its case."""
+    case = _case_of_a()
+    login(client, hei_user_for(case))
+    for method, url in _urls_for(app, case):
+        if method == "GET":
+            assert client.get(url).status_code == 200, url
