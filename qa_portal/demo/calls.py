@@ -11,14 +11,14 @@ from qa_portal.extensions import db
 from qa_portal.pilots.call_workflow import CallAction
 from qa_portal.pilots.models import (
     AssessmentType, Call, CertificateType, Institution, LearningMode, MicroCredential, OutcomeScheme,
-    ParticipationForm, SelectionOutcome, Stackability, Supervision,
+    ParticipationForm, SelectionOutcome, SpecificationStatus, Stackability, Supervision,
 )
 from qa_portal.pilots.outcome_schemes import load_outcome_schemes
 from qa_portal.pilots.services import applications as application_services
 from qa_portal.pilots.services import calls as call_services
 from qa_portal.pilots.services import selection as selection_services
 from qa_portal.pilots.services.specifications import create_specification
-from qa_portal.pilots.specification_rules import is_complete
+from qa_portal.pilots.specification_rules import MANDATORY_ELEMENTS
 from qa_portal.standards.models import StandardVersion, VersionStatus
 
 OPEN_TITLE = "Micro-credential QA pilot 2027 (second round)"
@@ -39,13 +39,21 @@ def _institution(short_name: str) -> Institution | None:
     return db.session.scalar(select(Institution).where(Institution.short_name == short_name))
 
 
+def _complete(version) -> bool:
+    # Checked element by element: the demo runs from the CLI, where no message may be translated.
+    return all(element.present(version) for element in MANDATORY_ELEMENTS)
+
+
 def _complete_specification(actor, institution: Institution) -> MicroCredential:
-    """The institution's first complete specification; a demo one is written if it has none."""
-    for credential in db.session.scalars(
-        select(MicroCredential).where(MicroCredential.institution_id == institution.id).order_by(MicroCredential.id)
-    ):
-        if is_complete(credential.latest_version):
-            return credential
+    """The institution's first complete, published specification (withdrawn ones never apply); else a demo one."""
+    candidates = [
+        credential for credential in db.session.scalars(
+            select(MicroCredential).where(MicroCredential.institution_id == institution.id).order_by(MicroCredential.id))
+        if credential.latest_version.status != SpecificationStatus.WITHDRAWN and _complete(credential.latest_version)
+    ]
+    candidates.sort(key=lambda credential: credential.latest_published is None)
+    if candidates:
+        return candidates[0]
     title_en, title_hy = FALLBACK_SPECS.get(institution.short_name, (f"Micro-credential of {institution.name_en}", ""))
     version = create_specification(actor, institution, {
         "title_en": title_en, "title_hy": title_hy, "awarding_bodies": [institution.name_en],
