@@ -159,6 +159,19 @@ def test_hei_user_sees_own_institution_but_cannot_manage(client):
     assert client.get("/institutions/new").status_code == 403
 
 
+def test_institution_page_lists_its_specifications_with_completeness(client, officer):
+    """The institution page lists the institution's specifications with a completeness bar, not others'."""
+    from tests.pilots.factories import make_specification
+
+    ysu, other = make_institution("YSU"), make_institution("ASUE")
+    with client.application.test_request_context():
+        make_specification(ysu, title_en="Course at YSU")
+        make_specification(other, title_en="Course at ASUE")
+    page = client.get(f"/institutions/{ysu.id}").get_data(as_text=True)
+    assert "Course at YSU" in page and "Course at ASUE" not in page
+    assert '<progress max="100" value="100"' in page
+
+
 def test_hei_user_without_institution_has_no_institution_page(client):
     """An HEI user not yet linked to an institution gets 403 on "My institution"."""
     login(client, make_user(Role.HEI))

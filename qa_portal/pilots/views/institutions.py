@@ -11,13 +11,16 @@ from qa_portal.core.errors import DomainError
 from qa_portal.core.forms import attach_error
 from qa_portal.extensions import db
 from qa_portal.pilots.forms.institutions import INSTITUTION_TYPE_LABELS, InstitutionForm, LinkUserForm, UnlinkUserForm
-from qa_portal.pilots.models import Institution, InstitutionMembership, MicroCredential
+from qa_portal.pilots.models import Institution, InstitutionMembership, MicroCredential, SpecificationVersion
 from qa_portal.pilots.permissions import (
     can_manage_institutions, can_view_institution, can_view_own_institution, member_institution_ids,
+    visible_specifications,
 )
 from qa_portal.pilots.reference import country_name
 from qa_portal.pilots.services import institutions as services
+from qa_portal.pilots.specification_rules import completeness
 from qa_portal.pilots.views import bp
+from qa_portal.pilots.views.display import STATUS_LABELS
 
 
 def _load_institution(institution_id: int) -> Institution:
@@ -103,8 +106,15 @@ def _render_detail(institution: Institution, link_form: LinkUserForm | None = No
         select(InstitutionMembership).options(selectinload(InstitutionMembership.user))
         .where(InstitutionMembership.institution_id == institution.id)
     ).all()
+    credentials = db.session.scalars(
+        visible_specifications(current_user).where(MicroCredential.institution_id == institution.id)
+        .options(selectinload(MicroCredential.versions).selectinload(SpecificationVersion.outcomes))
+        .order_by(MicroCredential.id)
+    ).all()
+    specifications = [(c, c.latest_version, completeness(c.latest_version)[0]) for c in credentials]
     return render_template(
         "pilots/institution_detail.html", institution=institution, memberships=memberships,
+        specifications=specifications, status_labels=STATUS_LABELS,
         link_form=link_form, unlink_form=UnlinkUserForm(), country_name=country_name,
         type_labels=INSTITUTION_TYPE_LABELS,
     ), status

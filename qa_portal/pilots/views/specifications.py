@@ -117,7 +117,7 @@ def _render_version(credential: MicroCredential, version: SpecificationVersion, 
     percent, missing = completeness(version)
     return render_template(
         "pilots/specification_detail.html", credential=credential, version=version, percent=percent,
-        missing=missing, warnings=specification_warnings(version), publish_form=PublishForm(),
+        missing=missing, warnings=specification_warnings(version),
         withdraw_form=withdraw_form or WithdrawForm(), can_edit=can_edit_specification(current_user, credential),
         **element_context(),
     ), status
