@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("standards", __name__, template_folder="../templates")
 
-from qa_portal.standards.views import consultation, drafting, public  # noqa: E402,F401  (register routes)
+from qa_portal.standards.views import consultation, content, drafting, public, report  # noqa: E402,F401  (routes)

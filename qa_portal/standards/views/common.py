@@ -1,11 +1,18 @@
 """Helpers shared by the standards views: loading objects or 404, and the one-service-call form pattern."""
-from flask import abort, flash, redirect, render_template
+from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy.orm import selectinload
 
 from qa_portal.core.errors import DomainError
 from qa_portal.core.forms import attach_error
 from qa_portal.extensions import db
 from qa_portal.standards.models import Standard, StandardVersion
+
+PREFIX = "/manage/standards"  # the officers' drafting pages
+
+
+def version_url(version: StandardVersion, anchor: str | None = None) -> str:
+    """The drafting page of a version, optionally at an anchor (a standard, the scale)."""
+    return url_for("standards.version_detail", version_id=version.id, _anchor=anchor)
 
 
 def load_version(version_id: int) -> StandardVersion:
