@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
 
 from qa_portal.core.access import login_required, require
 from qa_portal.extensions import db
@@ -56,7 +57,8 @@ def set_detail(set_id: int):
     standard_set = _load_set(set_id)
     versions = standard_set.versions
     form = CompareForm(request.args)
-    choices = [(str(v.id), _("Version %(number)s (%(status)s)", number=v.number, status=STATUS_LABELS[v.status]))
+    choices = [SelectChoice(str(v.id), _("Version %(number)s (%(status)s)", number=v.number,
+                                         status=STATUS_LABELS[v.status]))
                for v in versions]
     form.old.choices = form.new.choices = choices
     if len(versions) >= 2 and not request.args:
