@@ -6,7 +6,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from qa_portal.pilots.models import CYCLE_EQF_LEVEL, QfEheaCycle, Stackability
+from qa_portal.pilots.models import (
+    CYCLE_EQF_LEVEL, AssessmentType, CertificateType, LearningMode, ParticipationForm, QfEheaCycle, Stackability,
+    Supervision,
+)
 from qa_portal.pilots.reference import countries, isced_fields, languages
 
 ESCO_SKILL_URI = re.compile(r"^http://data\.europa\.eu/esco/skill/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -15,6 +18,12 @@ ECTS_WARNING = Decimal(30)
 ECTS_LIMIT = Decimal(60)
 HOURS_PER_ECTS = (25, 30)
 MAX_AWARDING_BODY = 200
+
+ENUM_FIELDS = {
+    "qf_ehea_cycle": QfEheaCycle, "assessment_type": AssessmentType, "participation_form": ParticipationForm,
+    "supervision": Supervision, "certificate_type": CertificateType, "stackability": Stackability,
+    "learning_mode": LearningMode,
+}
 
 CYCLE_LABELS = {
     QfEheaCycle.SHORT: _l("short"),
@@ -39,7 +48,7 @@ def split_lines(text: str | None) -> list[str]:
 
 
 def parse_ects(text: str | None) -> tuple[Decimal | None, str | None]:
-    """Read ECTS credits from the form: (value, error message)."""
+    """Read ECTS credits from the form: (value, error message); the range is checked by check_specification."""
     text = (text or "").strip().replace(",", ".")
     if not text:
         return None, None
@@ -49,13 +58,17 @@ def parse_ects(text: str | None) -> tuple[Decimal | None, str | None]:
         return None, _("Enter ECTS as a number, e.g. 6 or 7.5.")
     if not value.is_finite():
         return None, _("Enter ECTS as a number, e.g. 6 or 7.5.")
-    if value <= 0:
-        return None, _("ECTS must be greater than 0.")
-    if value != value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP):
-        return None, _("ECTS takes at most one decimal place, e.g. 6 or 7.5.")
-    if value >= 1000:
-        return None, _("ECTS must be less than 1000.")
     return value, None
+
+
+def _ects_problem(value: Decimal) -> str | None:
+    if value <= 0:
+        return _("ECTS must be greater than 0.")
+    if value != value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP):
+        return _("ECTS takes at most one decimal place, e.g. 6 or 7.5.")
+    if value >= 1000:
+        return _("ECTS must be less than 1000.")
+    return None
 
 
 def parse_positive_int(text: str | None, message: str) -> tuple[int | None, str | None]:
@@ -89,12 +102,24 @@ def check_specification(data: dict) -> dict[str, str]:
             refuse("languages",
                    _("%(code)s is not an ISO 639-1 language code; write two-letter codes such as hy, en.", code=code))
     ects = data.get("ects")
+    if ects is not None and _ects_problem(ects):
+        refuse("ects", _ects_problem(ects))
+    hours = data.get("notional_hours")
+    if hours is not None and not (0 < hours <= 100000):
+        refuse("notional_hours", _("Notional hours must be a whole number greater than 0."))
+    if data.get("eqf_level") is not None and not 1 <= data["eqf_level"] <= 8:
+        refuse("eqf_level", _("Choose an EQF level from 1 to 8, or “not applicable”."))
+    if data.get("nqf_level") is not None and not 1 <= data["nqf_level"] <= 8:
+        refuse("nqf_level", _("The NQF level must be between 1 and 8."))
+    for field, enum_cls in ENUM_FIELDS.items():
+        if data.get(field) is not None and data[field] not in {member.value for member in enum_cls}:
+            refuse(field, _("Not a valid choice."))
     if ects is not None and ects >= ECTS_LIMIT and not (data.get("ects_override_reason") or "").strip():
         refuse("ects_override_reason",
                _("60 ECTS or more is not a micro-credential (DEQAR counts it as other provision): "
                  "give an override reason or lower the ECTS."))
     cycle = data.get("qf_ehea_cycle")
-    if cycle is not None and data.get("eqf_level") != CYCLE_EQF_LEVEL[cycle]:
+    if cycle in CYCLE_EQF_LEVEL and data.get("eqf_level") != CYCLE_EQF_LEVEL[cycle]:
         refuse("qf_ehea_cycle", _("The QF-EHEA %(cycle)s cycle corresponds to EQF level %(level)s.",
                                   cycle=CYCLE_LABELS[cycle], level=CYCLE_EQF_LEVEL[cycle]))
     code = data.get("isced_f_code") or ""

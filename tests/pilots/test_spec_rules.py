@@ -1,5 +1,6 @@
 """Every validation rule of a specification: a bad value gets the exact message, HTTP 400, typed values kept."""
 import html
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -7,7 +8,10 @@ from sqlalchemy import func, select
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
 from qa_portal.pilots.models import SpecificationVersion
+from qa_portal.core.errors import DomainError
+from qa_portal.pilots.services import specifications as services
 from tests.factories import login, make_institution, make_user
+from tests.pilots.factories import complete_data
 from tests.pilots.test_spec_versions import _form
 
 # A select cannot show a value that is not one of its options; a browser never sends one anyway.
@@ -155,3 +159,27 @@ def test_specification_form_keeps_learning_outcomes_and_esco_uris_on_error(hei_c
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Second outcome typed" in page and VALID_ESCO in page
+
+
+@pytest.mark.parametrize(("bad", "field", "message"), [
+    ({"ects": Decimal("0")}, "ects", "ECTS must be greater than 0."),
+    ({"ects": Decimal("6.25")}, "ects", "ECTS takes at most one decimal place, e.g. 6 or 7.5."),
+    ({"ects": Decimal("60"), "notional_hours": 1600}, "ects_override_reason",
+     "60 ECTS or more is not a micro-credential (DEQAR counts it as other provision): "
+     "give an override reason or lower the ECTS."),
+    ({"notional_hours": 0}, "notional_hours", "Notional hours must be a whole number greater than 0."),
+    ({"eqf_level": 9, "qf_ehea_cycle": None}, "eqf_level", "Choose an EQF level from 1 to 8, or “not applicable”."),
+    ({"nqf_level": 0}, "nqf_level", "The NQF level must be between 1 and 8."),
+    ({"supervision": "proctored"}, "supervision", "Not a valid choice."),
+    ({"qf_ehea_cycle": "third"}, "qf_ehea_cycle", "The QF-EHEA third cycle corresponds to EQF level 8."),
+    ({"isced_f_code": "9999"}, "isced_f_code", "9999 is not a field in the ISCED-F 2013 list."),
+    ({"stackability": "stackable", "stackable_towards": " "}, "stackable_towards",
+     "Name the qualification this micro-credential is stackable towards."),
+    ({"title_en": " "}, "title_en", "Enter the title in English."),
+])
+def test_specification_service_refuses_bad_data_from_any_caller(app, bad, field, message):
+    """The service checks the same rules as the form (for demo loaders and other domains), naming the field."""
+    institution = make_institution()
+    with app.test_request_context(), pytest.raises(DomainError) as refused:
+        services.create_specification(None, institution, complete_data(**bad))
+    assert (refused.value.field, refused.value.message) == (field, message)
