@@ -304,3 +304,14 @@ def test_officer_my_work_lists_open_versions_with_unanswered_counts(app, client)
     make_version(VersionStatus.APPROVED)
     body = client.get("/my-work").get_data(as_text=True)
     assert f"{version.standard_set.title} — v1" in body and "1 comments to answer" in body
+
+
+def test_set_page_offers_a_new_version_only_when_none_is_open(app, client):
+    """While a version is drafted or consulted on, the set page explains instead of offering a new version."""
+    _officer(client)
+    approved = make_version(VersionStatus.APPROVED)
+    body = client.get(f"/manage/standards/sets/{approved.standard_set_id}").get_data(as_text=True)
+    assert "Start a new version" in body
+    make_version(VersionStatus.CONSULTATION, standard_set=approved.standard_set)
+    body = client.get(f"/manage/standards/sets/{approved.standard_set_id}").get_data(as_text=True)
+    assert "Start a new version" not in body and "Version 2 is still being drafted" in body

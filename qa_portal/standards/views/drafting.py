@@ -64,8 +64,10 @@ def set_detail(set_id: int):
     if len(versions) >= 2 and not request.args:
         form.old.data, form.new.data = str(versions[-2].id), str(versions[-1].id)
     unanswered = services.unanswered_comment_counts([v.id for v in versions])
+    open_version = next((v for v in versions if not v.is_locked), None)
     return render_template("standards/set_detail.html", standard_set=standard_set, versions=versions,
-                           compare_form=form, unanswered=unanswered, status_labels=STATUS_LABELS)
+                           compare_form=form, unanswered=unanswered, status_labels=STATUS_LABELS,
+                           open_version=open_version)
 
 
 @bp.route(f"{PREFIX}/sets/<int:set_id>/edit", methods=["GET", "POST"])
