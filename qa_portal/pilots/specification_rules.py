@@ -12,7 +12,9 @@ from qa_portal.pilots.models import (
 )
 from qa_portal.pilots.reference import countries, isced_fields, languages
 
-ESCO_SKILL_URI = re.compile(r"^http://data\.europa\.eu/esco/skill/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+ESCO_SKILL_URI = re.compile(
+    r"^http://data\.europa\.eu/esco/skill/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+)
 ISCED_CODE = re.compile(r"^\d{2,4}$")
 ECTS_WARNING = Decimal(30)
 ECTS_LIMIT = Decimal(60)

@@ -1,7 +1,6 @@
 """My work for HEI users: their institution's specifications that are not yet complete."""
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from qa_portal.auth.models import Role

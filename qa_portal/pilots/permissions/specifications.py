@@ -8,7 +8,9 @@ from qa_portal.pilots.permissions.institutions import is_hei_member, is_officer,
 
 def can_list_specifications(user) -> bool:
     """Officers and HEI quality units see a list of specifications."""
-    return is_officer(user) or (user.is_authenticated and user.has_role(Role.HEI) and bool(member_institution_ids(user)))
+    return is_officer(user) or (
+        user.is_authenticated and user.has_role(Role.HEI) and bool(member_institution_ids(user))
+    )
 
 
 def can_create_specification(user) -> bool:
