@@ -8,7 +8,7 @@ from qa_portal.core.models import utcnow
 from qa_portal.core.storage import store_upload
 from qa_portal.extensions import db
 from qa_portal.reviews.models import Case, Confidentiality, Evidence, EvidenceType
-from qa_portal.reviews.self_evaluation import ensure_ser_editable
+from qa_portal.reviews.self_evaluation import ensure_ser_editable, submissions_of
 from qa_portal.standards.models import Criterion
 
 # Languages an evidence file may be written in (ISO 639-1), plus "other".
@@ -79,6 +79,24 @@ def update_evidence(actor, evidence: Evidence, title: str, evidence_type, langua
            {"before": before, "after": {"title": title, "criteria": [c.code for c in criteria],
                                         "confidentiality": confidentiality.value}})
     return evidence
+
+
+def delete_evidence(actor, evidence: Evidence) -> str:
+    """Remove an evidence file while the SER is in preparation, unless a submitted copy of the SER cites it;
+    returns its storage name so the view deletes the file once the transaction has committed."""
+    case = evidence.case
+    ensure_ser_editable(case)
+    cited = any(item["id"] == evidence.id for submission in submissions_of(case)
+                for item in submission.content.get("evidence", []))
+    if cited:
+        raise DomainError(_("This file is part of a submitted copy of the self-evaluation and stays on record."))
+    storage_name, title = evidence.storage_name, evidence.title
+    evidence.criteria = []
+    db.session.delete(evidence)
+    db.session.flush()
+    record(actor, "evidence.delete", ("Evidence", evidence.id), f"{case.reference}: deleted evidence “{title}”",
+           {"case_id": case.id, "sha256": evidence.sha256})
+    return storage_name
 
 
 def record_evidence_download(actor, evidence: Evidence) -> None:

@@ -24,6 +24,10 @@ CONFIDENTIALITY_LABELS = {
 LANGUAGE_LABELS = {"hy": _l("Armenian"), "en": _l("English"), "ru": _l("Russian"), "other": _l("Other")}
 
 
+def _shorten(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -83,7 +87,7 @@ class EvidenceDetailsForm(FlaskForm):
     criteria = MultiCheckboxField(_l("Criteria this file backs"), coerce=int)
 
     def set_criteria(self, standards) -> None:
-        self.criteria.choices = [SelectChoice(criterion.id, f"{criterion.code} — {criterion.text[:90]}")
+        self.criteria.choices = [SelectChoice(criterion.id, f"{criterion.code} — {_shorten(criterion.text)}")
                                  for standard in standards for criterion in standard.criteria]
 
 

@@ -113,18 +113,21 @@ def _guard_submit_ser(case, _data: dict) -> None:
 
 
 def _effect_submit_ser(case, actor, _data: dict) -> None:
+    """Submitting keeps a frozen copy of the SER as it stands."""
     from qa_portal.reviews.self_evaluation import freeze_submission
 
     freeze_submission(case, actor)
 
 
 def _effect_return_ser(case, actor, data: dict) -> None:
+    """Returning records the officer's reasons on the submitted copy, which stays readable."""
     from qa_portal.reviews.self_evaluation import mark_submission_returned
 
     mark_submission_returned(case, actor, data["reason"])
 
 
 def _effect_accept_ser(case, actor, _data: dict) -> None:
+    """Accepting marks the submitted copy as the one the panel reviews."""
     from qa_portal.reviews.self_evaluation import mark_submission_accepted
 
     mark_submission_accepted(case, actor)

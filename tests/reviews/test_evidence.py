@@ -176,3 +176,31 @@ def test_evidence_details_and_links_can_be_edited(app, client):
     db.session.refresh(evidence)
     assert evidence.title == "Renamed" and evidence.confidentiality == Confidentiality.PANEL_ONLY
     assert {c.id for c in evidence.criteria} == {c1.id, c2.id}
+
+
+def test_hei_deletes_an_uncited_file_and_its_stored_copy(app, client):
+    """A file not cited by any submitted copy is deleted with its stored copy; the deletion is audited."""
+    case = make_case()
+    evidence = make_evidence(case, criteria_of(case)[:1])
+    path = upload_root() / evidence.storage_name
+    login(client, hei_user_for(case))
+    assert client.post(f"/cases/{case.id}/evidence/{evidence.id}/delete").status_code == 302
+    assert _count() == 0 and not path.exists()
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "evidence.delete")) is not None
+
+
+def test_file_cited_by_a_submitted_copy_cannot_be_deleted(app, client):
+    """Once a submitted copy cites a file, deleting it is refused with 409 even after the SER was returned."""
+    from tests.reviews.factories import complete_ser
+    from qa_portal.reviews.workflow import CaseAction, apply_action
+
+    case = make_case(standards=1, criteria=1)
+    complete_ser(case)
+    apply_action(case, CaseAction.SUBMIT_SER, hei_user_for(case))
+    apply_action(case, CaseAction.RETURN_SER, make_user(Role.OFFICER), comment="Add more.")
+    db.session.commit()
+    evidence = db.session.scalar(select(Evidence))
+    login(client, hei_user_for(case))
+    response = client.post(f"/cases/{case.id}/evidence/{evidence.id}/delete")
+    assert response.status_code == 409 and "stays on record" in response.get_data(as_text=True)
+    assert _count() == 1 and (upload_root() / evidence.storage_name).exists()

@@ -18,7 +18,7 @@ from qa_portal.pilots.models.calls import Call
 from qa_portal.pilots.permissions import visible_institutions
 from qa_portal.reviews import coordination, workflow
 from qa_portal.reviews.forms import ActionForm, CoordinationForm
-from qa_portal.reviews.models import Case, CaseEvent, CaseState
+from qa_portal.reviews.models import Case, CaseEvent, CaseState, SerSubmission
 from qa_portal.reviews.permissions import can_coordinate_case, can_list_cases, can_view_case, visible_cases
 from qa_portal.reviews.self_evaluation import latest_submission, ser_overview
 from qa_portal.reviews.views import bp
@@ -51,10 +51,14 @@ def case_list():
     if filters["overdue"]:
         query = query.where(and_(Case.state == CaseState.SER_IN_PREPARATION, Case.ser_due_at < utcnow()))
     cases = db.session.scalars(query).unique().all()
+    returned = set(db.session.scalars(
+        select(SerSubmission.case_id).where(SerSubmission.case_id.in_([c.id for c in cases]),
+                                            SerSubmission.returned_at.is_not(None))
+    )) if cases else set()
     calls = db.session.scalars(select(Call).order_by(Call.opens_at.desc())).all()
     institutions = db.session.scalars(visible_institutions(current_user)).all()
     return render_template("reviews/case_list.html", cases=cases, filters=filters, calls=calls,
-                           institutions=institutions, states=list(CaseState), now=utcnow(),
+                           institutions=institutions, states=list(CaseState), returned=returned,
                            state_labels=workflow.STATE_LABELS, progress=workflow.lifecycle_progress)
 
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 from qa_portal.core.access import login_required, require
 from qa_portal.core.errors import DomainError
 from qa_portal.core.forms import attach_error
-from qa_portal.core.storage import stored_path
+from qa_portal.core.storage import discard_stored, stored_path
 from qa_portal.extensions import db
 from qa_portal.reviews import evidence as services
 from qa_portal.reviews import self_evaluation as ser
@@ -101,6 +101,20 @@ def evidence_edit(case_id: int, evidence_id: int):
     elif form.is_submitted():
         status = 400
     return render_template("reviews/evidence_edit.html", case=case, item=item, form=form, **_labels()), status
+
+
+@bp.route("/cases/<int:case_id>/evidence/<int:evidence_id>/delete", methods=["POST"])
+@login_required
+def evidence_delete(case_id: int, evidence_id: int):
+    case = load_case(case_id)
+    require(can_edit_ser(current_user, case))
+    item = _evidence(case, evidence_id)
+    title = item.title
+    storage_name = services.delete_evidence(current_user, item)
+    db.session.commit()
+    discard_stored(storage_name)  # only once the row is gone for good
+    flash(_("Deleted “%(title)s”.", title=title), "success")
+    return redirect(url_for("reviews.evidence_list", case_id=case.id))
 
 
 @bp.route("/cases/<int:case_id>/evidence/<int:evidence_id>/download")
