@@ -31,3 +31,14 @@ def test_calls_demo_shows_both_stages_and_is_idempotent(app):
     load_demo()
     db.session.commit()
     assert _counts() == before
+
+
+def test_calls_demo_writes_a_complete_specification_when_an_institution_has_none(app):
+    """Without the specifications demo, the calls demo writes a complete, valid specification itself."""
+    from qa_portal.auth.models import Role
+    from qa_portal.demo.calls import _complete, _complete_specification
+    from tests.factories import make_institution, make_user
+
+    institution = make_institution(short_name="HEI-A")
+    credential = _complete_specification(make_user(Role.HEI, institution=institution), institution)
+    assert credential.institution_id == institution.id and _complete(credential.latest_version)
