@@ -101,3 +101,12 @@ def test_officer_pdf_preview_of_a_draft(app, client):
     login(client, make_user(Role.OFFICER))
     response = client.get(f"/manage/standards/versions/{version.id}/pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
+
+
+def test_public_page_in_armenian_leads_with_the_armenian_title(app, client):
+    """An Armenian visitor sees the set's Armenian title as the heading and the English one below it."""
+    _version(VersionStatus.APPROVED)
+    client.post("/language", data={"locale": "hy"})
+    body = client.get("/standards/mc-pilot/v2").get_data(as_text=True)
+    assert f"<h1>{ARMENIAN_TITLE} —" in body
+    assert '<p class="lead" lang="en">QA standards for micro-credentials (pilot)</p>' in body
