@@ -297,7 +297,12 @@ def freeze_submission(case: Case, actor) -> SerSubmission:
     """Keep a frozen copy of the SER as submitted (workflow effect of submit_ser)."""
     number = (db.session.scalar(select(func.max(SerSubmission.number)).where(SerSubmission.case_id == case.id))
               or 0) + 1
-    submission = SerSubmission(case_id=case.id, number=number, content=_snapshot(case), submitted_at=utcnow(),
+    now = utcnow()
+    content = _snapshot(case)
+    # the deadline as it stood, and whether this copy came in after it (flagged wherever the copy is listed)
+    content["due_at"] = case.ser_due_at.isoformat() if case.ser_due_at else None
+    content["late"] = bool(case.ser_due_at and now > case.ser_due_at)
+    submission = SerSubmission(case_id=case.id, number=number, content=content, submitted_at=now,
                                submitted_by_id=getattr(actor, "id", None))
     db.session.add(submission)
     db.session.flush()

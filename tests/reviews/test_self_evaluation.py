@@ -196,3 +196,19 @@ def test_ser_pdf_of_a_submitted_copy(app, client):
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert response.data.startswith(b"%PDF")
+
+
+def test_late_submission_is_flagged_on_the_copy(app, client):
+    """An SER submitted after its due date is flagged as late on the SER page and the case page."""
+    from datetime import timedelta
+
+    from qa_portal.core.models import utcnow
+
+    case = make_case(standards=1, criteria=1, ser_due_at=utcnow() - timedelta(days=1))
+    complete_ser(case)
+    login(client, hei_user_for(case))
+    assert client.post(f"/cases/{case.id}/actions/submit_ser", data={}).status_code == 302
+    copy = db.session.scalar(select(SerSubmission).where(SerSubmission.case_id == case.id))
+    assert copy.content["late"] is True
+    assert "submitted late" in client.get(f"/cases/{case.id}/ser").get_data(as_text=True)
+    assert "submitted late" in client.get(f"/cases/{case.id}").get_data(as_text=True)
