@@ -64,7 +64,7 @@ def published_standard_versions() -> Select:
 
 
 def visible_standard_versions(user) -> Select:
-    """Versions a user may read: officers all; signed-in users also those in consultation; everyone the published ones."""
+    """Versions a user may read: officers all; signed-in users also those in consultation; anyone the published."""
     query = select(StandardVersion)
     if _is_officer(user):
         return query

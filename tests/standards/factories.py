@@ -5,7 +5,8 @@ from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
 from qa_portal.standards import services
 from qa_portal.standards.models import (
-    ComplianceLevel, ConsultationComment, Criterion, StakeholderType, Standard, StandardSet, StandardVersion, VersionStatus,
+    ComplianceLevel, ConsultationComment, Criterion, StakeholderType, Standard, StandardSet, StandardVersion,
+    VersionStatus,
 )
 
 _counter = itertools.count(1)

@@ -31,7 +31,8 @@ def test_officer_pages_are_accessible(client, demo_set, locale):
             f"/manage/standards/versions/{second.id}/standards/new", f"/manage/standards/standards/{standard.id}/edit",
             f"/manage/standards/standards/{standard.id}/criteria/new",
             f"/manage/standards/criteria/{standard.criteria[0].id}/edit",
-            f"/manage/standards/versions/{second.id}/levels/new", f"/manage/standards/levels/{second.levels[0].id}/edit",
+            f"/manage/standards/versions/{second.id}/levels/new",
+            f"/manage/standards/levels/{second.levels[0].id}/edit",
             f"/manage/standards/versions/{second.id}/consultation-report",
             f"/manage/standards/versions/{first.id}/consultation-report", "/my-work"]
     for url in urls:

@@ -210,3 +210,17 @@ def test_create_standard_set_refuses_a_duplicate_code(app):
     with pytest.raises(DomainError) as refused:
         services.create_standard_set(None, "MC", "Another")
     assert refused.value.field == "code"
+
+
+def test_unknown_references_are_refused(app):
+    """Only ESG Part 1 items 1.1–1.10 and principles 1–10 can be referenced; known ones are kept in order."""
+    version = make_version(VersionStatus.DRAFT)
+    with pytest.raises(DomainError) as refused:
+        services.add_standard(None, version, "S7", "T", "S.", esg_refs=["2.4"])
+    assert refused.value.field == "esg_refs"
+    with pytest.raises(DomainError) as refused:
+        services.add_standard(None, version, "S7", "T", "S.", principle_refs=[11])
+    assert refused.value.field == "principle_refs"
+    standard = services.add_standard(None, version, "S7", "T", "S.", esg_refs=["1.10", "1.2", "1.2"],
+                                     principle_refs=["10", 2])
+    assert standard.esg_refs == ["1.2", "1.10"] and standard.principle_refs == [2, 10]

@@ -39,7 +39,8 @@ def add_comment(actor, version: StandardVersion, standard: Standard | None, stak
     return comment
 
 
-def answer_comment(actor, comment: ConsultationComment, response: CommentResponse, answer_text: str) -> ConsultationComment:
+def answer_comment(actor, comment: ConsultationComment, response: CommentResponse,
+                   answer_text: str) -> ConsultationComment:
     """Record (or revise) the agency's answer to a comment while the consultation is open."""
     if comment.version.status != VersionStatus.CONSULTATION:
         raise ConsultationClosed(_("The consultation on version %(number)s is closed; its answers are final.",

@@ -5,13 +5,21 @@ from sqlalchemy import func, select
 from qa_portal.audit.services import record
 from qa_portal.core.errors import DomainError
 from qa_portal.extensions import db
-from qa_portal.standards.models import ComplianceLevel, ConsultationComment, Criterion, Standard, StandardVersion
+from qa_portal.standards.models import (
+    ESG_PART1_REFS, PRINCIPLE_REFS, ComplianceLevel, ConsultationComment, Criterion, Standard, StandardVersion,
+)
 from qa_portal.standards.services.versions import _clean, ensure_editable
 
 
 def _refs(esg_refs, principle_refs) -> tuple[list[str], list[int]]:
-    return sorted({str(ref) for ref in esg_refs or []}, key=lambda ref: [int(p) for p in ref.split(".")]), \
-        sorted({int(ref) for ref in principle_refs or []})
+    """Known ESG Part 1 items (in ESG order) and Council Recommendation principles (1–10), without duplicates."""
+    esg = {str(ref) for ref in esg_refs or []}
+    principles = {str(ref) for ref in principle_refs or []}
+    if not esg <= set(ESG_PART1_REFS):
+        raise DomainError(_("Choose ESG Part 1 items between 1.1 and 1.10."), field="esg_refs")
+    if not principles <= {str(ref) for ref in PRINCIPLE_REFS}:
+        raise DomainError(_("Choose principles between 1 and 10."), field="principle_refs")
+    return [ref for ref in ESG_PART1_REFS if ref in esg], sorted(int(ref) for ref in principles)
 
 
 def _ensure_standard_code_free(version: StandardVersion, code: str, standard: Standard | None = None) -> None:

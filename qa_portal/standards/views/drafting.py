@@ -10,7 +10,9 @@ from qa_portal.core.access import login_required, require
 from qa_portal.extensions import db
 from qa_portal.standards import services
 from qa_portal.standards.comparison import compare_versions
-from qa_portal.standards.forms import CompareForm, StandardSetEditForm, StandardSetForm, VersionDetailsForm, WithdrawForm
+from qa_portal.standards.forms import (
+    CompareForm, StandardSetEditForm, StandardSetForm, VersionDetailsForm, WithdrawForm,
+)
 from qa_portal.standards.models import StandardSet
 from qa_portal.standards.pdf import standard_version_pdf
 from qa_portal.standards.permissions import (

@@ -94,5 +94,6 @@ def comment_answer(comment_id: int):
             return _render_report(version, {comment_id: form}, error.status_code)
         db.session.commit()
         flash(_("Answer saved."), "success")
-        return redirect(url_for("standards.consultation_report", version_id=version.id, _anchor=f"comment-{comment.id}"))
+        return redirect(url_for("standards.consultation_report", version_id=version.id,
+                                _anchor=f"comment-{comment.id}"))
     return _render_report(version, {comment_id: form}, 400)
