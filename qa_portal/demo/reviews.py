@@ -9,9 +9,9 @@ from sqlalchemy import select
 from qa_portal.core.pdf import build_pdf, para, styles
 from qa_portal.demo.accounts import demo_user
 from qa_portal.extensions import db
-from qa_portal.pilots.models import Institution
+from qa_portal.pilots.models import Institution, MicroCredential, SpecificationStatus, SpecificationVersion
 from qa_portal.reviews.evidence import upload_evidence
-from qa_portal.reviews.models import Case, CaseState, Confidentiality, Evidence, EvidenceType
+from qa_portal.reviews.models import Case, CaseSpecification, CaseState, Confidentiality, Evidence, EvidenceType
 from qa_portal.reviews.self_evaluation import save_ser_entry, save_ser_texts, version_levels, version_standards
 from qa_portal.reviews.services import next_case_reference
 from qa_portal.reviews.workflow import CaseAction, apply_action
@@ -96,8 +96,16 @@ def _complete(actor, case: Case) -> None:
 
 
 def _new_case(institution: Institution, version: StandardVersion) -> Case:
+    """A case from an earlier pilot round (no application here), on the institution's published specification."""
     case = Case(reference=next_case_reference(utcnow().year), institution_id=institution.id,
                 standard_version_id=version.id, state=CaseState.SER_IN_PREPARATION)
+    published = db.session.scalar(
+        select(SpecificationVersion).join(MicroCredential)
+        .where(MicroCredential.institution_id == institution.id,
+               SpecificationVersion.status == SpecificationStatus.PUBLISHED)
+        .order_by(SpecificationVersion.id))
+    if published is not None:
+        case.specification_links = [CaseSpecification(specification_version_id=published.id)]
     db.session.add(case)
     db.session.flush()
     return case

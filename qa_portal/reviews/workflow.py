@@ -142,10 +142,10 @@ S = CaseState
 TRANSITIONS: dict[CaseAction, Transition] = {
     CaseAction.SUBMIT_SER: Transition(frozenset({S.SER_IN_PREPARATION}), S.SER_SUBMITTED, perms.can_submit_ser,
                                       guard=_guard_submit_ser, effect=_effect_submit_ser),
-    CaseAction.RETURN_SER: Transition(frozenset({S.SER_SUBMITTED}), S.SER_IN_PREPARATION, perms.can_screen_ser,
-                                      requires_reason=True, effect=_effect_return_ser, danger=True),
     CaseAction.ACCEPT_SER: Transition(frozenset({S.SER_SUBMITTED}), S.PANEL_FORMATION, perms.can_screen_ser,
                                       effect=_effect_accept_ser),
+    CaseAction.RETURN_SER: Transition(frozenset({S.SER_SUBMITTED}), S.SER_IN_PREPARATION, perms.can_screen_ser,
+                                      requires_reason=True, effect=_effect_return_ser, danger=True),
     CaseAction.START_REVIEW: Transition(frozenset({S.PANEL_FORMATION}), S.DESK_REVIEW, perms.can_coordinate_case),
     CaseAction.START_SITE_VISIT: Transition(frozenset({S.DESK_REVIEW}), S.SITE_VISIT, perms.can_coordinate_case),
     CaseAction.SKIP_SITE_VISIT: Transition(frozenset({S.DESK_REVIEW}), S.REPORT_DRAFTING, perms.can_coordinate_case,

@@ -122,7 +122,7 @@ def test_available_actions_follow_state_and_relationship(app):
     assert workflow.available_actions(hei, case) == [CaseAction.SUBMIT_SER, CaseAction.WITHDRAW]
     assert workflow.available_actions(officer, case) == []
     submitted = make_case(state=CaseState.SER_SUBMITTED)
-    assert workflow.available_actions(officer, submitted) == [CaseAction.RETURN_SER, CaseAction.ACCEPT_SER]
+    assert workflow.available_actions(officer, submitted) == [CaseAction.ACCEPT_SER, CaseAction.RETURN_SER]
     stranger = make_user(Role.HEI, institution=make_institution())
     assert workflow.available_actions(stranger, case) == []
 
