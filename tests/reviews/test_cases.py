@@ -128,3 +128,29 @@ def test_new_case_gets_a_default_ser_due_date(app):
     case = make_case()
     assert case.ser_due_at > utcnow() + timedelta(days=30)
     assert not case.ser_overdue
+
+
+def test_case_and_ser_pages_keep_a_constant_number_of_queries(app, client):
+    """The case page, the SER page and the evidence list run as many statements with 1 file and entry as with 4."""
+    from tests.reviews.factories import criteria_of, make_evidence, write_entry
+
+    case = make_case(standards=2, criteria=2)
+    criteria = criteria_of(case)
+    write_entry(case, criteria[0])
+    make_evidence(case, criteria[:1])
+    login(client, hei_user_for(case))
+    urls = [f"/cases/{case.id}", f"/cases/{case.id}/ser", f"/cases/{case.id}/evidence"]
+
+    def counts() -> list[int]:
+        result = []
+        for url in urls:
+            with QueryCounter() as counter:
+                assert client.get(url).status_code == 200
+            result.append(counter.count)
+        return result
+
+    small = counts()
+    for criterion in criteria[1:]:
+        write_entry(case, criterion)
+        make_evidence(case, criteria, title=f"File for {criterion.code}")
+    assert counts() == small
