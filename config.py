@@ -42,6 +42,13 @@ class Config:
     QA_PASSWORD_MIN_LENGTH = 12
     QA_HSTS = False
 
+    # Expert panels: how far back an ended affiliation with the institution still counts as a conflict,
+    # how long members have to score once the desk review starts, how long the institution has to check
+    # the draft report's factual accuracy (working days, Monday to Friday).
+    QA_COI_LOOKBACK_YEARS = _env_int("QA_COI_LOOKBACK_YEARS", 5)
+    QA_SCORING_DAYS = _env_int("QA_SCORING_DAYS", 21)
+    QA_FACTUAL_CHECK_WORKING_DAYS = _env_int("QA_FACTUAL_CHECK_WORKING_DAYS", 10)
+
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     QA_LOCALES = {"en": "English", "hy": "Հայերեն"}

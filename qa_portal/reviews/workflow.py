@@ -133,6 +133,48 @@ def _effect_accept_ser(case, actor, _data: dict) -> None:
     mark_submission_accepted(case, actor)
 
 
+def _problems_guard(module: str, function: str, message: str) -> Callable:
+    """A guard that asks reviews.<module>.<function>(case) for the rules still broken and refuses with them all."""
+    def guard(case, _data: dict) -> None:
+        from importlib import import_module
+
+        problems = getattr(import_module(f"qa_portal.reviews.{module}"), function)(case)
+        if problems:
+            raise TransitionRefused(str(message) % {"problems": "; ".join(str(problem) for problem in problems)})
+    guard.__doc__ = f"Refuses while reviews.{module}.{function}(case) lists broken rules."
+    return guard
+
+
+def _stage_effect(module: str, function: str) -> Callable:
+    """An effect that hands the moved case to reviews.<module>.<function>(case, actor) (deadlines, freezing)."""
+    def effect(case, actor, _data: dict) -> None:
+        from importlib import import_module
+
+        getattr(import_module(f"qa_portal.reviews.{module}"), function)(case, actor)
+    effect.__doc__ = f"Runs reviews.{module}.{function}(case, actor) after the move."
+    return effect
+
+
+_guard_start_review = _problems_guard(
+    "panel", "start_review_problems", _l("The desk review cannot start yet: %(problems)s"))
+_guard_leave_desk_review = _problems_guard(
+    "scoring", "desk_review_problems", _l("The desk review is not finished: %(problems)s"))
+_guard_skip_site_visit = _problems_guard(
+    "site_visit", "skip_problems", _l("The site visit cannot be skipped yet: %(problems)s"))
+_guard_close_site_visit = _problems_guard(
+    "site_visit", "close_problems", _l("The site visit cannot be closed yet: %(problems)s"))
+_guard_send_report = _problems_guard(
+    "report", "send_problems", _l("The report cannot be sent for the factual-accuracy check yet: %(problems)s"))
+_guard_finalise_report = _problems_guard(
+    "report", "finalise_problems", _l("The report cannot be finalised yet: %(problems)s"))
+
+
+def _guard_skip_after_desk_review(case, data: dict) -> None:
+    """Skipping needs a finished desk review and an officer-approvable written justification."""
+    _guard_leave_desk_review(case, data)
+    _guard_skip_site_visit(case, data)
+
+
 _BEFORE_DECISION = frozenset({
     CaseState.SER_IN_PREPARATION, CaseState.SER_SUBMITTED, CaseState.PANEL_FORMATION, CaseState.DESK_REVIEW,
     CaseState.SITE_VISIT, CaseState.REPORT_DRAFTING, CaseState.FACTUAL_ACCURACY, CaseState.DECISION_PENDING,
@@ -146,15 +188,23 @@ TRANSITIONS: dict[CaseAction, Transition] = {
                                       effect=_effect_accept_ser),
     CaseAction.RETURN_SER: Transition(frozenset({S.SER_SUBMITTED}), S.SER_IN_PREPARATION, perms.can_screen_ser,
                                       requires_reason=True, effect=_effect_return_ser, danger=True),
-    CaseAction.START_REVIEW: Transition(frozenset({S.PANEL_FORMATION}), S.DESK_REVIEW, perms.can_coordinate_case),
-    CaseAction.START_SITE_VISIT: Transition(frozenset({S.DESK_REVIEW}), S.SITE_VISIT, perms.can_coordinate_case),
+    CaseAction.START_REVIEW: Transition(frozenset({S.PANEL_FORMATION}), S.DESK_REVIEW, perms.can_coordinate_case,
+                                        guard=_guard_start_review,
+                                        effect=_stage_effect("panel", "on_review_started")),
+    CaseAction.START_SITE_VISIT: Transition(frozenset({S.DESK_REVIEW}), S.SITE_VISIT, perms.can_lead_panel_stage,
+                                            guard=_guard_leave_desk_review),
     CaseAction.SKIP_SITE_VISIT: Transition(frozenset({S.DESK_REVIEW}), S.REPORT_DRAFTING, perms.can_coordinate_case,
-                                           requires_reason=True),
-    CaseAction.CLOSE_SITE_VISIT: Transition(frozenset({S.SITE_VISIT}), S.REPORT_DRAFTING, perms.can_coordinate_case),
+                                           requires_reason=True, guard=_guard_skip_after_desk_review,
+                                           effect=_stage_effect("report", "on_drafting_started")),
+    CaseAction.CLOSE_SITE_VISIT: Transition(frozenset({S.SITE_VISIT}), S.REPORT_DRAFTING, perms.can_lead_panel_stage,
+                                            guard=_guard_close_site_visit,
+                                            effect=_stage_effect("report", "on_drafting_started")),
     CaseAction.SEND_FOR_FACTUAL_CHECK: Transition(frozenset({S.REPORT_DRAFTING}), S.FACTUAL_ACCURACY,
-                                                  perms.can_coordinate_case),
+                                                  perms.can_lead_panel_stage, guard=_guard_send_report,
+                                                  effect=_stage_effect("report", "on_sent")),
     CaseAction.FINALISE_REPORT: Transition(frozenset({S.FACTUAL_ACCURACY}), S.DECISION_PENDING,
-                                           perms.can_coordinate_case),
+                                           perms.can_lead_panel_stage, guard=_guard_finalise_report,
+                                           effect=_stage_effect("report", "on_finalised")),
     CaseAction.DECIDE: Transition(frozenset({S.DECISION_PENDING}), S.DECIDED, perms.can_decide_case),
     CaseAction.PUBLISH: Transition(frozenset({S.DECIDED}), S.PUBLISHED, perms.can_coordinate_case),
     CaseAction.START_FOLLOW_UP: Transition(frozenset({S.PUBLISHED, S.APPEAL_DECIDED}), S.FOLLOW_UP,

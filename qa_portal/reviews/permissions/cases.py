@@ -3,7 +3,8 @@ from sqlalchemy import Select, false, select
 
 from qa_portal.auth.models import Role
 from qa_portal.pilots.permissions import is_hei_member, is_officer, member_institution_ids
-from qa_portal.reviews.models import Case
+from qa_portal.reviews.models import Case, MemberStatus, PanelMember
+from qa_portal.reviews.permissions.panel import is_cleared_member, is_panel_chair
 
 
 def _of_institution(user, case) -> bool:
@@ -11,18 +12,25 @@ def _of_institution(user, case) -> bool:
 
 
 def can_list_cases(user) -> bool:
-    """Officers and HEI users have a case list (HEI users see only their institution's cases)."""
-    return is_officer(user) or bool(user.is_authenticated and user.has_role(Role.HEI) and member_institution_ids(user))
+    """Officers, HEI users and experts have a case list (each sees only the cases they may open)."""
+    return is_officer(user) or bool(user.is_authenticated and (
+        (user.has_role(Role.HEI) and member_institution_ids(user)) or user.has_role(Role.EXPERT)))
 
 
 def can_view_case(user, case) -> bool:
-    """Officers see every case; HEI users see their own institution's cases."""
-    return is_officer(user) or _of_institution(user, case)
+    """Officers see every case; HEI users their own institution's; panel members once their declaration is
+    cleared (a proposed or conflicted member sees only their own declaration page)."""
+    return is_officer(user) or _of_institution(user, case) or is_cleared_member(user, case)
 
 
 def can_coordinate_case(user, case) -> bool:
     """Officers run a case's later stages (panel, visit, report, publication) and assign its coordinator."""
     return is_officer(user)
+
+
+def can_lead_panel_stage(user, case) -> bool:
+    """Officers and the panel chair move the review through the visit and the report."""
+    return is_officer(user) or is_panel_chair(user, case)
 
 
 def can_view_ser(user, case) -> bool:
@@ -71,10 +79,16 @@ def can_decide_appeal(user, case) -> bool:
 
 
 def visible_cases(user) -> Select:
-    """The cases a user may see: all for officers, their institution's for HEI users, none otherwise."""
+    """The cases a user may see: all for officers, their institution's for HEI users, the cases whose panel
+    they sit on (cleared) for experts, none otherwise."""
     query = select(Case)
     if is_officer(user):
         return query
-    if user.is_authenticated and user.has_role(Role.HEI):
-        return query.where(Case.institution_id.in_(member_institution_ids(user)))
-    return query.where(false())
+    if not user.is_authenticated:
+        return query.where(false())
+    condition = false()
+    if user.has_role(Role.HEI):
+        condition = condition | Case.institution_id.in_(member_institution_ids(user))
+    cleared_seats = select(PanelMember.case_id).where(
+        PanelMember.user_id == user.id, PanelMember.status == MemberStatus.CLEARED)
+    return query.where(condition | Case.id.in_(cleared_seats))

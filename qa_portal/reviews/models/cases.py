@@ -12,6 +12,10 @@ from qa_portal.core.models import TimestampMixin, utcnow
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Application, Institution
 
+__all__ = ["CaseState", "Case", "CaseSpecification", "CaseAction", "CaseEvent", "SelfEvaluation", "SerEntry",
+           "SerSubmission", "EvidenceType", "Confidentiality", "Evidence", "CASE_STATE_ENUM", "SER_PREPARATION_DAYS",
+           "default_ser_due_at", "evidence_criteria"]
+
 
 class CaseState(enum.StrEnum):
     """Every state of SPEC §2.3, so later stages add guards, not states (reviews/workflow.py moves them)."""

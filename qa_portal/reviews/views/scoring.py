@@ -1,0 +1,2 @@
+"""scoring pages (issue 6, being built)."""
+from qa_portal.reviews.views import bp  # noqa: F401
