@@ -1,0 +1,2 @@
+"""Review-case forms by area (cases.py: case, SER, evidence, actions; one module per panel stage)."""
+from qa_portal.reviews.forms.cases import *  # noqa: F401,F403
