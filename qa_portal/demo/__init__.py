@@ -4,6 +4,8 @@ from qa_portal.demo import calls  # noqa: E402  (pilot calls, after the specific
 
 # Each loader is idempotent and returns True when it created something.
 LOADERS = [accounts.load, standards.load, pilots.load]
+from qa_portal.demo import experts  # noqa: E402  (expert profiles, right after the accounts they belong to)
+LOADERS.insert(LOADERS.index(accounts.load) + 1, experts.load)
 LOADERS.append(calls.load)  # pilot calls: after the standards and specifications loaders
 from qa_portal.demo import reviews  # noqa: E402  (review cases, after the calls that open them)
 LOADERS.append(reviews.load)
