@@ -27,7 +27,7 @@ def _address_limit() -> str:
     _address_limit,
     methods=["POST"],
     deduct_when=lambda response: response.status_code == 401,
-    error_message="Too many failed sign-ins from your network address. Wait 15 minutes and try again.",
+    error_message=lambda: _("Too many failed sign-ins from your network address. Wait 15 minutes and try again."),
 )
 @public
 def login():
