@@ -3,3 +3,56 @@ actor), where actor holds every staff role. Each stage adds the setup for its ow
 from qa_portal.reviews.models import CaseAction
 
 GUARD_SETUPS: dict = {}
+
+
+# --- desk review and site visit (H3): every scoring member submitted; the skip justified; the visit recorded ---
+
+def scored_panel(case, actor=None) -> dict:
+    """A cleared panel whose scoring members all judged every criterion and submitted: {role: member}."""
+    from qa_portal.core.models import utcnow
+    from qa_portal.extensions import db
+    from qa_portal.reviews.models import Judgement, PanelRole
+    from tests.reviews.panel_factories import cleared_panel
+
+    panel = cleared_panel(case)
+    level = next(level for level in case.standard_version.levels if not level.not_applicable)
+    criteria = [criterion for standard in case.standard_version.standards for criterion in standard.criteria]
+    for role, member in panel.items():
+        if role == PanelRole.SECRETARY:
+            continue
+        db.session.add_all(Judgement(member_id=member.id, criterion_id=criterion.id, level_id=level.id,
+                                     rationale=f"{criterion.code} is shown by the evidence.") for criterion in criteria)
+        member.scores_submitted_at = utcnow()
+    db.session.commit()
+    return panel
+
+
+def justified_skip(case, actor=None) -> None:
+    """A scored desk review and the chair's written justification for skipping the visit."""
+    from qa_portal.extensions import db
+    from qa_portal.reviews.models import PanelRole, SiteVisit
+
+    panel = scored_panel(case, actor)
+    db.session.add(SiteVisit(case_id=case.id, skip_justification="The faculty was visited in May 2026.",
+                             skip_requested_by_id=panel[PanelRole.CHAIR].user_id))
+    db.session.commit()
+
+
+def recorded_visit(case, actor=None) -> None:
+    """A visit with dates and one session with notes: ready to close."""
+    from datetime import date, datetime
+
+    from qa_portal.extensions import db
+    from qa_portal.reviews.models import SiteVisit, StakeholderGroup, VisitMode, VisitSession
+
+    visit = SiteVisit(case_id=case.id, mode=VisitMode.ONSITE, starts_on=date(2027, 3, 10), ends_on=date(2027, 3, 10))
+    visit.sessions.append(VisitSession(starts_at=datetime(2027, 3, 10, 10), duration_minutes=60,
+                                       stakeholder_group=StakeholderGroup.STUDENTS, attendees="Five learners",
+                                       notes="Learners described the assessed project."))
+    db.session.add(visit)
+    db.session.commit()
+
+
+GUARD_SETUPS[CaseAction.START_SITE_VISIT] = scored_panel
+GUARD_SETUPS[CaseAction.SKIP_SITE_VISIT] = justified_skip
+GUARD_SETUPS[CaseAction.CLOSE_SITE_VISIT] = recorded_visit

@@ -1,0 +1,81 @@
+"""Desk review and site visit forms: a member's judgement, the consensus, the visit plan, sessions, skipping."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from qa_portal.reviews.forms.cases import MultiCheckboxField
+from qa_portal.reviews.models import VisitMode
+from qa_portal.reviews.site_visit import GROUP_LABELS, MODE_LABELS
+
+__all__ = ["JudgementForm", "ConsensusForm", "SubmitJudgementsForm", "VisitPlanForm", "VisitSessionForm",
+           "SkipJustificationForm"]
+
+
+def _level_choices(levels, empty_label) -> list:
+    return [SelectChoice("", empty_label)] + [SelectChoice(str(level.id), level.label) for level in levels]
+
+
+class JudgementForm(FlaskForm):
+    """One criterion's judgement; drafts may leave fields empty, submitting needs a level and a rationale."""
+
+    level = SelectField(_l("Your level"), coerce=str)
+    rationale = TextAreaField(_l("Rationale (required to submit)"), validators=[Length(max=20000)])
+    evidence = MultiCheckboxField(_l("Evidence relied on"), coerce=int)
+
+    def set_choices(self, levels, evidence) -> None:
+        self.level.choices = _level_choices(levels, _l("— not judged yet —"))
+        self.evidence.choices = [SelectChoice(item.id, item.title) for item in evidence]
+
+    def level_id(self) -> int | None:
+        return int(self.level.data) if (self.level.data or "").isdigit() else None
+
+
+class ConsensusForm(FlaskForm):
+    """The panel's consensus on one criterion, recorded by the chair."""
+
+    level = SelectField(_l("Panel's level"), coerce=str, validators=[DataRequired(_l("Choose the panel's level."))])
+    rationale = TextAreaField(_l("Panel's rationale"),
+                              validators=[DataRequired(_l("Write the panel's rationale.")), Length(max=20000)])
+
+    def set_choices(self, levels) -> None:
+        self.level.choices = _level_choices(levels, _l("— choose —"))
+
+    def level_id(self) -> int | None:
+        return int(self.level.data) if (self.level.data or "").isdigit() else None
+
+
+class SubmitJudgementsForm(FlaskForm):
+    """Submitting a member's judgements (CSRF only)."""
+
+
+class VisitPlanForm(FlaskForm):
+    mode = SelectField(_l("Mode"), choices=[SelectChoice(mode.value, label) for mode, label in MODE_LABELS.items()],
+                       default=VisitMode.ONSITE.value)
+    starts_on = DateField(_l("First day"), validators=[Optional()])
+    ends_on = DateField(_l("Last day"), validators=[Optional()])
+    location = StringField(_l("Location or online meeting room"), validators=[Length(max=300)])
+
+
+class VisitSessionForm(FlaskForm):
+    starts_at = DateTimeLocalField(_l("Starts at"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                                   validators=[DataRequired(_l("Give the session's date and start time."))])
+    duration_minutes = IntegerField(_l("Duration (minutes)"), default=60,
+                                    validators=[DataRequired(_l("Give the duration in minutes.")),
+                                                NumberRange(min=5, max=600)])
+    stakeholder_group = SelectField(_l("Stakeholder group"), choices=[
+        SelectChoice(group.value, label) for group, label in GROUP_LABELS.items()])
+    attendees = TextAreaField(_l("Attendees"), validators=[Length(max=5000)])
+    notes = TextAreaField(_l("Panel notes (not shown to the institution)"), validators=[Length(max=50000)])
+    standards = MultiCheckboxField(_l("Standards the notes concern"), coerce=int)
+
+    def set_standards(self, standards) -> None:
+        self.standards.choices = [SelectChoice(standard.id, f"{standard.code} {standard.title}")
+                                  for standard in standards]
+
+
+class SkipJustificationForm(FlaskForm):
+    justification = TextAreaField(_l("Why the visit can be skipped"),
+                                  validators=[DataRequired(_l("Write why the visit can be skipped.")),
+                                              Length(max=20000)])
