@@ -3,8 +3,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import defaultload, lazyload
 
-from qa_portal.auth.models import Role
+from qa_portal.auth.models import Role, User
 from qa_portal.core.access import login_required, require
 from qa_portal.core.errors import DomainError
 from qa_portal.core.forms import attach_error
@@ -61,13 +62,16 @@ def _search_filters() -> services.ExpertFilters:
 def expert_list():
     require(can_manage_expert_pool(current_user))
     filters = _search_filters()
-    page = db.paginate(services.search_experts(filters), per_page=EXPERT_PAGE_SIZE, error_out=False)
+    # The list shows neither affiliations nor roles: skip loading them for each row.
+    query = services.search_experts(filters).options(
+        lazyload(ExpertProfile.affiliations), defaultload(ExpertProfile.user).lazyload(User.role_links))
+    page = db.paginate(query, per_page=EXPERT_PAGE_SIZE, error_out=False)
     loads = services.panel_load_counts(profile.user_id for profile in page.items)
     args = {"field": filters.field, "type": filters.expert_type, "language": filters.language,
             "available": "1" if filters.available_only else "", "q": filters.text}
     return render_template("reviews/experts/list.html", page=page, filters=filters, args=args, loads=loads,
                            types=list(ExpertType), language_codes=services.EXPERT_LANGUAGES,
-                           can_add=db.session.scalar(services.eligible_expert_users().limit(1)) is not None,
+                           can_add=db.session.scalar(select(services.eligible_expert_users().exists())),
                            **_labels())
 
 
