@@ -150,6 +150,37 @@ def test_officer_edits_any_profile(client):
     assert _profile(profile.user).available is False
 
 
+def test_service_refuses_second_profile_and_non_expert(app):
+    """create_profile refuses (409) an account that already has a profile or lacks the expert role."""
+    from qa_portal.core.errors import DomainError
+    from qa_portal.reviews.experts import ProfileDetails, create_profile
+
+    details = ProfileDetails("academic", "AM", ["0413"], ["hy"])
+    existing = make_expert()
+    for user in (existing.user, make_user(Role.HEI, institution=make_institution()),
+                 make_user(Role.EXPERT, active=False)):
+        with pytest.raises(DomainError) as error:
+            create_profile(None, user, details)
+        assert error.value.status_code == 409 and error.value.field == "user"
+        db.session.rollback()
+
+
+def test_service_refuses_unknown_codes(app):
+    """The service checks the codes too (not only the form): ISCED-F, ISO 639-1, ISO 3166, the type."""
+    from qa_portal.core.errors import DomainError
+    from qa_portal.reviews.experts import ProfileDetails, update_profile
+
+    profile = make_expert()
+    for details, field in ((ProfileDetails("academic", "AM", ["9999"], ["hy"]), "isced_codes"),
+                           (ProfileDetails("academic", "AM", ["0413"], ["zz"]), "languages"),
+                           (ProfileDetails("academic", "QQ", ["0413"], ["hy"]), "country"),
+                           (ProfileDetails("dean", "AM", ["0413"], ["hy"]), "expert_type")):
+        with pytest.raises(DomainError) as error:
+            update_profile(None, profile, details)
+        assert error.value.field == field
+        db.session.rollback()
+
+
 # --- validation messages, input kept -------------------------------------------------------------------------
 
 def test_profile_bad_isced_code_refused_input_kept(client):
