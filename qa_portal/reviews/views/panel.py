@@ -1,2 +1,203 @@
-"""panel pages (issue 6, being built)."""
-from qa_portal.reviews.views import bp  # noqa: F401
+"""Panel pages: the case's panel (propose, remove, rulings, objections) and each expert's own declaration page."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from qa_portal.auth.models import User
+from qa_portal.core.access import login_required, require
+from qa_portal.core.errors import DomainError
+from qa_portal.core.forms import attach_error
+from qa_portal.extensions import db
+from qa_portal.pilots.permissions import is_officer
+from qa_portal.reviews import panel as services
+from qa_portal.reviews.forms import (
+    ConflictRulingForm, DeclarationForm, ObjectionForm, ObjectionRulingForm, ProposeMemberForm, RemoveMemberForm,
+)
+from qa_portal.reviews.models import Case, CaseState, MemberStatus, PanelMember, PanelObjection
+from qa_portal.reviews.permissions import (
+    can_declare_interests, can_manage_panel, can_object_to_member, can_view_panel,
+)
+from qa_portal.reviews.views import bp
+
+# States before the panel exists: the case card stays silent.
+_BEFORE_PANEL = (CaseState.SER_IN_PREPARATION, CaseState.SER_SUBMITTED)
+
+
+def _case(case_id: int) -> Case:
+    case = db.get_or_404(Case, case_id)
+    require(can_view_panel(current_user, case))
+    return case
+
+
+def _member(case: Case, member_id: int) -> PanelMember:
+    member = db.session.get(PanelMember, member_id)
+    if member is None or member.case_id != case.id:
+        abort(404)
+    return member
+
+
+@bp.app_template_global()
+def panel_summary(case) -> dict:
+    """The panel card's figures: members by status, composition errors and warnings, what blocks the review."""
+    members = services.members_of(case)
+    errors, warnings = services.composition_check(case, members)
+    counts = {status: sum(1 for member in members if member.status == status) for status in MemberStatus}
+    return {"members": members, "counts": counts, "errors": errors, "warnings": warnings,
+            "role_labels": services.ROLE_LABELS,
+            "problems": (services.start_review_problems(case, members)
+                         if case.state == CaseState.PANEL_FORMATION else [])}
+
+
+def _forms_for(case, members) -> dict:
+    forms = {"remove": {}, "conflict": {}, "object": {}, "objection": {}}
+    for member in members:
+        if member.status == MemberStatus.REMOVED:
+            continue
+        forms["remove"][member.id] = RemoveMemberForm(formdata=None, prefix=f"remove-{member.id}")
+        forms["conflict"][member.id] = ConflictRulingForm(formdata=None, prefix=f"conflict-{member.id}")
+        forms["object"][member.id] = ObjectionForm(formdata=None, prefix=f"object-{member.id}")
+        for objection in member.objections:
+            forms["objection"][objection.id] = ObjectionRulingForm(formdata=None, prefix=f"objection-{objection.id}")
+    return forms
+
+
+def _panel_page(case: Case, failed: tuple[str, int | None, object] | None = None, status: int = 200):
+    """Render the panel page; `failed` = (kind, object id, form) puts the user's refused form back in place."""
+    members = services.members_of(case, include_removed=True)
+    active = [member for member in members if member.status != MemberStatus.REMOVED]
+    manage = can_manage_panel(current_user, case)
+    candidates, propose_form = [], None
+    if manage and case.state == CaseState.PANEL_FORMATION:
+        candidates = services.expert_candidates(case)
+        propose_form = failed[2] if failed and failed[0] == "propose" else ProposeMemberForm(formdata=None,
+                                                                                            prefix="propose")
+    findings = services.detected_conflicts(
+        [member.user_id for member in active] + [profile.user_id for profile, _load in candidates], case
+    ) if manage else {}
+    if propose_form is not None:
+        propose_form.set_choices(candidates, services.ROLE_LABELS, findings)
+    forms = _forms_for(case, members)
+    if failed and failed[0] != "propose":
+        forms[failed[0]][failed[1]] = failed[2]
+    errors, warnings = services.composition_check(case, active)
+    return render_template(
+        "reviews/panel/page.html", case=case, members=members, active=active, manage=manage,
+        open_for_changes=case.state == CaseState.PANEL_FORMATION, propose_form=propose_form, forms=forms,
+        findings=findings, errors=errors, warnings=warnings,
+        problems=services.start_review_problems(case, active) if case.state == CaseState.PANEL_FORMATION else [],
+        role_labels=services.ROLE_LABELS, status_labels=services.STATUS_LABELS, kind_labels=services.KIND_LABELS,
+        is_officer=is_officer(current_user), failed=failed,
+    ), status
+
+
+@bp.route("/cases/<int:case_id>/panel")
+@login_required
+def panel_page(case_id: int):
+    return _panel_page(_case(case_id))
+
+
+def _run(case_id: int, kind: str, object_id: int | None, form, service, done: str):
+    """Validate the form, call the service, commit and redirect; on refusal re-render with the text kept."""
+    if not form.validate_on_submit():
+        return _panel_page(_case(case_id), (kind, object_id, form), 400)
+    try:
+        service()
+    except DomainError as error:
+        db.session.rollback()
+        attach_error(form, error)
+        return _panel_page(_case(case_id), (kind, object_id, form), error.status_code)
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for("reviews.panel_page", case_id=case_id))
+
+
+@bp.route("/cases/<int:case_id>/panel/members", methods=["POST"])
+@login_required
+def panel_propose(case_id: int):
+    case = _case(case_id)
+    require(can_manage_panel(current_user, case))
+    form = ProposeMemberForm(prefix="propose")
+    form.set_choices(services.expert_candidates(case), services.ROLE_LABELS, {})
+    expert = db.session.get(User, form.expert_id()) if form.expert_id() else None
+    return _run(case_id, "propose", None, form,
+                lambda: services.propose_member(current_user, case, expert, form.role.data),
+                _("Proposed %(name)s for the panel.", name=expert.full_name if expert else ""))
+
+
+@bp.route("/cases/<int:case_id>/panel/members/<int:member_id>/remove", methods=["POST"])
+@login_required
+def panel_remove(case_id: int, member_id: int):
+    case = _case(case_id)
+    require(can_manage_panel(current_user, case))
+    member = _member(case, member_id)
+    form = RemoveMemberForm(prefix=f"remove-{member.id}")
+    return _run(case_id, "remove", member.id, form,
+                lambda: services.remove_member(current_user, member, form.reason.data),
+                _("Removed %(name)s from the panel.", name=member.user.full_name))
+
+
+@bp.route("/cases/<int:case_id>/panel/members/<int:member_id>/conflict", methods=["POST"])
+@login_required
+def panel_conflict_ruling(case_id: int, member_id: int):
+    case = _case(case_id)
+    require(can_manage_panel(current_user, case))
+    member = _member(case, member_id)
+    form = ConflictRulingForm(prefix=f"conflict-{member.id}")
+    return _run(case_id, "conflict", member.id, form,
+                lambda: services.rule_on_conflict(current_user, member, form.ruling.data, form.reason.data),
+                _("Recorded the ruling on %(name)s's conflict.", name=member.user.full_name))
+
+
+@bp.route("/cases/<int:case_id>/panel/members/<int:member_id>/objections", methods=["POST"])
+@login_required
+def panel_object(case_id: int, member_id: int):
+    case = _case(case_id)
+    member = _member(case, member_id)
+    require(can_object_to_member(current_user, member))
+    form = ObjectionForm(prefix=f"object-{member.id}")
+    return _run(case_id, "object", member.id, form,
+                lambda: services.raise_objection(current_user, member, form.reasons.data),
+                _("Your objection to %(name)s was sent to the agency.", name=member.user.full_name))
+
+
+@bp.route("/cases/<int:case_id>/panel/objections/<int:objection_id>", methods=["POST"])
+@login_required
+def panel_objection_ruling(case_id: int, objection_id: int):
+    case = _case(case_id)
+    require(can_manage_panel(current_user, case))
+    objection = db.session.get(PanelObjection, objection_id)
+    if objection is None or objection.member.case_id != case.id:
+        abort(404)
+    form = ObjectionRulingForm(prefix=f"objection-{objection.id}")
+    return _run(case_id, "objection", objection.id, form,
+                lambda: services.rule_on_objection(current_user, objection, form.ruling.data, form.reason.data),
+                _("Recorded the ruling on the objection."))
+
+
+@bp.route("/panel-seats/<int:member_id>/declaration", methods=["GET", "POST"])
+@login_required
+def panel_declaration(member_id: int):
+    member = db.get_or_404(PanelMember, member_id)
+    require(can_declare_interests(current_user, member))
+    form = DeclarationForm()
+    status = 200
+    if member.declaration is None and form.validate_on_submit():
+        try:
+            services.declare_interests(current_user, member, form.declaration.data == "none", form.declared_items(),
+                                       form.signed_name.data)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+            status = error.status_code
+            member = db.get_or_404(PanelMember, member_id)
+        else:
+            db.session.commit()
+            flash(_("Your declaration is signed."), "success")
+            return redirect(url_for("reviews.panel_declaration", member_id=member.id))
+    elif request.method == "POST":
+        status = 409 if member.declaration is not None else 400
+        if member.declaration is not None:
+            form.form_errors.append(_("You already signed your declaration for this case."))
+    return render_template("reviews/panel/declaration.html", member=member, case=member.case, form=form,
+                           role_labels=services.ROLE_LABELS, status_labels=services.STATUS_LABELS,
+                           kind_labels=services.KIND_LABELS), status
