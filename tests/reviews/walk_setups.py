@@ -5,6 +5,60 @@ from qa_portal.reviews.models import CaseAction
 GUARD_SETUPS: dict = {}
 
 
+# --- panel report (H4): a report ready to send, and a sent report ready to finalise -----------------------
+
+def give_consensus(case, level_index: int = 0, actor=None) -> None:
+    """Record a consensus judgement for every criterion of the case still without one (level by scale index)."""
+    from qa_portal.extensions import db
+    from qa_portal.reviews.models import ConsensusJudgement
+
+    levels = [level for level in case.standard_version.levels if not level.not_applicable]
+    done = {judgement.criterion_id for judgement in db.session.query(ConsensusJudgement).filter_by(case_id=case.id)}
+    for standard in case.standard_version.standards:
+        for criterion in standard.criteria:
+            if criterion.id not in done:
+                db.session.add(ConsensusJudgement(
+                    case_id=case.id, criterion_id=criterion.id, level_id=levels[level_index].id,
+                    rationale=f"The panel agrees on {criterion.code}.", recorded_by_id=getattr(actor, "id", None)))
+    db.session.commit()
+
+
+def drafted_report(case, actor=None, outcome_code: str = "positive"):
+    """A generated report with every section judged, a conclusion and a recommended outcome: ready to send."""
+    from qa_portal.extensions import db
+    from qa_portal.pilots.outcome_schemes import load_outcome_schemes
+    from qa_portal.reviews import report as reports
+
+    load_outcome_schemes()
+    give_consensus(case, actor=actor)
+    reports.on_drafting_started(case, actor)
+    report = reports.report_of(case)
+    report.overall_conclusion = "The panel concludes that the micro-credential meets the standards."
+    report.recommended_outcome = next(o for o in reports.outcome_choices(case) if o.code == outcome_code)
+    db.session.commit()
+    return report
+
+
+def sent_report(case, actor=None, window_passed: bool = True):
+    """A report sent to the institution (version 1 frozen); its window already passed unless told otherwise."""
+    from datetime import timedelta
+
+    from qa_portal.core.models import utcnow
+    from qa_portal.extensions import db
+    from qa_portal.reviews import report as reports
+
+    report = drafted_report(case, actor)
+    reports.on_sent(case, actor)
+    if window_passed:
+        report.factual_check_due_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    return report
+
+
+GUARD_SETUPS[CaseAction.SEND_FOR_FACTUAL_CHECK] = drafted_report
+GUARD_SETUPS[CaseAction.FINALISE_REPORT] = sent_report
+
+
 # --- desk review and site visit (H3): every scoring member submitted; the skip justified; the visit recorded ---
 
 def scored_panel(case, actor=None) -> dict:

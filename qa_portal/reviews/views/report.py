@@ -1,2 +1,297 @@
-"""report pages (issue 6, being built)."""
-from qa_portal.reviews.views import bp  # noqa: F401
+"""Panel-report pages: the report (chair edits per standard and the conclusion), its versions and PDFs, and the
+factual-accuracy comments with the chair's answers. The institution reads only frozen versions, once sent."""
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from qa_portal.core.access import login_required, require
+from qa_portal.core.errors import DomainError
+from qa_portal.core.forms import attach_error
+from qa_portal.extensions import db
+from qa_portal.pilots.permissions import is_officer
+from qa_portal.reviews import factual
+from qa_portal.reviews import report as reports
+from qa_portal.reviews import workflow
+from qa_portal.reviews.forms import FactualAnswerForm, FactualCommentForm, ReportConclusionForm, ReportSectionForm
+from qa_portal.reviews.models import (
+    CaseAction, ConsensusJudgement, FactualComment, PanelReportVersion, ReportSection, ReportStatus,
+)
+from qa_portal.reviews.permissions import (
+    can_answer_factual_comments, can_comment_on_report, can_edit_report, can_view_report, is_cleared_member,
+)
+from qa_portal.reviews.report_pdf import ROLE_LABELS, report_pdf
+from qa_portal.reviews.self_evaluation import case_evidence, version_levels
+from qa_portal.reviews.views import bp
+from qa_portal.reviews.views.common import load_case
+
+REPORT_ACTIONS = (CaseAction.SEND_FOR_FACTUAL_CHECK, CaseAction.FINALISE_REPORT)
+
+
+def _panel_side(user, case) -> bool:
+    """Officers and cleared members read the live working copy; the institution reads frozen versions."""
+    return is_officer(user) or is_cleared_member(user, case)
+
+
+def _readable_report(case):
+    """The report the signed-in user may read, or 404 (for the institution: not before it is sent)."""
+    require(can_view_report(current_user, case))
+    report = reports.report_of(case)
+    if report is None or (report.status == ReportStatus.DRAFT and not _panel_side(current_user, case)):
+        abort(404)
+    return report
+
+
+def _editable_report(case):
+    """The report for an editor (403 for others, 404 before drafting)."""
+    require(can_edit_report(current_user, case))
+    report = reports.report_of(case)
+    if report is None:
+        abort(404)
+    return report
+
+
+def report_card(case) -> dict | None:
+    """What the case page's report card shows the viewer, or None when there is nothing for them."""
+    if not can_view_report(current_user, case):
+        return None
+    report = reports.report_of(case)
+    if report is None or (report.status == ReportStatus.DRAFT and not _panel_side(current_user, case)):
+        return None
+    return {"report": report, "window_open": factual.window_open(report),
+            "comments": db.session.scalar(select(db.func.count(FactualComment.id))
+                                          .where(FactualComment.report_id == report.id))}
+
+
+REPORT_STATUS_LABELS = {ReportStatus.DRAFT: _l("Draft"), ReportStatus.SENT: _l("Sent for the factual-accuracy check"),
+                        ReportStatus.FINAL: _l("Final")}
+
+
+def report_status_label(status) -> str:
+    """The report status as the pages say it."""
+    return str(REPORT_STATUS_LABELS[ReportStatus(status)])
+
+
+def report_role_label(role: str) -> str:
+    """A panel role as the report says it."""
+    return str(ROLE_LABELS.get(role, role))
+
+
+bp.add_app_template_global(report_card, "panel_report_card")
+bp.add_app_template_global(report_status_label, "report_status_label")
+bp.add_app_template_global(report_role_label, "report_role_label")
+
+
+def _report_page(case, report, comment_form=None, answer_forms=None, status: int = 200):
+    panel_side = _panel_side(current_user, case)
+    latest = factual.latest_version(report)
+    if panel_side:
+        content = reports.report_content(report, latest.number if latest else None,
+                                         report.status == ReportStatus.FINAL)
+    else:
+        content = latest.content
+    comments = factual.comments_of(report)
+    may_answer = (can_answer_factual_comments(current_user, case) and report.status == ReportStatus.SENT
+                  and case.state == workflow.CaseState.FACTUAL_ACCURACY)
+    answer_forms = answer_forms or {}
+    if may_answer:
+        for comment in comments:
+            answer_forms.setdefault(comment.id, FactualAnswerForm(
+                prefix=f"comment-{comment.id}", formdata=None,
+                data={"response": comment.response.value if comment.response else None, "answer": comment.answer}))
+    if comment_form is None and can_comment_on_report(current_user, case) and factual.window_open(report):
+        comment_form = FactualCommentForm(formdata=None)
+    if comment_form is not None:
+        comment_form.set_choices(factual.section_choices(report), case_evidence(case))
+    editable = (can_edit_report(current_user, case) and report.status != ReportStatus.FINAL
+                and case.state in (workflow.CaseState.REPORT_DRAFTING, workflow.CaseState.FACTUAL_ACCURACY))
+    actions = [action for action in workflow.available_actions(current_user, case) if action in REPORT_ACTIONS]
+    problems = reports.send_problems(case) if CaseAction.SEND_FOR_FACTUAL_CHECK in actions else (
+        reports.finalise_problems(case) if CaseAction.FINALISE_REPORT in actions else [])
+    return render_template(
+        "reviews/report/report.html", case=case, report=report, content=content, latest=latest,
+        panel_side=panel_side, editable=editable, comments=comments, answer_forms=answer_forms,
+        comment_form=comment_form, actions=actions, action_labels=workflow.ACTION_LABELS, problems=problems,
+        window_open=factual.window_open(report), response_labels=factual.RESPONSE_LABELS), status
+
+
+@bp.route("/cases/<int:case_id>/report")
+@login_required
+def report_page(case_id: int):
+    case = load_case(case_id)
+    return _report_page(case, _readable_report(case))
+
+
+def _section(report, number: int) -> ReportSection:
+    section = next((section for section in report.sections if section.position == number), None)
+    if section is None:
+        abort(404)
+    return section
+
+
+@bp.route("/cases/<int:case_id>/report/sections/<int:number>", methods=["GET", "POST"])
+@login_required
+def report_section(case_id: int, number: int):
+    case = load_case(case_id)
+    report = _editable_report(case)
+    section = _section(report, number)
+    form = ReportSectionForm() if request.method == "POST" else ReportSectionForm(
+        data={**{name: getattr(section, name) for name in reports.REPORT_FIELDS}, "level": str(section.level_id or "")})
+    form.set_levels(version_levels(case))
+    status = 200
+    if form.validate_on_submit():
+        texts = {name: getattr(form, name).data for name in reports.REPORT_FIELDS}
+        try:
+            reports.save_section(current_user, case, section, texts, form.level_id())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+            status = error.status_code
+        else:
+            db.session.commit()
+            flash(_("Saved the section on %(code)s.", code=section.standard.code), "success")
+            return redirect(url_for("reviews.report_page", case_id=case.id, _anchor=f"section-{section.position}"))
+    elif form.is_submitted():
+        status = 400
+    criterion_ids = [criterion.id for criterion in section.standard.criteria]
+    consensus = {judgement.criterion_id: judgement for judgement in db.session.scalars(
+        select(ConsensusJudgement).where(ConsensusJudgement.case_id == case.id,
+                                         ConsensusJudgement.criterion_id.in_(criterion_ids)))}
+    return render_template("reviews/report/section_edit.html", case=case, section=section, form=form,
+                           consensus=consensus), status
+
+
+@bp.route("/cases/<int:case_id>/report/conclusion", methods=["GET", "POST"])
+@login_required
+def report_conclusion(case_id: int):
+    case = load_case(case_id)
+    report = _editable_report(case)
+    form = ReportConclusionForm() if request.method == "POST" else ReportConclusionForm(data={
+        "overall_conclusion": report.overall_conclusion, "recommendation_reason": report.recommendation_reason,
+        "recommended_outcome": str(report.recommended_outcome_id or "")})
+    form.set_outcomes(reports.outcome_choices(case), str(get_locale() or "en"))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            reports.save_conclusion(current_user, case, report, form.overall_conclusion.data, form.outcome_id(),
+                                    form.recommendation_reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+            status = error.status_code
+        else:
+            db.session.commit()
+            flash(_("Saved the overall conclusion and recommendation."), "success")
+            return redirect(url_for("reviews.report_page", case_id=case.id, _anchor="conclusion"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("reviews/report/conclusion_edit.html", case=case, report=report, form=form,
+                           breaches=reports.decision_rule_breaches(case)), status
+
+
+@bp.route("/cases/<int:case_id>/report/comments", methods=["POST"])
+@login_required
+def report_comment(case_id: int):
+    case = load_case(case_id)
+    report = _readable_report(case)
+    require(can_comment_on_report(current_user, case))
+    form = FactualCommentForm()
+    form.set_choices(factual.section_choices(report), case_evidence(case))
+    if not form.validate_on_submit():
+        return _report_page(case, report, comment_form=form, status=400)
+    try:
+        factual.add_comment(current_user, case, report, form.section.data, form.comment.data, form.evidence_id())
+    except DomainError as error:
+        db.session.rollback()
+        attach_error(form, error)
+        return _report_page(load_case(case_id), reports.report_of(case), comment_form=form,
+                            status=error.status_code)
+    db.session.commit()
+    flash(_("Your comment was sent to the panel chair."), "success")
+    return redirect(url_for("reviews.report_page", case_id=case.id, _anchor="comments"))
+
+
+@bp.route("/cases/<int:case_id>/report/comments/<int:comment_id>/answer", methods=["POST"])
+@login_required
+def report_answer(case_id: int, comment_id: int):
+    case = load_case(case_id)
+    report = _readable_report(case)
+    require(can_answer_factual_comments(current_user, case))
+    comment = db.session.get(FactualComment, comment_id)
+    if comment is None or comment.report_id != report.id:
+        abort(404)
+    form = FactualAnswerForm(prefix=f"comment-{comment.id}")
+    if not form.validate_on_submit():
+        return _report_page(case, report, answer_forms={comment.id: form}, status=400)
+    try:
+        factual.answer_comment(current_user, case, comment, form.response.data, form.answer.data)
+    except DomainError as error:
+        db.session.rollback()
+        attach_error(form, error)
+        return _report_page(load_case(case_id), reports.report_of(case), answer_forms={comment_id: form},
+                            status=error.status_code)
+    db.session.commit()
+    flash(_("Your answer was saved."), "success")
+    return redirect(url_for("reviews.report_page", case_id=case.id, _anchor=f"comment-{comment.id}"))
+
+
+def _versions(report) -> list[PanelReportVersion]:
+    return list(db.session.scalars(select(PanelReportVersion).where(PanelReportVersion.report_id == report.id)
+                                   .options(joinedload(PanelReportVersion.created_by))
+                                   .order_by(PanelReportVersion.number)))
+
+
+def _version(report, number: int) -> PanelReportVersion:
+    version = db.session.scalar(select(PanelReportVersion).where(PanelReportVersion.report_id == report.id,
+                                                                 PanelReportVersion.number == number))
+    if version is None:
+        abort(404)
+    return version
+
+
+@bp.route("/cases/<int:case_id>/report/versions")
+@login_required
+def report_versions(case_id: int):
+    case = load_case(case_id)
+    report = _readable_report(case)
+    return render_template("reviews/report/versions.html", case=case, report=report, versions=_versions(report))
+
+
+@bp.route("/cases/<int:case_id>/report/versions/<int:number>")
+@login_required
+def report_version(case_id: int, number: int):
+    case = load_case(case_id)
+    report = _readable_report(case)
+    version = _version(report, number)
+    return render_template("reviews/report/version.html", case=case, report=report, version=version,
+                           content=version.content)
+
+
+def _pdf_response(case, content: dict, sha256: str | None, label: str) -> Response:
+    filename = f"{case.reference}-panel-report-{label}.pdf"
+    return Response(report_pdf(content, sha256), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/cases/<int:case_id>/report.pdf")
+@login_required
+def report_pdf_current(case_id: int):
+    case = load_case(case_id)
+    report = _readable_report(case)
+    latest = factual.latest_version(report)
+    if latest is not None and (latest.is_final or not _panel_side(current_user, case)):
+        return _pdf_response(case, latest.content, latest.sha256 if latest.is_final else None,
+                             "final" if latest.is_final else f"v{latest.number}")
+    return _pdf_response(case, reports.report_content(report, latest.number if latest else None), None, "draft")
+
+
+@bp.route("/cases/<int:case_id>/report/versions/<int:number>.pdf")
+@login_required
+def report_version_pdf(case_id: int, number: int):
+    case = load_case(case_id)
+    report = _readable_report(case)
+    version = _version(report, number)
+    return _pdf_response(case, version.content, version.sha256 if version.is_final else None, f"v{version.number}")
