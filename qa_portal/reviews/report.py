@@ -13,13 +13,14 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from qa_portal.audit.services import record
+from qa_portal.auth.models import User
 from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Outcome, OutcomeKind, OutcomeScheme
 from qa_portal.reviews.models import (
     Case, CaseState, ConsensusJudgement, FactualComment, MemberStatus, PanelMember, PanelReport, PanelReportVersion,
-    ReportSection, ReportStatus,
+    PanelRole, ReportSection, ReportStatus,
 )
 from qa_portal.reviews.self_evaluation import version_levels, version_standards
 
@@ -203,11 +204,12 @@ def save_conclusion(actor, case: Case, report: PanelReport, conclusion: str, out
 # --- versions ------------------------------------------------------------------------------------------------
 
 def _panel(case: Case) -> list[dict]:
-    """The cleared panel members and their roles, chair first."""
-    members = db.session.scalars(select(PanelMember).where(
-        PanelMember.case_id == case.id, PanelMember.status == MemberStatus.CLEARED).order_by(PanelMember.id))
-    ranked = sorted(members, key=lambda member: (member.role != "chair", member.role == "secretary", member.id))
-    return [{"name": member.user.full_name, "role": str(member.role)} for member in ranked]
+    """The cleared panel members' names and roles, chair first and secretary last (one query)."""
+    rows = db.session.execute(select(User.full_name, PanelMember.role, PanelMember.id).join(
+        User, User.id == PanelMember.user_id).where(PanelMember.case_id == case.id,
+                                                    PanelMember.status == MemberStatus.CLEARED)).all()
+    ranked = sorted(rows, key=lambda row: (row.role != PanelRole.CHAIR, row.role == PanelRole.SECRETARY, row.id))
+    return [{"name": row.full_name, "role": str(row.role)} for row in ranked]
 
 
 def report_content(report: PanelReport, number: int | None = None, final: bool = False) -> dict:
