@@ -229,3 +229,29 @@ def test_visit_page_keeps_a_constant_number_of_queries(app, client):
                             notes="Notes.", standard_ids=[s.id for s in case.standard_version.standards])
     db.session.commit()
     assert count() == small
+
+
+def test_scoring_and_visit_pages_are_accessible(app, client):
+    """The member's scoring page (before and after submitting), the summary, the visit and session pages pass the
+    accessibility checks (labelled fields, unique ids, named buttons, one h1)."""
+    from tests.core.test_accessibility import assert_accessible
+
+    case, panel = _visit_case()
+    case.state = CaseState.DESK_REVIEW
+    db.session.commit()
+    session = _plan(case, make_user(Role.OFFICER))
+    chair = panel[PanelRole.CHAIR]
+    login(client, chair.user)
+    urls = [f"/cases/{case.id}/scoring", f"/cases/{case.id}/scoring/summary", f"/cases/{case.id}/visit",
+            f"/cases/{case.id}/visit/sessions/new", f"/cases/{case.id}/visit/sessions/{session.id}", f"/cases/{case.id}"]
+
+    def check():
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert_accessible(url, response.get_data(as_text=True))
+
+    check()
+    for member in panel.values():
+        judge_all(member, submit=True)
+    check()

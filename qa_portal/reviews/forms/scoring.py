@@ -21,7 +21,8 @@ class JudgementForm(FlaskForm):
     """One criterion's judgement; drafts may leave fields empty, submitting needs a level and a rationale."""
 
     level = SelectField(_l("Your level"), coerce=str)
-    rationale = TextAreaField(_l("Rationale (required to submit)"), validators=[Length(max=20000)])
+    rationale = TextAreaField(_l("Rationale (required to submit)"), validators=[Length(max=20000)],
+                              render_kw={"rows": 6})
     evidence = MultiCheckboxField(_l("Evidence relied on"), coerce=int)
 
     def set_choices(self, levels, evidence) -> None:
@@ -37,7 +38,8 @@ class ConsensusForm(FlaskForm):
 
     level = SelectField(_l("Panel's level"), coerce=str, validators=[DataRequired(_l("Choose the panel's level."))])
     rationale = TextAreaField(_l("Panel's rationale"),
-                              validators=[DataRequired(_l("Write the panel's rationale.")), Length(max=20000)])
+                              validators=[DataRequired(_l("Write the panel's rationale.")), Length(max=20000)],
+                              render_kw={"rows": 4})
 
     def set_choices(self, levels) -> None:
         self.level.choices = _level_choices(levels, _l("— choose —"))
@@ -67,7 +69,8 @@ class VisitSessionForm(FlaskForm):
     stakeholder_group = SelectField(_l("Stakeholder group"), choices=[
         SelectChoice(group.value, label) for group, label in GROUP_LABELS.items()])
     attendees = TextAreaField(_l("Attendees"), validators=[Length(max=5000)])
-    notes = TextAreaField(_l("Panel notes (not shown to the institution)"), validators=[Length(max=50000)])
+    notes = TextAreaField(_l("Panel notes (not shown to the institution)"), validators=[Length(max=50000)],
+                          render_kw={"rows": 8})
     standards = MultiCheckboxField(_l("Standards the notes concern"), coerce=int)
 
     def set_standards(self, standards) -> None:

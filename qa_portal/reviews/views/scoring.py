@@ -193,5 +193,6 @@ def scoring_card_helpers() -> dict:
         if seat is None and not can_view_scoring_summary(current_user, case):
             return None
         members = scoring.scoring_members(case)
-        return {"seat": seat, "members": members, "submitted": sum(m.scores_submitted_at is not None for m in members)}
+        waiting = [member for member in members if member.scores_submitted_at is None]
+        return {"seat": seat, "members": members, "submitted": len(members) - len(waiting), "waiting": waiting}
     return {"scoring_card": scoring_card}
