@@ -48,6 +48,14 @@ class Config:
     QA_COI_LOOKBACK_YEARS = _env_int("QA_COI_LOOKBACK_YEARS", 5)
     QA_SCORING_DAYS = _env_int("QA_SCORING_DAYS", 21)
     QA_FACTUAL_CHECK_WORKING_DAYS = _env_int("QA_FACTUAL_CHECK_WORKING_DAYS", 10)
+    # Decisions (issue 7): the agency's letterhead on decision letters (one line each), and the days after
+    # publication within which the institution may appeal.
+    QA_AGENCY_LETTERHEAD = os.environ.get(
+        "QA_AGENCY_LETTERHEAD",
+        "National Center for Professional Education Quality Assurance (ANQA)\n"
+        "Micro-GEAR micro-credential quality assurance pilot\nYerevan, Armenia",
+    )
+    QA_APPEAL_WINDOW_DAYS = _env_int("QA_APPEAL_WINDOW_DAYS", 30)
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

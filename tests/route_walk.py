@@ -24,6 +24,10 @@ PUBLIC_ENDPOINTS = {
     # Pilot calls: the list of open calls and each call's public page (drafts answer 404).
     "pilots.public_call_list",
     "pilots.public_call",
+    # The register of published decisions, each decision's permanent page and its letter (unpublished: 404).
+    "decisions.register_index",
+    "decisions.register_decision",
+    "decisions.register_letter",
 }
 
 # Signed-in pages every user has, whatever their roles (their own account and work list).

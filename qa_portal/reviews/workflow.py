@@ -175,6 +175,31 @@ def _guard_skip_after_desk_review(case, data: dict) -> None:
     _guard_skip_site_visit(case, data)
 
 
+def _guard_decide(case, _data: dict) -> None:
+    """Decide only on a final panel report with a recorded decision that keeps rules D1–D5 (decisions.rules)."""
+    from qa_portal.decisions.rules import decide_problems
+
+    problems = decide_problems(case)
+    if problems:
+        raise TransitionRefused(_("The decision cannot be recorded: %(problems)s", problems="; ".join(problems)))
+
+
+def _guard_publish(case, _data: dict) -> None:
+    """Publish the decision together with the final panel report (D6, decisions.publication)."""
+    from qa_portal.decisions.publication import publish_problems
+
+    problems = publish_problems(case)
+    if problems:
+        raise TransitionRefused(_("The decision cannot be published yet: %(problems)s", problems="; ".join(problems)))
+
+
+def _effect_publish(case, actor, _data: dict) -> None:
+    """Publishing stamps the decision's publication date (decisions.publication)."""
+    from qa_portal.decisions.publication import on_published
+
+    on_published(case, actor)
+
+
 _BEFORE_DECISION = frozenset({
     CaseState.SER_IN_PREPARATION, CaseState.SER_SUBMITTED, CaseState.PANEL_FORMATION, CaseState.DESK_REVIEW,
     CaseState.SITE_VISIT, CaseState.REPORT_DRAFTING, CaseState.FACTUAL_ACCURACY, CaseState.DECISION_PENDING,
@@ -205,8 +230,10 @@ TRANSITIONS: dict[CaseAction, Transition] = {
     CaseAction.FINALISE_REPORT: Transition(frozenset({S.FACTUAL_ACCURACY}), S.DECISION_PENDING,
                                            perms.can_lead_panel_stage, guard=_guard_finalise_report,
                                            effect=_stage_effect("report", "on_finalised")),
-    CaseAction.DECIDE: Transition(frozenset({S.DECISION_PENDING}), S.DECIDED, perms.can_decide_case),
-    CaseAction.PUBLISH: Transition(frozenset({S.DECIDED}), S.PUBLISHED, perms.can_coordinate_case),
+    CaseAction.DECIDE: Transition(frozenset({S.DECISION_PENDING}), S.DECIDED, perms.can_decide_case,
+                                  guard=_guard_decide),
+    CaseAction.PUBLISH: Transition(frozenset({S.DECIDED}), S.PUBLISHED, perms.can_coordinate_case,
+                                   guard=_guard_publish, effect=_effect_publish),
     CaseAction.START_FOLLOW_UP: Transition(frozenset({S.PUBLISHED, S.APPEAL_DECIDED}), S.FOLLOW_UP,
                                            perms.can_coordinate_case),
     CaseAction.REQUIRE_REDECISION: Transition(frozenset({S.FOLLOW_UP}), S.DECISION_PENDING,

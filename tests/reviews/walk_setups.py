@@ -122,3 +122,29 @@ def _cleared_valid_panel(case, actor) -> None:
 
 
 GUARD_SETUPS[CaseAction.START_REVIEW] = _cleared_valid_panel
+
+
+# --- decisions (H5): a final panel report and a council decision recorded on the form's rules -------------------
+
+def recorded_decision(case, actor=None) -> None:
+    """A final panel report with its frozen version, the actor's council declaration, and a valid recorded
+    (unpublished) decision: what `decide` and `publish` check."""
+    from qa_portal.decisions.models import CouncilDeclaration, Decision
+    from qa_portal.extensions import db
+    from qa_portal.pilots.outcome_schemes import load_outcome_schemes
+    from tests.decisions.factories import final_report, valid_input
+
+    load_outcome_schemes()
+    final_report(case)
+    db.session.add(CouncilDeclaration(case_id=case.id, user_id=actor.id))
+    data = valid_input(case)
+    db.session.add(Decision(case_id=case.id, outcome_id=data.outcome_id, valid_from=data.valid_from,
+                            valid_to=data.valid_to, reasons=data.reasons, meeting_date=data.meeting_date,
+                            hei_heard=True, decided_by_id=actor.id, criteria=[
+                                criterion for standard in case.standard_version.standards
+                                for criterion in standard.criteria if criterion.id in data.criterion_ids]))
+    db.session.commit()
+
+
+GUARD_SETUPS[CaseAction.DECIDE] = recorded_decision
+GUARD_SETUPS[CaseAction.PUBLISH] = recorded_decision

@@ -1,0 +1,6 @@
+"""Decision pages: the council's declaration and decision, the officers' publication, the public register."""
+from flask import Blueprint
+
+bp = Blueprint("decisions", __name__, template_folder="../templates")
+
+from qa_portal.decisions.views import council, publication, register  # noqa: E402,F401

@@ -1,0 +1,114 @@
+"""Council pages: the cases awaiting a decision, a member's declaration of interests, and the decision form."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from qa_portal.core.access import login_required, require
+from qa_portal.core.errors import DomainError
+from qa_portal.core.forms import attach_error
+from qa_portal.extensions import db
+from qa_portal.reviews.models import Case, CaseState
+from qa_portal.decisions import council
+from qa_portal.decisions.forms import DecisionForm, DeclarationForm
+from qa_portal.decisions.models import CouncilDeclaration
+from qa_portal.decisions.permissions import (
+    can_decide_on_case, can_declare_council_interests, can_list_council_cases, can_view_case_decision,
+)
+from qa_portal.decisions.publication import final_version_of
+from qa_portal.decisions.rules import DecisionInput, council_problems, latest_decision, scheme_of
+from qa_portal.decisions.views import bp
+
+
+def _load(case_id: int) -> Case:
+    case = db.get_or_404(Case, case_id)
+    require(can_view_case_decision(current_user, case))
+    return case
+
+
+@bp.route("/decisions")
+@login_required
+def council_queue():
+    require(can_list_council_cases(current_user))
+    cases = db.session.scalars(select(Case).where(Case.state == CaseState.DECISION_PENDING)
+                               .order_by(Case.reference)).unique().all()
+    declarations = {declaration.case_id: declaration for declaration in db.session.scalars(
+        select(CouncilDeclaration).where(CouncilDeclaration.user_id == current_user.id,
+                                         CouncilDeclaration.case_id.in_([case.id for case in cases])))}
+    return render_template("decisions/queue.html", cases=cases, declarations=declarations)
+
+
+@bp.route("/cases/<int:case_id>/decision/declaration", methods=["GET", "POST"])
+@login_required
+def declaration(case_id: int):
+    case = _load(case_id)
+    require(can_declare_council_interests(current_user, case))
+    current = council.declaration_of(case, current_user)
+    form = DeclarationForm() if request.method == "POST" else DeclarationForm(
+        has_conflict=current.has_conflict if current else False, recuse=current.recused if current else False,
+        details=current.details if current else "")
+    status = 400 if form.is_submitted() else 200
+    if form.validate_on_submit():
+        status = _submit(form, lambda: council.declare_interests(
+            current_user, case, form.has_conflict.data, form.recuse.data, form.details.data))
+        if status is None:
+            flash(_("Your declaration for %(reference)s is recorded.", reference=case.reference), "success")
+            return redirect(url_for("decisions.case_decision", case_id=case.id))
+    return render_template("decisions/declaration.html", case=case, form=form), status
+
+
+def _submit(form, service) -> int | None:
+    """Run the service and commit (None); on a refusal roll back, show each message on its field, return 409."""
+    try:
+        service()
+    except DomainError as error:
+        db.session.rollback()
+        for field, message in getattr(error, "problems", [(error.field, error.message)]):
+            attach_error(form, DomainError(message, field=field or None))
+        return error.status_code
+    db.session.commit()
+    return None
+
+
+def _decision_form(case: Case) -> DecisionForm:
+    form = DecisionForm()
+    scheme = scheme_of(case)
+    form.outcome.choices = [SelectChoice(0, _("Choose…"))] + [
+        SelectChoice(outcome.id, outcome.label(str(get_locale()))) for outcome in (scheme.outcomes if scheme else [])]
+    form.criteria.choices = [SelectChoice(criterion.id, f"{criterion.code} — {criterion.text}")
+                             for standard in case.standard_version.standards for criterion in standard.criteria]
+    return form
+
+
+def _input(form: DecisionForm) -> DecisionInput:
+    heard = {"yes": True, "no": False}.get(form.hei_heard.data)
+    return DecisionInput(outcome_id=form.outcome.data or None, valid_from=form.valid_from.data,
+                         valid_to=form.valid_to.data, reasons=form.reasons.data or "",
+                         criterion_ids=list(form.criteria.data or []), meeting_date=form.meeting_date.data,
+                         hei_heard=heard, conditions=form.filled_conditions())
+
+
+@bp.route("/cases/<int:case_id>/decision", methods=["GET", "POST"])
+@login_required
+def case_decision(case_id: int):
+    case = _load(case_id)
+    decision = latest_decision(case)
+    if request.method == "POST":
+        recorded = decision is not None and case.state != CaseState.DECISION_PENDING
+        require(can_decide_on_case(current_user, case) or recorded)
+        if recorded:
+            raise council.DecisionImmutable(str(council.IMMUTABLE_MESSAGE))
+    deciding = can_decide_on_case(current_user, case)
+    form = _decision_form(case) if deciding else None
+    status = 400 if form is not None and form.is_submitted() else 200
+    if form is not None and form.validate_on_submit():
+        status = _submit(form, lambda: council.record_decision(current_user, case, _input(form)))
+        if status is None:
+            flash(_("The decision on %(reference)s is recorded.", reference=case.reference), "success")
+            return redirect(url_for("decisions.case_decision", case_id=case.id))
+    return render_template(
+        "decisions/case_decision.html", case=case, decision=decision if case.state != CaseState.DECISION_PENDING
+        else None, form=form, version=final_version_of(case), declaration=council.declaration_of(case, current_user),
+        blockers=council_problems(case, current_user) if deciding else []), status

@@ -1,0 +1,65 @@
+"""Officers' publication: the ready-to-publish list, a confirmation page listing exactly what will be published,
+then publication of the chosen cases together."""
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from qa_portal.core.access import login_required, require
+from qa_portal.core.errors import DomainError
+from qa_portal.extensions import db
+from qa_portal.decisions import publication
+from qa_portal.decisions.forms import PublishForm
+from qa_portal.decisions.permissions import can_publish_decisions
+from qa_portal.decisions.views import bp
+
+
+def _form(decisions) -> PublishForm:
+    form = PublishForm()
+    form.case_id.choices = [SelectChoice(decision.case.id, decision.case.reference) for decision in decisions]
+    return form
+
+
+@bp.route("/decisions/ready")
+@login_required
+def ready_list():
+    require(can_publish_decisions(current_user))
+    decisions = publication.ready_to_publish()
+    return render_template("decisions/ready.html", decisions=decisions, form=_form(decisions))
+
+
+@bp.route("/decisions/ready/confirm", methods=["POST"])
+@login_required
+def confirm_publication():
+    require(can_publish_decisions(current_user))
+    decisions = publication.ready_to_publish()
+    form = _form(decisions)
+    if not form.validate_on_submit() or not form.case_id.data:
+        form.case_id.errors = [_("Choose at least one decided case to publish.")]
+        return render_template("decisions/ready.html", decisions=decisions, form=form), 400
+    chosen = [decision for decision in decisions if decision.case.id in set(form.case_id.data)]
+    if len(chosen) != len(set(form.case_id.data)):
+        form.case_id.errors = [_("Choose decided cases from the ready-to-publish list.")]
+        return render_template("decisions/ready.html", decisions=decisions, form=form), 409
+    return render_template("decisions/confirm.html", decisions=chosen, form=form)
+
+
+@bp.route("/decisions/publish", methods=["POST"])
+@login_required
+def publish():
+    require(can_publish_decisions(current_user))
+    decisions = publication.ready_to_publish()
+    form = _form(decisions)
+    if not form.validate_on_submit():
+        return redirect(url_for("decisions.ready_list"))
+    try:
+        published = publication.publish_cases(current_user, list(form.case_id.data or []))
+    except DomainError as error:
+        db.session.rollback()
+        form.case_id.errors = [error.message]
+        return render_template("decisions/ready.html", decisions=publication.ready_to_publish(), form=form), 409
+    db.session.commit()
+    flash(ngettext("Published %(num)d decision with its panel report.",
+                   "Published %(num)d decisions with their panel reports.", len(published)), "success")
+    return redirect(url_for("decisions.ready_list"))

@@ -1,0 +1,47 @@
+"""Demo helpers for decisions, for the lead's demo cases in decision_pending (not registered as a loader):
+decide(case, council_user, outcome_code=...) records a council decision that keeps every rule, publish(case,
+officer) publishes it. Both flush; the demo command commits."""
+from datetime import timedelta
+
+from qa_portal.core.models import utcnow
+from qa_portal.decisions.council import declaration_of, declare_interests, record_decision
+from qa_portal.decisions.models import Decision
+from qa_portal.decisions.publication import publish_cases
+from qa_portal.decisions.rules import DecisionInput, add_months, add_years, scheme_of
+from qa_portal.pilots.models import OutcomeKind
+
+REASONS = {
+    OutcomeKind.POSITIVE: "The panel's final report shows every mandatory criterion met; the council agrees with its "
+                          "reasoning on learning outcomes and assessment.",
+    OutcomeKind.CONDITIONAL: "The panel's final report shows the micro-credential sound overall, but identity checks "
+                             "at assessment are not yet documented; the council sets a condition on them.",
+    OutcomeKind.NEGATIVE: "The panel's final report shows the assessment does not test the stated learning outcomes; "
+                          "the council cannot approve the micro-credential.",
+}
+CONDITION = "Document how learners' identity is verified at every assessment and show one run's records."
+
+
+def decide(case, council_user, outcome_code: str = "positive") -> Decision:
+    """Record the council member's declaration (no conflict) and a decision with the outcome of that code, its
+    longest validity from today, one condition (due halfway through the window) when conditional, and reasons
+    citing the case's first criterion."""
+    outcome = next(item for item in scheme_of(case).outcomes if item.code == outcome_code)
+    if declaration_of(case, council_user) is None:
+        declare_interests(council_user, case, has_conflict=False, recuse=False, details="")
+    today = utcnow().date()
+    meeting = today - timedelta(days=1)
+    criteria = [criterion for standard in case.standard_version.standards for criterion in standard.criteria]
+    conditions = []
+    if outcome.conditions_required:
+        conditions = [(CONDITION, add_months(meeting, outcome.max_condition_window_months // 2 or 1))]
+    negative = outcome.kind == OutcomeKind.NEGATIVE
+    data = DecisionInput(
+        outcome_id=outcome.id, valid_from=None if negative else today,
+        valid_to=None if negative else add_years(today, outcome.max_validity_years), reasons=REASONS[outcome.kind],
+        criterion_ids=[criteria[0].id], meeting_date=meeting, hei_heard=True, conditions=conditions)
+    return record_decision(council_user, case, data)
+
+
+def publish(case, officer) -> Decision:
+    """Publish the case's decision with its final panel report."""
+    return publish_cases(officer, [case.id])[0]

@@ -1,0 +1,32 @@
+"""My work for the council: cases awaiting a decision, with what the member still has to do on each."""
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from qa_portal.auth.models import Role
+from qa_portal.extensions import db
+from qa_portal.home.work import PROVIDERS, WorkItem
+from qa_portal.reviews.models import Case, CaseState
+from qa_portal.decisions.models import CouncilDeclaration
+
+
+def council_decisions(user) -> list[WorkItem]:
+    """Council members: every case awaiting a decision, saying whether to declare interests or decide (recused
+    cases are left out)."""
+    cases = db.session.scalars(select(Case).where(Case.state == CaseState.DECISION_PENDING)
+                               .order_by(Case.reference)).unique().all()
+    declarations = {declaration.case_id: declaration for declaration in db.session.scalars(
+        select(CouncilDeclaration).where(CouncilDeclaration.user_id == user.id))}
+    items = []
+    for case in cases:
+        declaration = declarations.get(case.id)
+        if declaration is not None and declaration.recused:
+            continue
+        detail = (_("Declare your interests, then decide.") if declaration is None
+                  else _("Record the council's decision on the final panel report."))
+        items.append(WorkItem(title=f"{case.reference} · {case.institution.short_name}",
+                              url=url_for("decisions.case_decision", case_id=case.id), detail=detail))
+    return items
+
+
+PROVIDERS[(Role.COUNCIL, "decisions")] = council_decisions

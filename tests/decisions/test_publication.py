@@ -1,0 +1,99 @@
+"""Publication (D6): officers publish decided cases, one or several, after a page listing exactly what will be
+published; each moves through the workflow's `publish`, which stamps published_at."""
+import pytest
+from sqlalchemy import select
+
+from qa_portal.auth.models import Role
+from qa_portal.decisions.models import Decision
+from qa_portal.decisions.publication import publish_cases
+from qa_portal.extensions import db
+from qa_portal.reviews.models import CaseState, PanelReportVersion
+from qa_portal.reviews.workflow import CaseAction, TransitionRefused, apply_action
+from tests.decisions.factories import decided_case, statements_for
+from tests.factories import login, make_user
+
+
+def test_ready_list_shows_decided_cases_to_officers_only(app, client):
+    """The ready-to-publish list shows decided, unpublished cases to officers; council members get 403."""
+    case, _decision = decided_case()
+    login(client, make_user(Role.OFFICER))
+    assert case.reference in client.get("/decisions/ready").get_data(as_text=True)
+    client.post("/logout")
+    login(client, make_user(Role.COUNCIL))
+    assert client.get("/decisions/ready").status_code == 403
+
+
+def test_confirmation_lists_exactly_the_chosen_cases(app, client):
+    """The confirmation page lists the chosen cases and no other; nothing is published yet."""
+    first, _ = decided_case()
+    second, _ = decided_case("negative")
+    login(client, make_user(Role.OFFICER))
+    page = client.post("/decisions/ready/confirm", data={"case_id": [str(first.id)]}).get_data(as_text=True)
+    assert first.reference in page and second.reference not in page
+    assert db.session.scalar(select(Decision.id).where(Decision.published_at.is_not(None))) is None
+
+
+def test_confirming_nothing_is_refused(app, client):
+    """Choosing no case re-shows the list with the message (400)."""
+    decided_case()
+    login(client, make_user(Role.OFFICER))
+    response = client.post("/decisions/ready/confirm", data={})
+    assert response.status_code == 400
+    assert "Choose at least one decided case to publish." in response.get_data(as_text=True)
+
+
+def test_officer_publishes_several_cases_at_once(app, client):
+    """Publishing moves each chosen case to published and stamps its decision's published_at and officer."""
+    first, _ = decided_case()
+    second, _ = decided_case("positive_with_conditions")
+    officer = make_user(Role.OFFICER)
+    login(client, officer)
+    response = client.post("/decisions/publish", data={"case_id": [str(first.id), str(second.id)]})
+    assert response.status_code == 302
+    for case in (first, second):
+        db.session.refresh(case)
+        assert case.state == CaseState.PUBLISHED
+        decision = db.session.scalar(select(Decision).where(Decision.case_id == case.id))
+        assert decision.published_at is not None and decision.published_by_id == officer.id
+
+
+def test_publishing_a_case_not_ready_is_refused_whole(app, client):
+    """A list naming a case that is not decided is refused (409) and nothing is published."""
+    ready, _ = decided_case()
+    login(client, make_user(Role.OFFICER))
+    response = client.post("/decisions/publish", data={"case_id": [str(ready.id), "999999"]})
+    assert response.status_code == 409
+    assert "Choose decided cases from the ready-to-publish list." in response.get_data(as_text=True)
+    db.session.refresh(ready)
+    assert ready.state == CaseState.DECIDED
+
+
+def test_d6_publish_needs_the_final_reports_frozen_version(app):
+    """D6: the decision is published together with the final report's frozen version; without it, refused."""
+    case, _decision = decided_case()
+    db.session.execute(PanelReportVersion.__table__.update().values(is_final=False))
+    db.session.commit()
+    with pytest.raises(TransitionRefused) as caught:
+        apply_action(case, CaseAction.PUBLISH, make_user(Role.OFFICER))
+    assert caught.value.message == ("The decision cannot be published yet: The final panel report has no frozen "
+                                    "final version to publish with the decision.")
+
+
+def test_ready_list_queries_stay_constant(app, client):
+    """The ready list runs the same number of queries for one decided case as for four."""
+    officer = make_user(Role.OFFICER)
+    decided_case()
+    login(client, officer)
+
+    one = statements_for(client, "/decisions/ready")
+    for _ in range(3):
+        decided_case()
+    assert statements_for(client, "/decisions/ready") == one
+
+
+def test_publish_cases_service_needs_a_choice(app):
+    """The service refuses an empty choice."""
+    from qa_portal.core.errors import DomainError
+
+    with pytest.raises(DomainError):
+        publish_cases(make_user(Role.OFFICER), [])
