@@ -31,6 +31,7 @@ def test_scoring_page_shows_ser_entry_beside_judgement_form(app, client):
     assert page.status_code == 200
     assert "We do this well." in html and version_levels(case)[0].label in html
     assert f"/cases/{case.id}/evidence/{case.evidence[0].id}/download" in html
+    assert client.get(f"/cases/{case.id}/evidence/{case.evidence[0].id}/download").status_code == 200
     assert f'name="c{criteria_of(case)[0].id}-rationale"' in html
     assert "Submit my judgements" in html
 

@@ -1,5 +1,6 @@
 """Site visit rules and pages: the plan (dates ordered), the agenda with notes tagged to standards, who edits,
 the institution seeing the agenda but not the notes, closing and skipping the visit."""
+import re
 from datetime import date, datetime
 
 import pytest
@@ -160,7 +161,10 @@ def test_session_edit_and_delete(app, client):
     session = _plan(case, make_user(Role.OFFICER))
     login(client, make_user(Role.OFFICER))
     page = client.get(f"/cases/{case.id}/visit/sessions/{session.id}")
-    assert page.status_code == 200 and "Six learners" in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Six learners" in html
+    tagged = case.standard_version.standards[0].id
+    assert re.search(rf'<input checked[^>]*value="{tagged}"|<input[^>]*value="{tagged}"[^>]*checked', html)
     response = client.post(f"/cases/{case.id}/visit/sessions/{session.id}", data={
         "starts_at": "2027-03-10T11:00", "duration_minutes": "30", "stakeholder_group": "alumni",
         "attendees": "Three alumni", "notes": "Alumni use the skills at work."})

@@ -113,8 +113,9 @@ def _session_form(case, session: VisitSession | None):
     if request.method == "POST":
         form = VisitSessionForm()
     elif session is not None:
-        form = VisitSessionForm(formdata=None, obj=session, standards=[s.id for s in session.standards])
+        form = VisitSessionForm(formdata=None, obj=session)
         form.stakeholder_group.data = session.stakeholder_group.value
+        form.standards.data = [standard.id for standard in session.standards]  # obj gives objects, not ids
     else:
         visit = visits.visit_of(case)
         start = datetime.combine(visit.starts_on, datetime.min.time()).replace(hour=9) \
