@@ -1,14 +1,16 @@
-"""Demo data for `make run`: every role, and (as the lifecycle grows) cases in every stage."""
-from qa_portal.demo import accounts, pilots, standards
-from qa_portal.demo import calls  # noqa: E402  (pilot calls, after the specifications loader)
+"""Demo data for `make run`: every role, and cases in every stage of the lifecycle built so far."""
+from qa_portal.demo import accounts, calls, experts, panels, pilots, reviews, standards
 
-# Each loader is idempotent and returns True when it created something.
-LOADERS = [accounts.load, standards.load, pilots.load]
-from qa_portal.demo import experts  # noqa: E402  (expert profiles, right after the accounts they belong to)
-LOADERS.insert(LOADERS.index(accounts.load) + 1, experts.load)
-LOADERS.append(calls.load)  # pilot calls: after the standards and specifications loaders
-from qa_portal.demo import reviews  # noqa: E402  (review cases, after the calls that open them)
-LOADERS.append(reviews.load)
+# In lifecycle order; each loader is idempotent and returns True when it created something.
+LOADERS = [
+    accounts.load,
+    experts.load,  # expert profiles, right after the accounts they belong to
+    standards.load,
+    pilots.load,  # institutions' details and specifications
+    calls.load,  # pilot calls: after the standards and the specifications they use
+    reviews.load,  # review cases in the SER stages, after the calls that open them
+    panels.load,  # one case in each panel stage, from an accepted SER to a final report
+]
 
 
 def load_demo() -> bool:

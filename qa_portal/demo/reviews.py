@@ -58,7 +58,8 @@ def demo_png(width: int = 24, height: int = 16) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
-def _institution(short_name: str) -> Institution | None:
+def institution(short_name: str) -> Institution | None:
+    """A demo institution by its short name (None before the pilots demo ran)."""
     return db.session.scalar(select(Institution).where(Institution.short_name == short_name))
 
 
@@ -81,7 +82,7 @@ def _write(actor, case: Case, criteria, evidence: Evidence | None, level_index: 
                        [evidence.id] if evidence is not None else [], None)
 
 
-def _complete(actor, case: Case) -> None:
+def complete_ser(actor, case: Case) -> None:
     """A full SER: texts, two evidence files, every criterion answered and backed."""
     criteria = _criteria(case)
     policy = _upload(actor, case, "Quality assurance policy for short courses",
@@ -95,7 +96,7 @@ def _complete(actor, case: Case) -> None:
     save_ser_texts(actor, case, TEXTS, None)
 
 
-def _new_case(institution: Institution, version: StandardVersion) -> Case:
+def new_case(institution: Institution, version: StandardVersion) -> Case:
     """A case from an earlier pilot round (no application here), on the institution's published specification."""
     case = Case(reference=next_case_reference(utcnow().year), institution_id=institution.id,
                 standard_version_id=version.id, state=CaseState.SER_IN_PREPARATION)
@@ -115,7 +116,7 @@ def load() -> bool:
     """Fill the demo cases once (idempotent: nothing happens when any evidence exists)."""
     officer, hei_a_user, hei_b_user = (demo_user("officer@example.org"), demo_user("hei-a@example.org"),
                                        demo_user("hei-b@example.org"))
-    hei_a, hei_b = _institution("HEI-A"), _institution("HEI-B")
+    hei_a, hei_b = institution("HEI-A"), institution("HEI-B")
     version = db.session.scalar(select(StandardVersion).where(StandardVersion.status == VersionStatus.APPROVED)
                                 .order_by(StandardVersion.id))
     if None in (officer, hei_a_user, hei_b_user, hei_a, hei_b, version):
@@ -125,7 +126,7 @@ def load() -> bool:
 
     # HEI A's case from the 2026 call (opened by the selection): SER partly written, one unlinked file.
     selected = db.session.scalar(select(Case).where(Case.institution_id == hei_a.id, Case.application_id.is_not(None))
-                                 .order_by(Case.id)) or _new_case(hei_a, version)
+                                 .order_by(Case.id)) or new_case(hei_a, version)
     selected.coordinator_id = officer.id
     criteria = _criteria(selected)
     policy = _upload(hei_a_user, selected, "Quality assurance policy for short courses",
@@ -138,15 +139,15 @@ def load() -> bool:
     save_ser_texts(hei_a_user, selected, {"summary": TEXTS["summary"]}, None)
 
     # HEI B: a complete SER, submitted and waiting for the officer's screening.
-    submitted = _new_case(hei_b, version)
+    submitted = new_case(hei_b, version)
     submitted.coordinator_id = officer.id
-    _complete(hei_b_user, submitted)
+    complete_ser(hei_b_user, submitted)
     apply_action(submitted, CaseAction.SUBMIT_SER, hei_b_user, comment="Submitted on time.")
 
     # HEI A, an earlier case: submitted, then returned by the officer with reasons.
-    returned = _new_case(hei_a, version)
+    returned = new_case(hei_a, version)
     returned.coordinator_id = officer.id
-    _complete(hei_a_user, returned)
+    complete_ser(hei_a_user, returned)
     apply_action(returned, CaseAction.SUBMIT_SER, hei_a_user)
     apply_action(returned, CaseAction.RETURN_SER, officer, comment=RETURN_REASONS)
     db.session.flush()

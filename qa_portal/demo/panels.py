@@ -1,0 +1,83 @@
+"""Demo review cases in every panel stage, each walked through the real services and workflow from an accepted
+self-evaluation: panel formation (a flagged conflict and an objection), desk review (partly scored, one
+divergent criterion), site visit, report drafting (visit skipped with an approved justification),
+factual-accuracy check (with the institution's comments) and decision pending (final report)."""
+from sqlalchemy import select
+
+from qa_portal.demo import desk_review, panel_formation, panel_report
+from qa_portal.demo.accounts import demo_user
+from qa_portal.demo.reviews import complete_ser, institution, new_case
+from qa_portal.extensions import db
+from qa_portal.reviews.models import PanelMember, PanelRole
+from qa_portal.reviews.workflow import CaseAction, apply_action
+from qa_portal.standards.models import StandardVersion, VersionStatus
+
+# (institution, the last stage the case reaches) in the order the cases are opened.
+STAGES = [
+    ("HEI-A", "panel_formation"),
+    ("HEI-B", "desk_review"),
+    ("HEI-B", "site_visit"),
+    ("HEI-A", "report_drafting"),
+    ("HEI-A", "factual_accuracy"),
+    ("HEI-B", "decision_pending"),
+]
+
+
+def _accepted_case(short_name: str, version: StandardVersion, officer):
+    """A case whose complete self-evaluation was submitted and accepted: it waits in panel formation."""
+    hei = institution(short_name)
+    hei_user = demo_user("hei-a@example.org" if short_name == "HEI-A" else "hei-b@example.org")
+    case = new_case(hei, version)
+    case.coordinator_id = officer.id
+    complete_ser(hei_user, case)
+    apply_action(case, CaseAction.SUBMIT_SER, hei_user, comment="Submitted for the panel.")
+    apply_action(case, CaseAction.ACCEPT_SER, officer, comment="Complete and backed by evidence.")
+    return case, hei_user
+
+
+def _walk(case, last_stage: str, officer, hei_user) -> None:
+    """Take the case through the panel stages up to last_stage, as the people involved would."""
+    if last_stage == "panel_formation":
+        panel_formation.form_panel(case, with_conflict_and_objection=True)
+        return
+    members = panel_formation.form_panel(case)
+    chair = members[PanelRole.CHAIR]
+    apply_action(case, CaseAction.START_REVIEW, officer)
+    if last_stage == "desk_review":
+        desk_review.score(case, members, submit_all=False, divergent_criterion=True)
+        return
+    desk_review.score(case, members, divergent_criterion=True)
+    desk_review.record_consensus(case, chair)
+    if last_stage == "report_drafting":
+        desk_review.request_visit_skip(case, chair.user)
+        apply_action(case, CaseAction.SKIP_SITE_VISIT, officer,
+                     comment="Approved: the programme is fully online and the panel met the team online twice.")
+        return
+    desk_review.plan_visit(case, with_notes=last_stage != "site_visit", actor=officer)
+    apply_action(case, CaseAction.START_SITE_VISIT, officer)
+    if last_stage == "site_visit":
+        return
+    apply_action(case, CaseAction.CLOSE_SITE_VISIT, chair.user)
+    panel_report.draft_report(case, chair)
+    panel_report.send_report(case, chair)
+    panel_report.comment_on_report(case, hei_user)
+    if last_stage == "factual_accuracy":
+        return
+    panel_report.answer_comments(case, chair)
+    panel_report.finalise(case, chair)
+
+
+def load() -> bool:
+    """Open one case per panel stage (idempotent: nothing happens once any panel seat exists)."""
+    officer = demo_user("officer@example.org")
+    version = db.session.scalar(select(StandardVersion).where(StandardVersion.status == VersionStatus.APPROVED)
+                                .order_by(StandardVersion.id))
+    if officer is None or version is None or None in (institution("HEI-A"), institution("HEI-B")):
+        return False
+    if db.session.scalar(select(PanelMember.id).limit(1)) is not None:
+        return False
+    for short_name, last_stage in STAGES:
+        case, hei_user = _accepted_case(short_name, version, officer)
+        _walk(case, last_stage, officer, hei_user)
+        db.session.flush()
+    return True
