@@ -240,3 +240,17 @@ def test_report_page_keeps_a_constant_number_of_queries(app, client):
         add_evidence(case, f"File {number}")
     db.session.commit()
     assert counts() == small
+
+
+def test_officers_and_every_cleared_member_read_the_comments_and_answers(app, client):
+    """The comments and the chair's answers are visible to officers and to every cleared member, not only the chair."""
+    case, panel, report, hei = sent_case()
+    comment = _comment(case, report, hei)
+    factual.answer_comment(panel[PanelRole.CHAIR].user, case, comment, "rejected", "The minutes say 21 March.")
+    db.session.commit()
+    for user in (make_user(Role.OFFICER), panel[PanelRole.STUDENT].user, panel[PanelRole.SECRETARY].user):
+        login(client, user)
+        page = client.get(f"/cases/{case.id}/report").get_data(as_text=True)
+        assert "The date of the council meeting is 12 March" in page and "The minutes say 21 March." in page
+        assert "Save the answer" not in page  # only the chair answers
+        client.post("/logout")

@@ -88,10 +88,9 @@ bp.add_app_template_global(report_role_label, "report_role_label")
 def _report_page(case, report, comment_form=None, answer_forms=None, status: int = 200):
     panel_side = _panel_side(current_user, case)
     latest = factual.latest_version(report)
-    if panel_side:
-        content = reports.report_content(report, latest.number if latest else None,
-                                         report.status == ReportStatus.FINAL)
-    else:
+    if panel_side and report.status != ReportStatus.FINAL:
+        content = reports.report_content(report, latest.number if latest else None)
+    else:  # the institution, and everyone once final, read the frozen version
         content = latest.content
     comments = factual.comments_of(report)
     may_answer = (can_answer_factual_comments(current_user, case) and report.status == ReportStatus.SENT
