@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from qa_portal.audit.services import record
@@ -13,7 +13,8 @@ from qa_portal.auth.models import Role, User, UserRole
 from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
-from qa_portal.reviews.models import Case, CaseState, ExpertProfile, MemberStatus, PanelMember, PanelRole
+from qa_portal.reviews.experts import panel_load_counts
+from qa_portal.reviews.models import ExpertProfile, MemberStatus, PanelMember, PanelRole
 from qa_portal.reviews.panel.conflicts import require_panel_formation, detect_conflicts, mark_removed
 
 ROLE_LABELS = {
@@ -30,9 +31,6 @@ STATUS_LABELS = {
     MemberStatus.CLEARED: _l("cleared"),
     MemberStatus.REMOVED: _l("removed"),
 }
-# Cases whose panel is still at work: a seat on one of them counts towards an expert's load.
-ACTIVE_STATES = (CaseState.PANEL_FORMATION, CaseState.DESK_REVIEW, CaseState.SITE_VISIT, CaseState.REPORT_DRAFTING,
-                 CaseState.FACTUAL_ACCURACY)
 
 
 def members_of(case, *, include_removed: bool = False) -> list[PanelMember]:
@@ -101,20 +99,15 @@ def _expert_query():
 
 
 def expert_candidates(case) -> list[tuple[ExpertProfile, int]]:
-    """Active experts with a profile who are not on this panel, with their current load (seats on panels still
-    at work), in two queries."""
+    """Active experts with a profile who are not on this panel, with their current load as the expert pool shows
+    it (seats on cases not finished), in two queries."""
     seated = select(PanelMember.user_id).where(PanelMember.case_id == case.id)
     profiles = db.session.scalars(
         _expert_query().where(User.id.not_in(seated)).options(selectinload(ExpertProfile.fields))
         .order_by(User.full_name)
     ).unique().all()
-    loads = dict(db.session.execute(
-        select(PanelMember.user_id, func.count(PanelMember.id)).join(Case, Case.id == PanelMember.case_id)
-        .where(PanelMember.user_id.in_([profile.user_id for profile in profiles]),
-               PanelMember.status != MemberStatus.REMOVED, Case.state.in_(ACTIVE_STATES))
-        .group_by(PanelMember.user_id)
-    ).all()) if profiles else {}
-    return [(profile, loads.get(profile.user_id, 0)) for profile in profiles]
+    loads = panel_load_counts([profile.user_id for profile in profiles])
+    return [(profile, loads[profile.user_id]) for profile in profiles]
 
 
 def propose_member(actor, case, user: User, role) -> PanelMember:
