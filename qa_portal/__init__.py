@@ -62,9 +62,12 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 
 def select_locale() -> str:
-    """The visitor's language: their saved choice, then the session, then the browser, then English."""
-    from flask import current_app
+    """The visitor's language: their saved choice, then the session, then the browser, then English (also for
+    commands such as `flask demo load`, which run outside any request)."""
+    from flask import current_app, has_request_context
 
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     locales = current_app.config["QA_LOCALES"]
     if current_user and current_user.is_authenticated and current_user.locale in locales:
         return current_user.locale
