@@ -1,4 +1,5 @@
-"""HEI B reaches nothing of HEI A's case: every reviews route, filled with A's real ids, answers 403 or 404."""
+"""HEI B reaches nothing of HEI A's case: every reviews route, filled with A's real ids, answers 403 or 404.
+(The panel stages' routes are walked with real panel objects in test_panel_isolation.py.)"""
 import re
 
 from qa_portal.auth.models import Role
@@ -21,7 +22,9 @@ def _case_of_a():
 
 def _urls_for(app, case):
     values = {"case_id": case.id, "criterion_id": criteria_of(case)[0].id, "evidence_id": case.evidence[0].id,
-              "number": 1, "action": CaseAction.WITHDRAW.value}
+              "number": 1, "action": CaseAction.WITHDRAW.value,
+              # the case has no panel, visit or report yet: any id of those must be refused as well
+              "member_id": 1, "objection_id": 1, "comment_id": 1, "session_id": 1}
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("reviews.") or "case_id" not in rule.arguments:
             continue
@@ -63,10 +66,17 @@ def test_experts_and_council_without_relationship_reach_nothing(app, client):
             assert response.status_code in (403, 404), f"{role} {method} {url} -> {response.status_code}"
 
 
+# The pages of a case in self-evaluation (the panel stages' pages open later, each with its own tests).
+SER_STAGE_PAGES = ("/cases/{id}", "/cases/{id}/ser", "/cases/{id}/evidence", "/cases/{id}/ser/submissions/1",
+                   "/cases/{id}/ser/submissions/1.pdf", "/cases/{id}/ser/texts")
+
+
 def test_own_institution_reaches_its_case_pages(app, client):
-    """The control: HEI A's own user reads every GET page of its case."""
+    """The control: HEI A's own user reads every self-evaluation page of its case and its evidence."""
     case = _case_of_a()
     login(client, hei_user_for(case))
-    for method, url in _urls_for(app, case):
-        if method == "GET":
-            assert client.get(url).status_code == 200, url
+    urls = [page.format(id=case.id) for page in SER_STAGE_PAGES] + [
+        f"/cases/{case.id}/ser/criteria/{criteria_of(case)[0].id}",
+        f"/cases/{case.id}/evidence/{case.evidence[0].id}", f"/cases/{case.id}/evidence/{case.evidence[0].id}/download"]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
