@@ -1,13 +1,15 @@
 """Demo review cases in every panel stage, each walked through the real services and workflow from an accepted
 self-evaluation: panel formation (a flagged conflict and an objection), desk review (partly scored, one
 divergent criterion), site visit, report drafting (visit skipped with an approved justification),
-factual-accuracy check (with the institution's comments) and decision pending (final report)."""
+factual-accuracy check (with the institution's comments) and decision pending (final report). The case in
+panel formation also has a proposed expert who has not declared yet (intl@example.org)."""
 from sqlalchemy import select
 
 from qa_portal.demo import desk_review, panel_formation, panel_report
 from qa_portal.demo.accounts import demo_user
 from qa_portal.demo.reviews import complete_ser, institution, new_case
 from qa_portal.extensions import db
+from qa_portal.reviews import panel
 from qa_portal.reviews.models import PanelMember, PanelRole
 from qa_portal.reviews.workflow import CaseAction, apply_action
 from qa_portal.standards.models import StandardVersion, VersionStatus
@@ -39,6 +41,8 @@ def _walk(case, last_stage: str, officer, hei_user) -> None:
     """Take the case through the panel stages up to last_stage, as the people involved would."""
     if last_stage == "panel_formation":
         panel_formation.form_panel(case, with_conflict_and_objection=True)
+        # The international expert is proposed too and has not declared yet: their My work asks them to.
+        panel.propose_member(officer, case, demo_user("intl@example.org"), PanelRole.INTERNATIONAL)
         return
     members = panel_formation.form_panel(case)
     chair = members[PanelRole.CHAIR]

@@ -31,10 +31,12 @@ def test_demo_has_a_case_in_every_panel_stage(app):
 
 
 def _demo_panel_formation_shows_a_flagged_conflict_and_an_open_objection():
-    """The case in panel formation has a conflicted member (detected) and an objection awaiting a ruling."""
+    """The case in panel formation has a conflicted member (detected), a member still to declare, and an objection
+    awaiting a ruling."""
     case = _case_in(CaseState.PANEL_FORMATION)
     members = db.session.scalars(select(PanelMember).where(PanelMember.case_id == case.id)).all()
     assert any(member.status == MemberStatus.CONFLICTED and member.detected_conflict for member in members)
+    assert any(member.status == MemberStatus.PROPOSED and member.declaration is None for member in members)
     objection = db.session.scalar(select(PanelObjection).join(PanelMember).where(PanelMember.case_id == case.id))
     assert objection is not None and objection.ruling is None
 
