@@ -154,6 +154,26 @@ def test_uncleared_people_reach_nothing_of_the_case(app, client, csrf_enabled, w
     assert db.session.get(type(case), case.id).state == CaseState.PANEL_FORMATION
 
 
+def test_removed_member_and_outsider_reach_nothing_in_the_desk_review(app, client, csrf_enabled):
+    """Once the review started (scoring routes live), a removed member and an outside expert still reach nothing."""
+    case, _members, values, walkers = _world()
+    officer = make_user(Role.OFFICER)
+    for member in db.session.scalars(select(PanelMember).where(
+            PanelMember.case_id == case.id, PanelMember.status.in_([MemberStatus.PROPOSED, MemberStatus.CONFLICTED]))):
+        panel.remove_member(officer, member, "Not cleared in time.")
+    objection = db.session.scalar(select(PanelObjection))
+    panel.rule_on_objection(officer, objection, "rejected", "No ground.")
+    apply_action(case, CaseAction.START_REVIEW, officer)
+    db.session.commit()
+    values["action"] = CaseAction.START_SITE_VISIT.value
+    for walker in ("removed member", "conflicted member", "expert not on the panel"):
+        other = app.test_client()
+        token = _login_with_csrf(other, walkers[walker])
+        assert _reached(other, list(_requests(app, values)), token) == [], walker
+    db.session.expire_all()
+    assert db.session.get(type(case), case.id).state == CaseState.DESK_REVIEW
+
+
 def test_walk_catches_a_leaking_predicate(app, client, csrf_enabled, monkeypatch):
     """The walk is not vacuous: if the case predicates admitted any seat, the proposed member's walk would fail."""
     from qa_portal.reviews.permissions import cases, panel_seat
