@@ -33,7 +33,8 @@ run: install
 	@echo "QA Portal: http://127.0.0.1:$(PORT)/  — demo password for every account: demo-password-2026"
 	@echo "  admin@example.org  officer@example.org  council@example.org  appeals@example.org"
 	@echo "  hei-a@example.org  hei-b@example.org  (HEI quality units of demo HEI A and B)"
-	@echo "  chair@example.org  academic@example.org  student@example.org  employer@example.org  (experts)"
+	@echo "  chair@example.org  academic@example.org  student@example.org  employer@example.org"
+	@echo "  intl@example.org  qa@example.org  (experts)"
 	@echo ""
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 

@@ -59,6 +59,18 @@ GUARD_SETUPS[CaseAction.SEND_FOR_FACTUAL_CHECK] = drafted_report
 GUARD_SETUPS[CaseAction.FINALISE_REPORT] = sent_report
 
 
+# --- panel formation (H2): a panel that meets the composition rules, every member cleared -------------------
+
+def _cleared_valid_panel(case, actor) -> None:
+    """start_review needs a panel that meets the composition rules with every member cleared."""
+    from tests.reviews.panel_factories import cleared_panel
+
+    cleared_panel(case)
+
+
+GUARD_SETUPS[CaseAction.START_REVIEW] = _cleared_valid_panel
+
+
 # --- desk review and site visit (H3): every scoring member submitted; the skip justified; the visit recorded ---
 
 def scored_panel(case, actor=None) -> dict:
@@ -110,18 +122,6 @@ def recorded_visit(case, actor=None) -> None:
 GUARD_SETUPS[CaseAction.START_SITE_VISIT] = scored_panel
 GUARD_SETUPS[CaseAction.SKIP_SITE_VISIT] = justified_skip
 GUARD_SETUPS[CaseAction.CLOSE_SITE_VISIT] = recorded_visit
-
-
-# --- panel formation (H2): a panel that meets the composition rules, every member cleared -------------------
-
-def _cleared_valid_panel(case, actor) -> None:
-    """start_review needs a panel that meets the composition rules with every member cleared."""
-    from tests.reviews.panel_factories import cleared_panel
-
-    cleared_panel(case)
-
-
-GUARD_SETUPS[CaseAction.START_REVIEW] = _cleared_valid_panel
 
 
 # --- decisions (H5): a final panel report and a council decision recorded on the form's rules -------------------

@@ -49,17 +49,17 @@ def expert_panels(user) -> list[WorkItem]:
             continue
         if not seat.is_cleared:
             continue
-        case_url = url_for("reviews.case_detail", case_id=case.id)
+        report_url = url_for("reviews.report_page", case_id=case.id)
         if (case.state == CaseState.DESK_REVIEW and seat.scores_submitted_at is None
                 and seat.role != PanelRole.SECRETARY):
             items.append(WorkItem(
-                title=_title(case), url=case_url, detail=_("Judge every criterion and submit your scores."),
+                title=_title(case), url=url_for("reviews.scoring_page", case_id=case.id), detail=_("Judge every criterion and submit your scores."),
                 due=format_datetime(seat.scoring_due_at, "short") if seat.scoring_due_at else "",
                 overdue=seat.scoring_overdue))
         elif seat.role == PanelRole.CHAIR and case.state == CaseState.REPORT_DRAFTING:
-            items.append(WorkItem(title=_title(case), url=case_url, detail=_("Draft the panel report.")))
+            items.append(WorkItem(title=_title(case), url=report_url, detail=_("Draft the panel report.")))
         elif seat.role == PanelRole.CHAIR and unanswered.get(case.id):
-            items.append(WorkItem(title=_title(case), url=case_url,
+            items.append(WorkItem(title=_title(case), url=report_url,
                                   detail=_("Answer %(n)d factual-accuracy comment(s) from the institution.",
                                            n=unanswered[case.id])))
     return items
