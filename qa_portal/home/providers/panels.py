@@ -53,7 +53,8 @@ def expert_panels(user) -> list[WorkItem]:
         if (case.state == CaseState.DESK_REVIEW and seat.scores_submitted_at is None
                 and seat.role != PanelRole.SECRETARY):
             items.append(WorkItem(
-                title=_title(case), url=url_for("reviews.scoring_page", case_id=case.id), detail=_("Judge every criterion and submit your scores."),
+                title=_title(case), url=url_for("reviews.scoring_page", case_id=case.id),
+                detail=_("Judge every criterion and submit your scores."),
                 due=format_datetime(seat.scoring_due_at, "short") if seat.scoring_due_at else "",
                 overdue=seat.scoring_overdue))
         elif seat.role == PanelRole.CHAIR and case.state == CaseState.REPORT_DRAFTING:
