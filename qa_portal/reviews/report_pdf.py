@@ -11,14 +11,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from qa_portal.core.pdf import FONT_BOLD, LINE, MARGIN, SHADE, _FooterCanvas, para, register_fonts, styles
+from qa_portal.reviews.panel.composition import ROLE_LABELS
 
 SECTION_TITLES = {
     "findings": _l("Findings"), "strengths": _l("Strengths"),
     "areas_for_improvement": _l("Areas for improvement"), "recommendations": _l("Recommendations"),
-}
-ROLE_LABELS = {
-    "chair": _l("Chair"), "academic": _l("Academic member"), "student": _l("Student member"),
-    "employer": _l("Employer member"), "international": _l("International member"), "secretary": _l("Secretary"),
 }
 WATERMARK = colors.Color(0.75, 0.1, 0.1, alpha=0.18)
 

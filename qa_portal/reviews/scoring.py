@@ -3,7 +3,6 @@ may see whose judgements, the divergence summary with spread flags, and the chai
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -14,15 +13,13 @@ from qa_portal.extensions import db
 from qa_portal.pilots.permissions import is_officer
 from qa_portal.reviews.models import CaseState, ConsensusJudgement, Evidence, Judgement, MemberStatus, PanelMember, \
     PanelRole
+from qa_portal.reviews.panel.composition import ROLE_LABELS  # noqa: F401  (the scoring pages and PDF show roles)
 from qa_portal.reviews.permissions import panel_seat
 from qa_portal.reviews.self_evaluation import version_levels, version_standards
 from qa_portal.standards.models import ComplianceLevel, Criterion
 
 SPREAD_THRESHOLD = 2  # levels apart (by the scale's order, not-applicable left out) that flag a divergence
 CONSENSUS_STATES = (CaseState.DESK_REVIEW, CaseState.SITE_VISIT, CaseState.REPORT_DRAFTING)
-ROLE_LABELS = {PanelRole.CHAIR: _l("chair"), PanelRole.ACADEMIC: _l("academic"), PanelRole.STUDENT: _l("student"),
-               PanelRole.EMPLOYER: _l("employer"), PanelRole.INTERNATIONAL: _l("international"),
-               PanelRole.SECRETARY: _l("secretary")}
 
 
 class ScoringRefused(DomainError):

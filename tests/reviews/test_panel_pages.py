@@ -36,7 +36,7 @@ def test_officer_proposes_a_member_through_the_page(client):
     seat(other_case, PanelRole.STUDENT, user=expert.user)  # one panel at work: load 1
     _officer(client)
     page = client.get(f"/cases/{case.id}/panel").get_data(as_text=True)
-    assert f"{expert.user.full_name} — student; fields 0311; current panels: 1" in page
+    assert f"{expert.user.full_name} — Student; fields 0311; current panels: 1" in page
     response = client.post(f"/cases/{case.id}/panel/members",
                            data={"propose-expert": str(expert.user_id), "propose-role": "student"})
     assert response.status_code == 302
@@ -68,7 +68,7 @@ def test_page_shows_detected_conflict_and_composition(client):
     page = client.get(f"/cases/{case.id}/panel").get_data(as_text=True)
     assert "Dean of studies" in page and "conflicted" in page
     assert "The panel has no chair." in page and "The panel has no employer member." in page
-    assert f"{flagged.user.full_name} — academic" in page and "likely conflict" in page
+    assert f"{flagged.user.full_name} — Academic" in page and "likely conflict" in page
 
 
 def test_officer_rules_a_conflict_mitigated_and_the_reason_is_required(client):

@@ -5,19 +5,13 @@ from wtforms import FieldList, Form, FormField, RadioField, SelectField, StringF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from qa_portal.reviews.models import ConflictKind, ExpertType
+from qa_portal.reviews.forms.experts import EXPERT_TYPE_LABELS
+from qa_portal.reviews.models import ConflictKind
 from qa_portal.reviews.panel.conflicts import KIND_LABELS
 
 __all__ = ["ProposeMemberForm", "RemoveMemberForm", "ConflictRulingForm", "ObjectionForm", "ObjectionRulingForm",
-           "DeclarationForm", "EXPERT_TYPE_LABELS"]
+           "DeclarationForm"]
 
-EXPERT_TYPE_LABELS = {
-    ExpertType.ACADEMIC: _l("academic"),
-    ExpertType.STUDENT: _l("student"),
-    ExpertType.EMPLOYER: _l("employer"),
-    ExpertType.QA_PROFESSIONAL: _l("QA professional"),
-    ExpertType.INTERNATIONAL: _l("international"),
-}
 _REASON = [DataRequired(_l("Write the reasons.")), Length(max=10000)]
 
 

@@ -13,7 +13,6 @@ from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution
 from qa_portal.pilots.reference import country_name, isced_fields
 from qa_portal.reviews import experts as services
-# From the module itself: forms/panel.py exports its own lower-case EXPERT_TYPE_LABELS for option text.
 from qa_portal.reviews.forms.experts import (
     EXPERT_TYPE_LABELS, AffiliationForm, ExpertProfileForm, NewExpertProfileForm, display_language,
 )
