@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from qa_portal.extensions import db
 from qa_portal.reviews import report as reports
 from qa_portal.reviews.models import CaseState, PanelRole, ReportStatus
-from tests.browser.conftest import ARTIFACTS, browser, live_server, page  # noqa: F401  (browser fixtures)
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.helpers import browser_login
 from tests.factories import PASSWORD
 from tests.reviews.factories import hei_user_for
@@ -21,7 +21,7 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"report_{name}.png"), full_page=True)
 
 
-def test_chair_drafts_sends_answers_and_finalises_the_report(page, live_server):  # noqa: F811
+def test_chair_drafts_sends_answers_and_finalises_the_report(page, live_server):
     """The report stage end to end through the real pages."""
     case, panel = drafting_case(standards=2, criteria=1)
     add_evidence(case, "Council minutes 12 March 2026")
