@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from qa_portal.core.models import utcnow
+from qa_portal.decisions.models import CouncilDeclaration, Decision
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Outcome, OutcomeKind, OutcomeScheme
 from qa_portal.reviews.models import Case, MemberStatus, PanelMember, PanelReport, ReportStatus
-from qa_portal.decisions.models import CouncilDeclaration, Decision
+from qa_portal.reviews.report import outcome_scheme_for
 from qa_portal.standards.models import Criterion
 
 __all__ = ["DecisionInput", "scheme_of", "final_report_of", "pending_decision", "latest_decision",
@@ -54,11 +55,8 @@ def add_years(start: date, years: int) -> date:
 
 
 def scheme_of(case: Case) -> OutcomeScheme | None:
-    """The outcome scheme of the case's call; a case opened without an application uses the shipped "pilot"
-    scheme (the pilot's default)."""
-    if case.application is not None:
-        return case.application.call.outcome_scheme
-    return db.session.scalar(select(OutcomeScheme).where(OutcomeScheme.code == "pilot"))
+    """The outcome scheme the case is decided under: the same one its panel recommended from."""
+    return outcome_scheme_for(case)
 
 
 def final_report_of(case: Case) -> PanelReport | None:
