@@ -1,11 +1,12 @@
 """Demo review cases in every panel stage, each walked through the real services and workflow from an accepted
 self-evaluation: panel formation (a flagged conflict and an objection), desk review (partly scored, one
 divergent criterion), site visit, report drafting (visit skipped with an approved justification),
-factual-accuracy check (with the institution's comments) and decision pending (final report). The case in
+factual-accuracy check (with the institution's comments), decision pending (final report), decided (conditional,
+waiting for publication) and published (positive, in the public register). The case in
 panel formation also has a proposed expert who has not declared yet (intl@example.org)."""
 from sqlalchemy import select
 
-from qa_portal.demo import desk_review, panel_formation, panel_report
+from qa_portal.demo import decisions, desk_review, panel_formation, panel_report
 from qa_portal.demo.accounts import demo_user
 from qa_portal.demo.reviews import complete_ser, institution, new_case
 from qa_portal.extensions import db
@@ -22,6 +23,8 @@ STAGES = [
     ("HEI-A", "report_drafting"),
     ("HEI-A", "factual_accuracy"),
     ("HEI-B", "decision_pending"),
+    ("HEI-A", "decided"),  # conditional, waiting in the officers' publication list
+    ("HEI-B", "published"),  # positive, in the public register
 ]
 
 
@@ -69,6 +72,12 @@ def _walk(case, last_stage: str, officer, hei_user) -> None:
         return
     panel_report.answer_comments(case, chair)
     panel_report.finalise(case, chair)
+    if last_stage == "decision_pending":
+        return
+    decisions.decide(case, demo_user("council@example.org"),
+                     outcome_code="positive" if last_stage == "published" else "positive_with_conditions")
+    if last_stage == "published":
+        decisions.publish(case, officer)
 
 
 def load() -> bool:

@@ -18,11 +18,11 @@ def _case_in(state: CaseState) -> Case:
 
 
 def test_demo_has_a_case_in_every_panel_stage(app):
-    """Panel formation, desk review, site visit, report drafting, factual check and decision pending each hold one."""
+    """Every panel stage holds a case, and so do decided (awaiting publication) and published (in the register)."""
     load_demo()
     db.session.commit()
     for state in (CaseState.PANEL_FORMATION, CaseState.DESK_REVIEW, CaseState.SITE_VISIT, CaseState.REPORT_DRAFTING,
-                  CaseState.FACTUAL_ACCURACY, CaseState.DECISION_PENDING):
+                  CaseState.FACTUAL_ACCURACY, CaseState.DECISION_PENDING, CaseState.DECIDED, CaseState.PUBLISHED):
         _case_in(state)
     seats = db.session.scalar(select(func.count(PanelMember.id)))
     load_demo()
