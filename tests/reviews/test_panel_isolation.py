@@ -37,8 +37,12 @@ FORM_DATA = {"comment": "Hostile", "reason": "Hostile", "reasons": "Hostile", "n
 
 
 def _reviews_case_rules(app):
-    """Every reviews rule that concerns a case; fails loudly on a parameter the walk cannot fill."""
+    """Every reviews rule that concerns a case, and the decisions rules of a case; fails loudly on a parameter the
+    walk cannot fill."""
     for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("decisions.") and "case_id" in rule.arguments:
+            yield rule  # the council's pages of the case (its decision and declarations) are the case's too
+            continue
         if not rule.endpoint.startswith("reviews."):
             continue
         unknown = set(rule.arguments) - CASE_PARAMETERS - OTHER_PARAMETERS
