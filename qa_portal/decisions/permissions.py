@@ -38,3 +38,16 @@ def can_decide_on_case(user, case) -> bool:
 def can_publish_decisions(user) -> bool:
     """Officers publish decided cases."""
     return is_officer(user)
+
+
+__all__ += ["can_manage_outcome_schemes", "can_view_outcome_schemes"]
+
+
+def can_manage_outcome_schemes(user) -> bool:
+    """Administrators create, edit, reorder and copy outcome schemes."""
+    return bool(user.is_authenticated and user.has_role(Role.ADMIN))
+
+
+def can_view_outcome_schemes(user) -> bool:
+    """Administrators and officers read the outcome schemes and what uses them."""
+    return can_manage_outcome_schemes(user) or is_officer(user)

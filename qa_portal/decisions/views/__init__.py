@@ -4,3 +4,4 @@ from flask import Blueprint
 bp = Blueprint("decisions", __name__, template_folder="../templates")
 
 from qa_portal.decisions.views import council, publication, register  # noqa: E402,F401
+from qa_portal.decisions.views import schemes  # noqa: E402,F401
