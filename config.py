@@ -56,6 +56,7 @@ class Config:
         "Micro-GEAR micro-credential quality assurance pilot\nYerevan, Armenia",
     )
     QA_APPEAL_WINDOW_DAYS = _env_int("QA_APPEAL_WINDOW_DAYS", 30)
+    QA_APPEAL_DECISION_DAYS = _env_int("QA_APPEAL_DECISION_DAYS", 90)
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

@@ -28,6 +28,8 @@ PUBLIC_ENDPOINTS = {
     "decisions.register_index",
     "decisions.register_decision",
     "decisions.register_letter",
+    # The appeal and complaint procedures with their deadlines (ESG 2.7, rule A4).
+    "decisions.procedures",
 }
 
 # Signed-in pages every user has, whatever their roles (their own account and work list).
@@ -38,6 +40,9 @@ ANY_SIGNED_IN_ENDPOINTS = {
     # Consultation on draft standards (ESG 2.2): any signed-in stakeholder reads and comments.
     "standards.consultation_list",
     "standards.consultation",
+    # Complaints about the conduct of a process (rule A4): any signed-in user lodges one and lists their own.
+    "decisions.complaint_list",
+    "decisions.lodge_complaint",
 }
 
 _CONVERTER_SAMPLES = {"int": "1", "string": "1", "path": "1", "uuid": "00000000-0000-0000-0000-000000000001"}

@@ -1,9 +1,11 @@
 """The council's decision on a case (outcome, validity, conditions, reasons citing criteria), the council members'
-declarations of interest per case, and nothing else: a recorded decision is never edited (see council.py)."""
+declarations of interest per case, appeals against published decisions (with their documents) and complaints about
+the conduct of a process. A recorded decision is never edited (see council.py)."""
+import enum
 from datetime import date, datetime
 
 from sqlalchemy import (
-    CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, Table, Text, UniqueConstraint,
+    JSON, CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -12,8 +14,10 @@ from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Outcome
 from qa_portal.reviews.models import Case
+from qa_portal.reviews.models.cases import _enum
 
-__all__ = ["Decision", "DecisionCondition", "CouncilDeclaration", "decision_criteria"]
+__all__ = ["Decision", "DecisionCondition", "CouncilDeclaration", "decision_criteria", "AppealGround",
+           "Admissibility", "AppealOutcome", "Appeal", "AppealDocument", "ComplaintStatus", "Complaint"]
 
 decision_criteria = Table(
     "decision_criteria", db.metadata,
@@ -104,3 +108,115 @@ class CouncilDeclaration(db.Model):
 
     case: Mapped[Case] = relationship()
     user: Mapped[User] = relationship(lazy="joined")
+
+
+# --- appeals (ESG 2.7, rules A1–A3) and complaints (A4) ----------------------------------------------------------
+
+class AppealGround(enum.StrEnum):
+    EVIDENCE_MISREAD = "evidence_misread"
+    CRITERIA_MISAPPLIED = "criteria_misapplied"
+    PROCESS_NOT_FOLLOWED = "process_not_followed"
+
+
+class Admissibility(enum.StrEnum):
+    ADMISSIBLE = "admissible"
+    LATE = "late"
+    UNAUTHORISED = "unauthorised"
+    OUT_OF_SCOPE = "out_of_scope"
+
+
+class AppealOutcome(enum.StrEnum):
+    UPHOLD = "uphold"
+    RETURN = "return_for_reconsideration"
+
+
+class Appeal(db.Model):
+    """The institution's appeal against a published decision: grounds and statement, the officer's admissibility
+    ruling, and the appeals body's decision (uphold, or return for reconsideration) due by decision_due_on."""
+
+    __tablename__ = "appeals"
+    __table_args__ = (
+        CheckConstraint("length(trim(statement)) > 0", name="has_statement"),
+        CheckConstraint("admissibility IS NULL OR length(trim(admissibility_reason)) > 0",
+                        name="admissibility_has_reason"),
+        CheckConstraint("outcome IS NULL OR admissibility = 'admissible'", name="decided_only_if_admissible"),
+        CheckConstraint("outcome IS NULL OR length(trim(outcome_reasons)) > 0", name="outcome_has_reasons"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="RESTRICT"), index=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="RESTRICT"), unique=True)
+    lodged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    lodged_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    grounds: Mapped[list] = mapped_column(JSON, default=list)
+    statement: Mapped[str] = mapped_column(Text)
+    decision_due_on: Mapped[date] = mapped_column(Date)
+    admissibility: Mapped[Admissibility | None] = mapped_column(_enum(Admissibility, "admissibility", 20))
+    admissibility_reason: Mapped[str] = mapped_column(Text, default="")
+    admissibility_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    admissibility_at: Mapped[datetime | None] = mapped_column(DateTime)
+    outcome: Mapped[AppealOutcome | None] = mapped_column(_enum(AppealOutcome, "appeal_outcome", 40))
+    outcome_reasons: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    case: Mapped[Case] = relationship()
+    decision: Mapped[Decision] = relationship()
+    lodged_by: Mapped[User | None] = relationship(foreign_keys=[lodged_by_id])
+    admissibility_by: Mapped[User | None] = relationship(foreign_keys=[admissibility_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    documents: Mapped[list["AppealDocument"]] = relationship(
+        back_populates="appeal", cascade="all, delete-orphan", order_by="AppealDocument.id", lazy="selectin")
+
+    @property
+    def is_open(self) -> bool:
+        """Not yet ruled inadmissible nor decided."""
+        return self.outcome is None and self.admissibility in (None, Admissibility.ADMISSIBLE)
+
+
+class AppealDocument(db.Model):
+    """A document attached to an appeal, stored like evidence (content-checked, random name, SHA-256)."""
+
+    __tablename__ = "appeal_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id", ondelete="CASCADE"), index=True)
+    storage_name: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    mime_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    appeal: Mapped[Appeal] = relationship(back_populates="documents")
+
+
+class ComplaintStatus(enum.StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+
+
+class Complaint(db.Model):
+    """A complaint about the conduct of a process (not an outcome), optionally about one case, and its answer."""
+
+    __tablename__ = "complaints"
+    __table_args__ = (
+        CheckConstraint("length(trim(text)) > 0", name="has_text"),
+        CheckConstraint("status = 'open' OR length(trim(answer)) > 0", name="answered_has_answer"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lodged_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    lodged_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[ComplaintStatus] = mapped_column(_enum(ComplaintStatus, "complaint_status", 20),
+                                                    default=ComplaintStatus.OPEN, index=True)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    lodged_by: Mapped[User] = relationship(foreign_keys=[lodged_by_id], lazy="joined")
+    answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
+    case: Mapped[Case | None] = relationship()

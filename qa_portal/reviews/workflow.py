@@ -241,11 +241,20 @@ TRANSITIONS: dict[CaseAction, Transition] = {
     CaseAction.CLOSE_CASE: Transition(frozenset({S.PUBLISHED, S.FOLLOW_UP, S.APPEAL_DECIDED}), S.CLOSED,
                                       perms.can_coordinate_case),
     CaseAction.LODGE_APPEAL: Transition(frozenset({S.PUBLISHED, S.FOLLOW_UP, S.CLOSED}), S.APPEAL_LODGED,
-                                        perms.can_lodge_appeal, requires_reason=True),
+                                        perms.can_lodge_appeal, requires_reason=True,  # A1, decisions.appeals
+                                        guard=lambda case, data: __import__(
+                                            "qa_portal.decisions.appeals", fromlist=["lodge_guard"]
+                                        ).lodge_guard(case, data)),
     CaseAction.UPHOLD_DECISION: Transition(frozenset({S.APPEAL_LODGED}), S.APPEAL_DECIDED,
-                                           perms.can_decide_appeal, requires_reason=True),
+                                           perms.can_decide_appeal, requires_reason=True,  # A2–A3
+                                           guard=lambda case, data: __import__(
+                                               "qa_portal.decisions.appeals", fromlist=["uphold_guard"]
+                                           ).uphold_guard(case, data)),
     CaseAction.RETURN_FOR_RECONSIDERATION: Transition(frozenset({S.APPEAL_LODGED}), S.DECISION_PENDING,
-                                                      perms.can_decide_appeal, requires_reason=True),
+                                                      perms.can_decide_appeal, requires_reason=True,  # A2–A3
+                                                      guard=lambda case, data: __import__(
+                                                          "qa_portal.decisions.appeals", fromlist=["return_guard"]
+                                                      ).return_guard(case, data)),
     CaseAction.WITHDRAW: Transition(_BEFORE_DECISION, S.WITHDRAWN, perms.can_withdraw_case,
                                     requires_reason=True, danger=True),
 }

@@ -148,3 +148,44 @@ def recorded_decision(case, actor=None) -> None:
 
 GUARD_SETUPS[CaseAction.DECIDE] = recorded_decision
 GUARD_SETUPS[CaseAction.PUBLISH] = recorded_decision
+
+
+# --- appeals (H8): a published decision with an appeal lodged in time; an admissible one decided independently ---
+
+def lodged_appeal(case, actor=None, outcome=None):
+    """A published decision on the case and the institution's appeal against it, lodged today with grounds; with
+    `outcome`, admitted and decided that way by an appeals-body member who took no part in the case."""
+    from datetime import timedelta
+
+    from qa_portal.auth.models import Role
+    from qa_portal.core.models import utcnow
+    from qa_portal.decisions.models import Admissibility, Appeal, Decision
+    from qa_portal.extensions import db
+    from tests.factories import make_user
+
+    recorded_decision(case, actor)
+    decision = db.session.query(Decision).filter_by(case_id=case.id).one()
+    decision.published_at, decision.published_by_id = utcnow(), actor.id
+    now = utcnow()
+    appeal = Appeal(case_id=case.id, decision_id=decision.id, lodged_by_id=actor.id, lodged_at=now,
+                    grounds=["criteria_misapplied"], statement="The criteria were misapplied.",
+                    decision_due_on=now.date() + timedelta(days=90))
+    if outcome is not None:
+        member = make_user(Role.APPEALS)
+        appeal.admissibility, appeal.admissibility_reason = Admissibility.ADMISSIBLE, "In time, by the institution."
+        appeal.admissibility_by_id, appeal.admissibility_at = actor.id, now
+        appeal.outcome, appeal.outcome_reasons, appeal.decided_by_id, appeal.decided_at = (
+            outcome, "The appeals body's reasons.", member.id, now)
+    db.session.add(appeal)
+    db.session.commit()
+    return appeal
+
+
+def _decided_appeal(outcome: str):
+    """A setup for uphold/return: an appeal admitted and decided with this outcome."""
+    return lambda case, actor: lodged_appeal(case, actor, outcome)
+
+
+GUARD_SETUPS[CaseAction.LODGE_APPEAL] = lodged_appeal
+GUARD_SETUPS[CaseAction.UPHOLD_DECISION] = _decided_appeal("uphold")
+GUARD_SETUPS[CaseAction.RETURN_FOR_RECONSIDERATION] = _decided_appeal("return_for_reconsideration")

@@ -1,0 +1,226 @@
+"""Appeals (ESG 2.7, domain.md §5.3 A1–A3): the institution lodges an appeal against a published decision within
+the window, with grounds and documents; an officer records admissibility with a reason; the appeals body for the
+case (independent of its panel and council) upholds the decision or returns it for reconsideration, within
+QA_APPEAL_DECISION_DAYS. The case moves only through the workflow; every step is audited."""
+from datetime import date, timedelta
+
+from flask import current_app
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from qa_portal.audit.services import record
+from qa_portal.core.errors import DomainError
+from qa_portal.core.models import utcnow
+from qa_portal.core.storage import store_upload
+from qa_portal.extensions import db
+from qa_portal.reviews.models import Case, CaseAction
+from qa_portal.decisions.appeal_permissions import can_lodge_case_appeal, is_appeals_member, took_part_in_case
+from qa_portal.decisions.models import Admissibility, Appeal, AppealDocument, AppealGround, AppealOutcome, Decision
+from qa_portal.decisions.register import appeal_deadline
+
+__all__ = ["GROUND_LABELS", "ADMISSIBILITY_LABELS", "OUTCOME_LABELS", "AppealRefused", "appealed_decision",
+           "appeal_of", "is_overdue", "lodge_appeal", "record_admissibility", "decide_appeal", "lodge_guard",
+           "uphold_guard", "return_guard"]
+
+GROUND_LABELS = {
+    AppealGround.EVIDENCE_MISREAD: _l("Evidence misread"),
+    AppealGround.CRITERIA_MISAPPLIED: _l("Criteria misapplied"),
+    AppealGround.PROCESS_NOT_FOLLOWED: _l("Process not followed"),
+}
+ADMISSIBILITY_LABELS = {
+    Admissibility.ADMISSIBLE: _l("Admissible"),
+    Admissibility.LATE: _l("Inadmissible: late"),
+    Admissibility.UNAUTHORISED: _l("Inadmissible: not lodged by the institution"),
+    Admissibility.OUT_OF_SCOPE: _l("Inadmissible: out of scope"),
+}
+OUTCOME_LABELS = {
+    AppealOutcome.UPHOLD: _l("Decision upheld"),
+    AppealOutcome.RETURN: _l("Returned to the council for reconsideration"),
+}
+_ACTIONS = {AppealOutcome.UPHOLD: CaseAction.UPHOLD_DECISION,
+            AppealOutcome.RETURN: CaseAction.RETURN_FOR_RECONSIDERATION}
+
+
+def appealed_decision(case: Case) -> Decision | None:
+    """The case's latest published decision: what an appeal is lodged against."""
+    return db.session.scalar(select(Decision).where(Decision.case_id == case.id, Decision.published_at.is_not(None))
+                             .order_by(Decision.id.desc()).limit(1))
+
+
+def appeal_of(decision: Decision) -> Appeal | None:
+    """The appeal lodged against this decision, if any."""
+    return db.session.scalar(select(Appeal).where(Appeal.decision_id == decision.id))
+
+
+def is_overdue(appeal: Appeal, today: date | None = None) -> bool:
+    """A3: an open appeal not decided by its due date."""
+    return appeal.is_open and (today or utcnow().date()) > appeal.decision_due_on
+
+
+def _lodge_problems(decision: Decision | None, grounds: list[str], statement: str) -> list:
+    """A1: (field, message) for each rule a new appeal breaks."""
+    if decision is None:
+        return [(None, _("There is no published decision on this case to appeal against."))]
+    if appeal_of(decision) is not None:
+        return [(None, _("An appeal against this decision has already been lodged."))]
+    problems = []
+    deadline = appeal_deadline(decision)
+    if utcnow().date() > deadline:
+        problems.append((None, _("The appeal window closed on %(deadline)s: appeals are lodged within %(days)d days "
+                                 "of the decision's publication.", deadline=format_date(deadline, "long"),
+                                 days=current_app.config["QA_APPEAL_WINDOW_DAYS"])))
+    if not grounds:
+        problems.append(("grounds", _("Choose at least one ground of appeal.")))
+    elif any(ground not in set(AppealGround) for ground in grounds):
+        problems.append(("grounds", _("Choose grounds from the list.")))
+    if not statement.strip():
+        problems.append(("statement", _("State why the decision should be reconsidered.")))
+    return problems
+
+
+class AppealRefused(DomainError):
+    """The appeal step breaks one or more rules; `problems` lists each as (form field, message) (HTTP 409)."""
+
+    def __init__(self, problems: list):
+        super().__init__("; ".join(str(message) for _field, message in problems), field=problems[0][0] or None)
+        self.problems = problems
+
+
+def lodge_appeal(actor, case: Case, grounds: list[str], statement: str, uploads=()) -> Appeal:
+    """A1: the institution lodges an appeal against the published decision within the window, with grounds, a
+    statement and documents (content-checked); the case moves to appeal_lodged."""
+    from qa_portal.reviews.workflow import ActionForbidden, apply_action
+
+    if not can_lodge_case_appeal(actor, case):
+        raise ActionForbidden(_("Only the institution's own users may appeal against its decision."))
+    decision = appealed_decision(case)
+    grounds = sorted(set(grounds or []))
+    problems = _lodge_problems(decision, grounds, statement or "")
+    if problems:
+        raise AppealRefused(problems)
+    now = utcnow()
+    appeal = Appeal(case_id=case.id, decision_id=decision.id, lodged_by_id=actor.id, lodged_at=now, grounds=grounds,
+                    statement=statement.strip(),
+                    decision_due_on=now.date() + timedelta(days=current_app.config["QA_APPEAL_DECISION_DAYS"]))
+    for stream, filename in uploads:
+        stored = store_upload(stream, filename)
+        appeal.documents.append(AppealDocument(
+            storage_name=stored.storage_name, original_name=stored.original_name, mime_type=stored.mime_type,
+            size=stored.size, sha256=stored.sha256))
+    db.session.add(appeal)
+    db.session.flush()
+    apply_action(case, CaseAction.LODGE_APPEAL, actor, comment=appeal.statement)
+    record(actor, "appeal.lodge", appeal, f"{case.reference}: appeal lodged against decision {decision.id}",
+           {"grounds": grounds, "documents": len(appeal.documents), "due": str(appeal.decision_due_on)})
+    return appeal
+
+
+def record_admissibility(actor, appeal: Appeal, admissibility: str, reason: str) -> Appeal:
+    """A1: an officer records once whether the appeal is admissible (or late, unauthorised, out of scope), with
+    the reason."""
+    from qa_portal.pilots.permissions import is_officer
+    from qa_portal.reviews.workflow import ActionForbidden
+
+    if not is_officer(actor):
+        raise ActionForbidden(_("Only officers record whether an appeal is admissible."))
+    if appeal.admissibility is not None:
+        raise DomainError(_("The admissibility of this appeal is already recorded."))
+    if admissibility not in set(Admissibility):
+        raise DomainError(_("Choose admissible, late, unauthorised or out of scope."), field="admissibility")
+    if not (reason or "").strip():
+        raise DomainError(_("Give the reason for the admissibility ruling."), field="reason")
+    appeal.admissibility, appeal.admissibility_reason = Admissibility(admissibility), reason.strip()
+    appeal.admissibility_by_id, appeal.admissibility_at = actor.id, utcnow()
+    db.session.flush()
+    record(actor, "appeal.admissibility", appeal, f"{appeal.case.reference}: appeal {appeal.admissibility.value}",
+           {"admissibility": appeal.admissibility.value, "reason": appeal.admissibility_reason})
+    return appeal
+
+
+def _decide_problems(appeal: Appeal) -> list[str]:
+    """A2 and A3's preconditions: who may decide, and only an admissible, undecided appeal."""
+    if appeal.outcome is not None:
+        return [_("This appeal is already decided.")]
+    if appeal.admissibility != Admissibility.ADMISSIBLE:
+        return [_("Only an admissible appeal can be decided.")]
+    return []
+
+
+def decide_appeal(actor, appeal: Appeal, outcome: str, reasons: str) -> Appeal:
+    """A2–A3: a member of the case's appeals body upholds the decision (appeal_decided, it stays published) or
+    returns it for reconsideration (decision_pending), with reasons."""
+    from qa_portal.reviews.workflow import ActionForbidden, apply_action
+
+    if not is_appeals_member(actor):
+        raise ActionForbidden(_("Only members of the appeals body decide appeals."))
+    if took_part_in_case(actor, appeal.case_id):
+        raise ActionForbidden(_("You sat on this case's panel or took part in its council decision, so you may not "
+                                "decide its appeal."))
+    problems = _decide_problems(appeal)
+    if problems:
+        raise DomainError(problems[0])
+    if outcome not in set(AppealOutcome):
+        raise DomainError(_("Choose whether to uphold the decision or return it for reconsideration."),
+                          field="outcome")
+    if not (reasons or "").strip():
+        raise DomainError(_("Give the appeals body's reasons."), field="reasons")
+    appeal.outcome, appeal.outcome_reasons = AppealOutcome(outcome), reasons.strip()
+    appeal.decided_by_id, appeal.decided_at = actor.id, utcnow()
+    db.session.flush()
+    apply_action(appeal.case, _ACTIONS[appeal.outcome], actor, comment=appeal.outcome_reasons)
+    record(actor, "appeal.decide", appeal, f"{appeal.case.reference}: appeal {appeal.outcome.value}",
+           {"outcome": appeal.outcome.value, "overdue": appeal.decided_at.date() > appeal.decision_due_on})
+    return appeal
+
+
+# --- workflow guards (reviews.workflow imports these lazily) --------------------------------------------------
+
+def _refuse(message: str, problems: list[str]) -> None:
+    """Raise the workflow's refusal naming every broken rule."""
+    from qa_portal.reviews.workflow import TransitionRefused
+
+    if problems:
+        raise TransitionRefused(message % {"problems": "; ".join(str(problem) for problem in problems)})
+
+
+def lodge_guard(case: Case, _data: dict) -> None:
+    """lodge_appeal: an appeal against the case's published decision is stored, with grounds, inside the window."""
+    decision = appealed_decision(case)
+    appeal = appeal_of(decision) if decision is not None else None
+    problems = ([_("no appeal against the published decision is recorded")] if appeal is None
+                else _stored_appeal_problems(appeal))
+    _refuse(_("The appeal cannot be lodged: %(problems)s"), problems)
+
+
+def _stored_appeal_problems(appeal: Appeal) -> list[str]:
+    """A1 re-checked on the stored appeal: lodged within the window, with grounds."""
+    problems = []
+    if appeal.lodged_at.date() > appeal_deadline(appeal.decision):
+        problems.append(_("it was lodged after the appeal window closed"))
+    if not appeal.grounds:
+        problems.append(_("it states no grounds"))
+    return problems
+
+
+def _decided_guard(outcome: AppealOutcome):
+    """A guard for uphold/return: the case's admissible appeal carries this outcome from an independent member."""
+    def guard(case: Case, _data: dict) -> None:
+        appeal = db.session.scalar(select(Appeal).where(Appeal.case_id == case.id).order_by(Appeal.id.desc())
+                                   .limit(1))
+        if appeal is None or appeal.admissibility != Admissibility.ADMISSIBLE:
+            problems = [_("only an admissible appeal can be decided")]
+        elif appeal.outcome != outcome or appeal.decided_by is None:
+            problems = [_("the appeals body has not recorded this outcome")]
+        elif took_part_in_case(appeal.decided_by, case.id):
+            problems = [_("the member who decided sat on the case's panel or council decision")]
+        else:
+            problems = []
+        _refuse(_("The appeal cannot be decided: %(problems)s"), problems)
+    guard.__doc__ = f"Refuses {outcome.value} unless the case's admissible appeal records it independently."
+    return guard
+
+
+uphold_guard = _decided_guard(AppealOutcome.UPHOLD)
+return_guard = _decided_guard(AppealOutcome.RETURN)
