@@ -2,11 +2,13 @@
 self-evaluation: panel formation (a flagged conflict and an objection), desk review (partly scored, one
 divergent criterion), site visit, report drafting (visit skipped with an approved justification),
 factual-accuracy check (with the institution's comments), decision pending (final report), decided (conditional,
-waiting for publication) and published (positive, in the public register). The case in
+waiting for publication), published (positive, in the public register) and a negative decision under an
+admissible appeal (with two complaints about process conduct, one answered). The case in
 panel formation also has a proposed expert who has not declared yet (intl@example.org)."""
 from sqlalchemy import select
 
-from qa_portal.demo import decisions, desk_review, panel_formation, panel_report
+from qa_portal.decisions import complaints
+from qa_portal.demo import appeals, decisions, desk_review, panel_formation, panel_report
 from qa_portal.demo.accounts import demo_user
 from qa_portal.demo.reviews import complete_ser, institution, new_case
 from qa_portal.extensions import db
@@ -25,6 +27,7 @@ STAGES = [
     ("HEI-B", "decision_pending"),
     ("HEI-A", "decided"),  # conditional, waiting in the officers' publication list
     ("HEI-B", "published"),  # positive, in the public register
+    ("HEI-A", "appealed"),  # negative, published, under an admissible appeal awaiting the appeals body
 ]
 
 
@@ -74,10 +77,25 @@ def _walk(case, last_stage: str, officer, hei_user) -> None:
     panel_report.finalise(case, chair)
     if last_stage == "decision_pending":
         return
-    decisions.decide(case, demo_user("council@example.org"),
-                     outcome_code="positive" if last_stage == "published" else "positive_with_conditions")
-    if last_stage == "published":
-        decisions.publish(case, officer)
+    outcome = {"decided": "positive_with_conditions", "published": "positive", "appealed": "negative"}[last_stage]
+    decisions.decide(case, demo_user("council@example.org"), outcome_code=outcome)
+    if last_stage == "decided":
+        return
+    decisions.publish(case, officer)
+    if last_stage == "appealed":
+        appeals.lodge_and_admit(case, hei_user, officer)
+        _complaints(case, hei_user, officer)
+
+
+def _complaints(case, hei_user, officer) -> None:
+    """Two complaints about how a process was run: one answered by the agency, one still open."""
+    answered = complaints.lodge_complaint(
+        hei_user, "Site-visit schedule changed at short notice",
+        "The visit agenda was changed two days before the visit, so two employers could not attend.", case.id)
+    complaints.answer_complaint(officer, answered, "The change followed a panel member's illness. From now on "
+                                "agendas are fixed ten working days ahead and changes need the coordinator's consent.")
+    complaints.lodge_complaint(demo_user("student@example.org"), "Travel costs reimbursed late",
+                               "My travel costs for a site visit were reimbursed three months after the visit.")
 
 
 def load() -> bool:

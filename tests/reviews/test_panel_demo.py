@@ -4,6 +4,7 @@ import json
 
 from sqlalchemy import func, select
 
+from qa_portal.decisions.models import Complaint
 from qa_portal.demo import load_demo
 from qa_portal.extensions import db
 from qa_portal.reviews.models import (
@@ -18,16 +19,20 @@ def _case_in(state: CaseState) -> Case:
 
 
 def test_demo_has_a_case_in_every_panel_stage(app):
-    """Every panel stage holds a case, and so do decided (awaiting publication) and published (in the register)."""
+    """Every panel stage holds a case, and so do decided (awaiting publication), published (in the register) and
+    appeal lodged (a negative decision under appeal)."""
     load_demo()
     db.session.commit()
     for state in (CaseState.PANEL_FORMATION, CaseState.DESK_REVIEW, CaseState.SITE_VISIT, CaseState.REPORT_DRAFTING,
-                  CaseState.FACTUAL_ACCURACY, CaseState.DECISION_PENDING, CaseState.DECIDED, CaseState.PUBLISHED):
+                  CaseState.FACTUAL_ACCURACY, CaseState.DECISION_PENDING, CaseState.DECIDED, CaseState.PUBLISHED,
+                  CaseState.APPEAL_LODGED):
         _case_in(state)
     seats = db.session.scalar(select(func.count(PanelMember.id)))
     load_demo()
     db.session.commit()
     assert db.session.scalar(select(func.count(PanelMember.id))) == seats  # loads once
+    answered = db.session.scalars(select(Complaint.answer)).all()
+    assert len(answered) == 2 and sum(bool(answer) for answer in answered) == 1
 
 
 def _demo_panel_formation_shows_a_flagged_conflict_and_an_open_objection():
