@@ -12,7 +12,6 @@ any state before decided ─withdraw (reason)─► withdrawn
 
 Guards are written where a rule exists today (the SER, reasons); later stages add theirs to the table.
 """
-import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -133,40 +132,52 @@ def _effect_accept_ser(case, actor, _data: dict) -> None:
     mark_submission_accepted(case, actor)
 
 
-def _problems_guard(module: str, function: str, message: str) -> Callable:
-    """A guard that asks reviews.<module>.<function>(case) for the rules still broken and refuses with them all."""
-    def guard(case, _data: dict) -> None:
-        from importlib import import_module
+def _later_stage(module: str, function: str) -> Callable:
+    """The function of a stage module under qa_portal ("reviews.panel", "decisions.appeals"), imported on first
+    use: the stages sit downstream of this table, so it must not import them when it loads."""
+    from importlib import import_module
 
-        problems = getattr(import_module(f"qa_portal.reviews.{module}"), function)(case)
+    return getattr(import_module(f"qa_portal.{module}"), function)
+
+
+def _problems_guard(module: str, function: str, message: str) -> Callable:
+    """A guard that asks <module>.<function>(case) for the rules still broken and refuses with them all."""
+    def guard(case, _data: dict) -> None:
+        problems = _later_stage(module, function)(case)
         if problems:
             raise TransitionRefused(str(message) % {"problems": "; ".join(str(problem) for problem in problems)})
-    guard.__doc__ = f"Refuses while reviews.{module}.{function}(case) lists broken rules."
+    guard.__doc__ = f"Refuses while {module}.{function}(case) lists broken rules."
+    return guard
+
+
+def _delegated_guard(module: str, function: str) -> Callable:
+    """A guard whose rules live in <module>.<function>(case, data), which raises TransitionRefused itself."""
+    def guard(case, data: dict) -> None:
+        _later_stage(module, function)(case, data)
+    guard.__doc__ = f"Runs {module}.{function}(case, data)."
     return guard
 
 
 def _stage_effect(module: str, function: str) -> Callable:
-    """An effect that hands the moved case to reviews.<module>.<function>(case, actor) (deadlines, freezing)."""
+    """An effect that hands the moved case to <module>.<function>(case, actor) (deadlines, freezing, stamps)."""
     def effect(case, actor, _data: dict) -> None:
-        from importlib import import_module
-
-        getattr(import_module(f"qa_portal.reviews.{module}"), function)(case, actor)
-    effect.__doc__ = f"Runs reviews.{module}.{function}(case, actor) after the move."
+        _later_stage(module, function)(case, actor)
+    effect.__doc__ = f"Runs {module}.{function}(case, actor) after the move."
     return effect
 
 
 _guard_start_review = _problems_guard(
-    "panel", "start_review_problems", _l("The desk review cannot start yet: %(problems)s"))
+    "reviews.panel", "start_review_problems", _l("The desk review cannot start yet: %(problems)s"))
 _guard_leave_desk_review = _problems_guard(
-    "scoring", "desk_review_problems", _l("The desk review is not finished: %(problems)s"))
+    "reviews.scoring", "desk_review_problems", _l("The desk review is not finished: %(problems)s"))
 _guard_skip_site_visit = _problems_guard(
-    "site_visit", "skip_problems", _l("The site visit cannot be skipped yet: %(problems)s"))
+    "reviews.site_visit", "skip_problems", _l("The site visit cannot be skipped yet: %(problems)s"))
 _guard_close_site_visit = _problems_guard(
-    "site_visit", "close_problems", _l("The site visit cannot be closed yet: %(problems)s"))
+    "reviews.site_visit", "close_problems", _l("The site visit cannot be closed yet: %(problems)s"))
 _guard_send_report = _problems_guard(
-    "report", "send_problems", _l("The report cannot be sent for the factual-accuracy check yet: %(problems)s"))
+    "reviews.report", "send_problems", _l("The report cannot be sent for the factual-accuracy check yet: %(problems)s"))
 _guard_finalise_report = _problems_guard(
-    "report", "finalise_problems", _l("The report cannot be finalised yet: %(problems)s"))
+    "reviews.report", "finalise_problems", _l("The report cannot be finalised yet: %(problems)s"))
 
 
 def _guard_skip_after_desk_review(case, data: dict) -> None:
@@ -175,29 +186,10 @@ def _guard_skip_after_desk_review(case, data: dict) -> None:
     _guard_skip_site_visit(case, data)
 
 
-def _guard_decide(case, _data: dict) -> None:
-    """Decide only on a final panel report with a recorded decision that keeps rules D1–D5 (decisions.rules)."""
-    from qa_portal.decisions.rules import decide_problems
-
-    problems = decide_problems(case)
-    if problems:
-        raise TransitionRefused(_("The decision cannot be recorded: %(problems)s", problems="; ".join(problems)))
-
-
-def _guard_publish(case, _data: dict) -> None:
-    """Publish the decision together with the final panel report (D6, decisions.publication)."""
-    from qa_portal.decisions.publication import publish_problems
-
-    problems = publish_problems(case)
-    if problems:
-        raise TransitionRefused(_("The decision cannot be published yet: %(problems)s", problems="; ".join(problems)))
-
-
-def _effect_publish(case, actor, _data: dict) -> None:
-    """Publishing stamps the decision's publication date (decisions.publication)."""
-    from qa_portal.decisions.publication import on_published
-
-    on_published(case, actor)
+_guard_decide = _problems_guard(  # D1–D5: a final panel report and a recorded decision that keeps the rules
+    "decisions.rules", "decide_problems", _l("The decision cannot be recorded: %(problems)s"))
+_guard_publish = _problems_guard(  # D6: the decision is published together with the final panel report
+    "decisions.publication", "publish_problems", _l("The decision cannot be published yet: %(problems)s"))
 
 
 _BEFORE_DECISION = frozenset({
@@ -215,46 +207,50 @@ TRANSITIONS: dict[CaseAction, Transition] = {
                                       requires_reason=True, effect=_effect_return_ser, danger=True),
     CaseAction.START_REVIEW: Transition(frozenset({S.PANEL_FORMATION}), S.DESK_REVIEW, perms.can_coordinate_case,
                                         guard=_guard_start_review,
-                                        effect=_stage_effect("panel", "on_review_started")),
+                                        effect=_stage_effect("reviews.panel", "on_review_started")),
     CaseAction.START_SITE_VISIT: Transition(frozenset({S.DESK_REVIEW}), S.SITE_VISIT, perms.can_lead_panel_stage,
                                             guard=_guard_leave_desk_review),
     CaseAction.SKIP_SITE_VISIT: Transition(frozenset({S.DESK_REVIEW}), S.REPORT_DRAFTING, perms.can_coordinate_case,
                                            requires_reason=True, guard=_guard_skip_after_desk_review,
-                                           effect=_stage_effect("report", "on_drafting_started")),
+                                           effect=_stage_effect("reviews.report", "on_drafting_started")),
     CaseAction.CLOSE_SITE_VISIT: Transition(frozenset({S.SITE_VISIT}), S.REPORT_DRAFTING, perms.can_lead_panel_stage,
                                             guard=_guard_close_site_visit,
-                                            effect=_stage_effect("report", "on_drafting_started")),
+                                            effect=_stage_effect("reviews.report", "on_drafting_started")),
     CaseAction.SEND_FOR_FACTUAL_CHECK: Transition(frozenset({S.REPORT_DRAFTING}), S.FACTUAL_ACCURACY,
                                                   perms.can_lead_panel_stage, guard=_guard_send_report,
-                                                  effect=_stage_effect("report", "on_sent")),
+                                                  effect=_stage_effect("reviews.report", "on_sent")),
     CaseAction.FINALISE_REPORT: Transition(frozenset({S.FACTUAL_ACCURACY}), S.DECISION_PENDING,
                                            perms.can_lead_panel_stage, guard=_guard_finalise_report,
-                                           effect=_stage_effect("report", "on_finalised")),
+                                           effect=_stage_effect("reviews.report", "on_finalised")),
     CaseAction.DECIDE: Transition(frozenset({S.DECISION_PENDING}), S.DECIDED, perms.can_decide_case,
                                   guard=_guard_decide),
     CaseAction.PUBLISH: Transition(frozenset({S.DECIDED}), S.PUBLISHED, perms.can_coordinate_case,
-                                   guard=_guard_publish, effect=_effect_publish),
+                                   guard=_guard_publish,
+                                   effect=_stage_effect("decisions.publication", "on_published")),
     CaseAction.START_FOLLOW_UP: Transition(frozenset({S.PUBLISHED, S.APPEAL_DECIDED}), S.FOLLOW_UP,
-                                           perms.can_coordinate_case),
+                                           perms.can_coordinate_case,  # D8, decisions.follow_up
+                                           guard=lambda case, data: __import__(
+                                               "qa_portal.decisions.follow_up", fromlist=["start_guard"]
+                                           ).start_guard(case, data)),
     CaseAction.REQUIRE_REDECISION: Transition(frozenset({S.FOLLOW_UP}), S.DECISION_PENDING,
-                                              perms.can_coordinate_case, requires_reason=True),
+                                              perms.can_coordinate_case, requires_reason=True,
+                                              guard=lambda case, data: __import__(
+                                                  "qa_portal.decisions.follow_up", fromlist=["redecision_guard"]
+                                              ).redecision_guard(case, data)),
     CaseAction.CLOSE_CASE: Transition(frozenset({S.PUBLISHED, S.FOLLOW_UP, S.APPEAL_DECIDED}), S.CLOSED,
-                                      perms.can_coordinate_case),
+                                      perms.can_coordinate_case,  # every condition met, decisions.follow_up
+                                      guard=lambda case, data: __import__(
+                                          "qa_portal.decisions.follow_up", fromlist=["close_guard"]
+                                      ).close_guard(case, data)),
     CaseAction.LODGE_APPEAL: Transition(frozenset({S.PUBLISHED, S.FOLLOW_UP, S.CLOSED}), S.APPEAL_LODGED,
                                         perms.can_lodge_appeal, requires_reason=True,  # A1, decisions.appeals
-                                        guard=lambda case, data: __import__(
-                                            "qa_portal.decisions.appeals", fromlist=["lodge_guard"]
-                                        ).lodge_guard(case, data)),
+                                        guard=_delegated_guard("decisions.appeals", "lodge_guard")),
     CaseAction.UPHOLD_DECISION: Transition(frozenset({S.APPEAL_LODGED}), S.APPEAL_DECIDED,
                                            perms.can_decide_appeal, requires_reason=True,  # A2–A3
-                                           guard=lambda case, data: __import__(
-                                               "qa_portal.decisions.appeals", fromlist=["uphold_guard"]
-                                           ).uphold_guard(case, data)),
+                                           guard=_delegated_guard("decisions.appeals", "uphold_guard")),
     CaseAction.RETURN_FOR_RECONSIDERATION: Transition(frozenset({S.APPEAL_LODGED}), S.DECISION_PENDING,
                                                       perms.can_decide_appeal, requires_reason=True,  # A2–A3
-                                                      guard=lambda case, data: __import__(
-                                                          "qa_portal.decisions.appeals", fromlist=["return_guard"]
-                                                      ).return_guard(case, data)),
+                                                      guard=_delegated_guard("decisions.appeals", "return_guard")),
     CaseAction.WITHDRAW: Transition(_BEFORE_DECISION, S.WITHDRAWN, perms.can_withdraw_case,
                                     requires_reason=True, danger=True),
 }
