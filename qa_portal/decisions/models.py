@@ -17,7 +17,8 @@ from qa_portal.reviews.models import Case
 from qa_portal.reviews.models.cases import _enum
 
 __all__ = ["Decision", "DecisionCondition", "CouncilDeclaration", "decision_criteria", "AppealGround",
-           "Admissibility", "AppealOutcome", "Appeal", "AppealDocument", "ComplaintStatus", "Complaint"]
+           "Admissibility", "AppealOutcome", "Appeal", "AppealDocument", "ComplaintStatus", "Complaint",
+           "ConditionVerdict", "ConditionFollowUp"]
 
 decision_criteria = Table(
     "decision_criteria", db.metadata,
@@ -220,3 +221,42 @@ class Complaint(db.Model):
     lodged_by: Mapped[User] = relationship(foreign_keys=[lodged_by_id], lazy="joined")
     answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
     case: Mapped[Case | None] = relationship()
+
+
+# --- follow-up of conditions (issue 7 item 6, rules D7–D8) ------------------------------------------------------
+
+class ConditionVerdict(enum.StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+
+
+class ConditionFollowUp(db.Model):
+    """The follow-up of one condition (the condition itself is immutable): the institution's report with an optional
+    content-checked evidence document, and the officer's verdict (met / not met) with a reason."""
+
+    __tablename__ = "condition_follow_ups"
+    __table_args__ = (
+        CheckConstraint("length(trim(report)) > 0", name="has_report"),
+        CheckConstraint("verdict IS NULL OR length(trim(verdict_reason)) > 0", name="verdict_has_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    condition_id: Mapped[int] = mapped_column(ForeignKey("decision_conditions.id", ondelete="RESTRICT"), unique=True)
+    report: Mapped[str] = mapped_column(Text)
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    storage_name: Mapped[str | None] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str | None] = mapped_column(String(255))
+    mime_type: Mapped[str | None] = mapped_column(String(120))
+    size: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    verdict: Mapped[ConditionVerdict | None] = mapped_column(_enum(ConditionVerdict, "condition_verdict", 20))
+    verdict_reason: Mapped[str] = mapped_column(Text, default="")
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    condition: Mapped[DecisionCondition] = relationship()
+
+
+# Read-only from the condition's side, so recording a follow-up never counts as a change to the immutable condition.
+DecisionCondition.follow_up = relationship(ConditionFollowUp, viewonly=True, uselist=False, lazy="selectin")

@@ -8,6 +8,8 @@ from qa_portal.audit.services import record
 from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
+from qa_portal.pilots.models import OutcomeKind, QaStatus
+from qa_portal.pilots.services.specifications import set_qa_status
 from qa_portal.reviews.models import Case, CaseAction, CaseState, PanelReport, PanelReportVersion
 from qa_portal.decisions.models import Decision
 from qa_portal.decisions.rules import final_report_of, pending_decision
@@ -49,6 +51,16 @@ def on_published(case: Case, actor) -> None:
     db.session.flush()
     record(actor, "decision.publish", decision, f"{case.reference}: decision and panel report published",
            {"decision": decision.id})
+    _mark_specifications(case, decision, actor)
+
+
+def _mark_specifications(case: Case, decision: Decision, actor) -> None:
+    """The catalogue shows the reviewed micro-credentials as quality-assured once a positive or conditional
+    decision is published (pilots' set_qa_status; a negative one leaves their status as it was)."""
+    if decision.outcome.kind == OutcomeKind.NEGATIVE:
+        return
+    for link in case.specification_links:
+        set_qa_status(actor, link.specification_version.micro_credential, QaStatus.QUALITY_ASSURED)
 
 
 def publish_cases(actor, case_ids: list[int]) -> list[Decision]:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from qa_portal.core.models import utcnow
+from qa_portal.decisions.follow_up import upgrade_problems
 from qa_portal.decisions.models import CouncilDeclaration, Decision
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Outcome, OutcomeKind, OutcomeScheme
@@ -173,7 +174,7 @@ def _meeting_problems(data: DecisionInput) -> list[tuple[str, str]]:
 
 
 def decision_problems(case: Case, decider, data: DecisionInput) -> list[tuple[str, str]]:
-    """Every rule (D1–D5, P6) the decision breaks, as (form field, message); empty when it may be recorded."""
+    """Every rule (D1–D5, D7, P6) the decision breaks, as (form field, message); empty when it may be recorded."""
     problems: list[tuple[str, str]] = []
     if final_report_of(case) is None:
         problems.append(("", _("The council decides only on a final panel report; this case's report is not final.")))
@@ -182,6 +183,7 @@ def decision_problems(case: Case, decider, data: DecisionInput) -> list[tuple[st
     problems += outcome_problems
     if outcome is not None:
         problems += _validity_problems(outcome, data) + _condition_problems(outcome, data)
+        problems += upgrade_problems(case, outcome)  # D7
     return problems + _reasons_problems(case, data) + _meeting_problems(data)
 
 

@@ -33,6 +33,8 @@ ROLE_SECTIONS: dict[Role, list[tuple[str, str, str]]] = {
         ("standards", _l("Standards"), _l("Standard-set versions in draft or consultation will appear here.")),
         ("calls", _l("Pilot calls"), _l("Open calls and applications awaiting selection will appear here.")),
         ("cases", _l("My cases"), _l("Review cases you coordinate, with their deadlines, will appear here.")),
+        ("follow_up", _l("Follow-up of conditions"),
+         _l("Conditions reported by institutions, or overdue, will appear here.")),
     ],
     Role.COUNCIL: [
         ("decisions", _l("Decisions to take"), _l("Cases with a final panel report awaiting the council will appear here.")),
@@ -42,6 +44,8 @@ ROLE_SECTIONS: dict[Role, list[tuple[str, str, str]]] = {
          _l("Specifications that still miss mandatory elements will appear here.")),
         ("applications", _l("Applications"), _l("Your institution's applications to pilot calls will appear here.")),
         ("cases", _l("Our review cases"), _l("Your institution's review cases and their deadlines will appear here.")),
+        ("follow_up", _l("Conditions to report on"),
+         _l("Conditions of your decisions still to report on, with their due dates, will appear here.")),
     ],
     Role.EXPERT: [
         ("panels", _l("My panels"), _l("Cases whose panel you sit on, and what they need from you, will appear here.")),

@@ -228,20 +228,18 @@ TRANSITIONS: dict[CaseAction, Transition] = {
                                    guard=_guard_publish,
                                    effect=_stage_effect("decisions.publication", "on_published")),
     CaseAction.START_FOLLOW_UP: Transition(frozenset({S.PUBLISHED, S.APPEAL_DECIDED}), S.FOLLOW_UP,
-                                           perms.can_coordinate_case,  # D8, decisions.follow_up
-                                           guard=lambda case, data: __import__(
-                                               "qa_portal.decisions.follow_up", fromlist=["start_guard"]
-                                           ).start_guard(case, data)),
+                                           perms.can_coordinate_case, guard=_problems_guard(  # D8: conditions
+                                               "decisions.follow_up", "start_problems",
+                                               _l("The follow-up cannot start: %(problems)s"))),
     CaseAction.REQUIRE_REDECISION: Transition(frozenset({S.FOLLOW_UP}), S.DECISION_PENDING,
                                               perms.can_coordinate_case, requires_reason=True,
-                                              guard=lambda case, data: __import__(
-                                                  "qa_portal.decisions.follow_up", fromlist=["redecision_guard"]
-                                              ).redecision_guard(case, data)),
+                                              guard=_problems_guard(  # every condition verified, met or not
+                                                  "decisions.follow_up", "redecision_problems",
+                                                  _l("The case cannot go back to the council yet: %(problems)s"))),
     CaseAction.CLOSE_CASE: Transition(frozenset({S.PUBLISHED, S.FOLLOW_UP, S.APPEAL_DECIDED}), S.CLOSED,
-                                      perms.can_coordinate_case,  # every condition met, decisions.follow_up
-                                      guard=lambda case, data: __import__(
-                                          "qa_portal.decisions.follow_up", fromlist=["close_guard"]
-                                      ).close_guard(case, data)),
+                                      perms.can_coordinate_case, guard=_problems_guard(  # every condition met
+                                          "decisions.follow_up", "close_problems",
+                                          _l("The case cannot be closed yet: %(problems)s"))),
     CaseAction.LODGE_APPEAL: Transition(frozenset({S.PUBLISHED, S.FOLLOW_UP, S.CLOSED}), S.APPEAL_LODGED,
                                         perms.can_lodge_appeal, requires_reason=True,  # A1, decisions.appeals
                                         guard=_delegated_guard("decisions.appeals", "lodge_guard")),

@@ -12,6 +12,7 @@ from qa_portal.extensions import db
 from qa_portal.reviews.models import CaseState
 from qa_portal.reviews.workflow import CaseAction, apply_action
 from tests.decisions.factories import council_member, decided_case, published_case, valid_input
+from tests.decisions.test_follow_up import met_all_conditions
 from tests.factories import login
 
 MESSAGE = "A recorded decision cannot be changed; a change is a new decision linked to the old one."
@@ -87,6 +88,7 @@ def test_d7_a_later_decision_links_to_the_one_it_replaces(app):
     case.state = CaseState.FOLLOW_UP
     db.session.commit()
     officer = first.published_by
+    met_all_conditions(case, officer)  # REQUIRE_REDECISION needs every condition verified (decisions.follow_up)
     apply_action(case, CaseAction.REQUIRE_REDECISION, officer, comment="Conditions met; upgrade requested.")
     db.session.commit()
     member = council_member(case)

@@ -14,7 +14,7 @@ from tests.factories import login, make_institution, make_user
 def _urls_for(app, case):
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("decisions.") and "case_id" in rule.arguments:
-            url = re.sub(r"<(?:\w+:)?case_id>", str(case.id), rule.rule)
+            url = re.sub(r"<(?:\w+:)?number>", "1", re.sub(r"<(?:\w+:)?case_id>", str(case.id), rule.rule))
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 yield method, url
 

@@ -189,3 +189,39 @@ def _decided_appeal(outcome: str):
 GUARD_SETUPS[CaseAction.LODGE_APPEAL] = lodged_appeal
 GUARD_SETUPS[CaseAction.UPHOLD_DECISION] = _decided_appeal("uphold")
 GUARD_SETUPS[CaseAction.RETURN_FOR_RECONSIDERATION] = _decided_appeal("return_for_reconsideration")
+
+
+# --- follow-up (H9): a published decision with a condition (verified when asked), or one without conditions ------
+
+def published_decision(case, actor=None, outcome_code: str = "positive", verdict: str | None = None):
+    """A final report and a published decision on the case (one condition when conditional); with `verdict`, the
+    condition reported on and verified that way."""
+    from qa_portal.core.models import utcnow
+    from qa_portal.decisions.models import ConditionFollowUp, CouncilDeclaration, Decision, DecisionCondition
+    from qa_portal.extensions import db
+    from qa_portal.pilots.outcome_schemes import load_outcome_schemes
+    from tests.decisions.factories import final_report, valid_input
+
+    load_outcome_schemes()
+    final_report(case)
+    db.session.add(CouncilDeclaration(case_id=case.id, user_id=actor.id))
+    data = valid_input(case, outcome_code)
+    decision = Decision(case_id=case.id, outcome_id=data.outcome_id, valid_from=data.valid_from,
+                        valid_to=data.valid_to, reasons=data.reasons, meeting_date=data.meeting_date, hei_heard=True,
+                        decided_by_id=actor.id, published_at=utcnow(), published_by_id=actor.id,
+                        conditions=[DecisionCondition(text=text, due_on=due_on) for text, due_on in data.conditions])
+    db.session.add(decision)
+    if verdict is not None:
+        for condition in decision.conditions:
+            db.session.add(ConditionFollowUp(condition=condition, report="Done.", reported_by_id=actor.id,
+                                             verdict=verdict, verdict_reason="Checked.", verified_by_id=actor.id,
+                                             verified_at=utcnow()))
+    db.session.commit()
+    return decision
+
+
+GUARD_SETUPS[CaseAction.START_FOLLOW_UP] = lambda case, actor: published_decision(case, actor,
+                                                                                  "positive_with_conditions")
+GUARD_SETUPS[CaseAction.REQUIRE_REDECISION] = lambda case, actor: published_decision(
+    case, actor, "positive_with_conditions", verdict="not_met")
+GUARD_SETUPS[CaseAction.CLOSE_CASE] = published_decision

@@ -9,3 +9,4 @@ from qa_portal.home.providers import reviews  # noqa: F401,E402
 from qa_portal.home.providers import panels  # noqa: F401,E402
 from qa_portal.home.providers import decisions  # noqa: F401,E402
 from qa_portal.home.providers import appeals  # noqa: F401,E402
+from qa_portal.home.providers import follow_up  # noqa: F401,E402
