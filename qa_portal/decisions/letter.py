@@ -78,4 +78,4 @@ def decision_letter_pdf(decision: Decision) -> bytes:
         story.append(para(_("The appeal window of %(days)s days starts when the decision is published.",
                             days=current_app.config["QA_APPEAL_WINDOW_DAYS"]), style["body"]))
     return build_pdf(story, title=_("Decision %(reference)s", reference=decision.case.reference),
-                     footer_text=f"{decision.case.reference} · {_('Decision letter')}")
+                     footer_text=_("%(reference)s · Decision letter", reference=decision.case.reference))

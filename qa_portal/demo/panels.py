@@ -3,12 +3,14 @@ self-evaluation: panel formation (a flagged conflict and an objection), desk rev
 divergent criterion), site visit, report drafting (visit skipped with an approved justification),
 factual-accuracy check (with the institution's comments), decision pending (final report), decided (conditional,
 waiting for publication), published (positive, in the public register) and a negative decision under an
-admissible appeal (with two complaints about process conduct, one answered). The case in
+admissible appeal (with two complaints about process conduct, one answered), a conditional decision in
+follow-up (its condition reported, awaiting verification) and one upgraded to positive by a linked decision after
+its condition was met. The case in
 panel formation also has a proposed expert who has not declared yet (intl@example.org)."""
 from sqlalchemy import select
 
 from qa_portal.decisions import complaints
-from qa_portal.demo import appeals, decisions, desk_review, panel_formation, panel_report
+from qa_portal.demo import appeals, decisions, desk_review, follow_up, panel_formation, panel_report
 from qa_portal.demo.accounts import demo_user
 from qa_portal.demo.reviews import complete_ser, institution, new_case
 from qa_portal.extensions import db
@@ -28,6 +30,8 @@ STAGES = [
     ("HEI-A", "decided"),  # conditional, waiting in the officers' publication list
     ("HEI-B", "published"),  # positive, in the public register
     ("HEI-A", "appealed"),  # negative, published, under an admissible appeal awaiting the appeals body
+    ("HEI-B", "follow_up"),  # conditional, published, its condition reported and waiting for verification
+    ("HEI-A", "upgraded"),  # conditional, condition met, upgraded by a new positive decision linked to it
 ]
 
 
@@ -77,14 +81,21 @@ def _walk(case, last_stage: str, officer, hei_user) -> None:
     panel_report.finalise(case, chair)
     if last_stage == "decision_pending":
         return
-    outcome = {"decided": "positive_with_conditions", "published": "positive", "appealed": "negative"}[last_stage]
-    decisions.decide(case, demo_user("council@example.org"), outcome_code=outcome)
+    outcome = {"published": "positive", "appealed": "negative"}.get(last_stage, "positive_with_conditions")
+    council = demo_user("council@example.org")
+    decisions.decide(case, council, outcome_code=outcome)
     if last_stage == "decided":
         return
     decisions.publish(case, officer)
     if last_stage == "appealed":
         appeals.lodge_and_admit(case, hei_user, officer)
         _complaints(case, hei_user, officer)
+    elif last_stage in ("follow_up", "upgraded"):
+        apply_action(case, CaseAction.START_FOLLOW_UP, officer)
+        follow_up.report_conditions(case, hei_user)
+        if last_stage == "upgraded":
+            follow_up.verify(case, officer, met=True)
+            follow_up.upgrade(case, council, officer)
 
 
 def _complaints(case, hei_user, officer) -> None:

@@ -4,7 +4,7 @@ import json
 
 from sqlalchemy import func, select
 
-from qa_portal.decisions.models import Complaint
+from qa_portal.decisions.models import Complaint, Decision
 from qa_portal.demo import load_demo
 from qa_portal.extensions import db
 from qa_portal.reviews.models import (
@@ -20,17 +20,19 @@ def _case_in(state: CaseState) -> Case:
 
 def test_demo_has_a_case_in_every_panel_stage(app):
     """Every panel stage holds a case, and so do decided (awaiting publication), published (in the register) and
-    appeal lodged (a negative decision under appeal)."""
+    appeal lodged (a negative decision under appeal), follow-up, and an upgrade linked to its earlier decision."""
     load_demo()
     db.session.commit()
     for state in (CaseState.PANEL_FORMATION, CaseState.DESK_REVIEW, CaseState.SITE_VISIT, CaseState.REPORT_DRAFTING,
                   CaseState.FACTUAL_ACCURACY, CaseState.DECISION_PENDING, CaseState.DECIDED, CaseState.PUBLISHED,
-                  CaseState.APPEAL_LODGED):
+                  CaseState.APPEAL_LODGED, CaseState.FOLLOW_UP):
         _case_in(state)
     seats = db.session.scalar(select(func.count(PanelMember.id)))
     load_demo()
     db.session.commit()
     assert db.session.scalar(select(func.count(PanelMember.id))) == seats  # loads once
+    upgraded = db.session.scalar(select(Decision).where(Decision.supersedes_id.is_not(None)))
+    assert upgraded is not None and upgraded.published_at is not None  # the linked positive decision
     answered = db.session.scalars(select(Complaint.answer)).all()
     assert len(answered) == 2 and sum(bool(answer) for answer in answered) == 1
 
