@@ -212,3 +212,10 @@ def test_late_submission_is_flagged_on_the_copy(app, client):
     assert copy.content["late"] is True
     assert "submitted late" in client.get(f"/cases/{case.id}/ser").get_data(as_text=True)
     assert "submitted late" in client.get(f"/cases/{case.id}").get_data(as_text=True)
+
+
+def test_an_unknown_submission_number_is_404(app, client):
+    """A submitted copy that does not exist answers 404, not an error."""
+    case = make_case()
+    login(client, hei_user_for(case))
+    assert client.get(f"/cases/{case.id}/ser/submissions/7").status_code == 404

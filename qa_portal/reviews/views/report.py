@@ -244,11 +244,8 @@ def _versions(report) -> list[PanelReportVersion]:
 
 
 def _version(report, number: int) -> PanelReportVersion:
-    version = db.session.scalar(select(PanelReportVersion).where(PanelReportVersion.report_id == report.id,
-                                                                 PanelReportVersion.number == number))
-    if version is None:
-        abort(404)
-    return version
+    return db.first_or_404(select(PanelReportVersion).where(PanelReportVersion.report_id == report.id,
+                                                            PanelReportVersion.number == number))
 
 
 @bp.route("/cases/<int:case_id>/report/versions")

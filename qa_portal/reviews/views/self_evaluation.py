@@ -108,11 +108,8 @@ def ser_texts(case_id: int):
 
 
 def _submission(case, number: int) -> SerSubmission:
-    submission = db.session.scalar(select(SerSubmission).where(SerSubmission.case_id == case.id,
-                                                               SerSubmission.number == number))
-    if submission is None:
-        abort(404)
-    return submission
+    return db.first_or_404(select(SerSubmission).where(SerSubmission.case_id == case.id,
+                                                       SerSubmission.number == number))
 
 
 @bp.route("/cases/<int:case_id>/ser/submissions/<int:number>")
