@@ -58,6 +58,13 @@ class Config:
     QA_APPEAL_WINDOW_DAYS = _env_int("QA_APPEAL_WINDOW_DAYS", 30)
     QA_APPEAL_DECISION_DAYS = _env_int("QA_APPEAL_DECISION_DAYS", 90)
 
+    # Registry export API (/api/v1) and the DEQAR report objects it serves (reference/deqar.md §1, §6).
+    QA_API_RATE_LIMIT = os.environ.get("QA_API_RATE_LIMIT", "600 per minute")
+    QA_DEQAR_AGENCY = os.environ.get("QA_DEQAR_AGENCY", "ANQA")  # acronym or DEQAR agency id, as a string
+    QA_DEQAR_AGENCY_ID = os.environ.get("QA_DEQAR_AGENCY_ID", "70")
+    QA_DEQAR_ACTIVITY_ID = os.environ.get("QA_DEQAR_ACTIVITY_ID", "171")  # a programme-type ESG activity
+    QA_DEQAR_REPORT_STATUS = os.environ.get("QA_DEQAR_REPORT_STATUS", "voluntary")
+
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     QA_LOCALES = {"en": "English", "hy": "Հայերեն"}

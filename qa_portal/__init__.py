@@ -12,7 +12,7 @@ from config import CONFIGS, DEFAULT_SECRET_KEY, INSTANCE_DIR
 # The packages that make up the app, upstream first. Each may have models.py (imported so
 # migrations see its tables), permissions.py (every can_* becomes a Jinja global), views.py
 # with a blueprint `bp`, and templates/<package>/_nav.html (its links in the main navigation).
-PACKAGES = ["auth", "audit", "standards", "pilots", "reviews", "decisions", "home"]
+PACKAGES = ["auth", "audit", "standards", "pilots", "reviews", "decisions", "registry", "home"]
 
 
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:

@@ -30,6 +30,14 @@ PUBLIC_ENDPOINTS = {
     "decisions.register_letter",
     # The appeal and complaint procedures with their deadlines (ESG 2.7, rule A4).
     "decisions.procedures",
+} | {
+    # The registry export API (/api/v1): read-only JSON of published data only (tests/registry/test_no_leak.py).
+    f"registry.{name}" for name in (
+        "index", "decision_list", "decision_detail", "decision_export_ndjson", "decision_export_csv",
+        "micro_credential_list", "micro_credential_detail", "institution_list", "institution_detail",
+        "standard_list", "standard_detail", "deqar_report_list", "deqar_report_detail",
+        "openapi_document", "openapi_docs",
+    )
 }
 
 # Signed-in pages every user has, whatever their roles (their own account and work list).

@@ -1,5 +1,10 @@
-"""Error pages for 400/403/404/405/409/413/429/500 and the DomainError services raise."""
-from flask import Flask, render_template
+"""Error pages for 400/403/404/405/409/413/429/500 and the DomainError services raise.
+
+A package whose URLs answer in another format (the JSON API) registers a renderer for its path prefix in
+`app.extensions["qa_error_renderers"]` (see register_error_renderer); core stays unaware of which one."""
+from collections.abc import Callable
+
+from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -28,6 +33,22 @@ class DomainError(Exception):
         self.field = field
 
 
+ErrorRenderer = Callable[[int, str | None, HTTPException | None], object]
+
+
+def register_error_renderer(app: Flask, path_prefix: str, renderer: ErrorRenderer) -> None:
+    """Route errors raised under path_prefix to renderer(code, message, http_error) instead of the HTML page."""
+    app.extensions.setdefault("qa_error_renderers", {})[path_prefix] = renderer
+
+
+def _respond(app: Flask, code: int, message: str | None, error: HTTPException | None = None):
+    """The error response in the format of the current path: a registered renderer's, else the HTML page."""
+    for prefix, renderer in app.extensions.get("qa_error_renderers", {}).items():
+        if request.path.startswith(prefix):
+            return renderer(code, message, error)
+    return render_error(code, message)
+
+
 def render_error(code: int, message: str | None = None):
     """Render the shared error page for an HTTP status code."""
     title = TITLES.get(code, TITLES[500])
@@ -41,12 +62,12 @@ def register_error_handlers(app: Flask) -> None:
     def handle_http(error: HTTPException):
         db.session.rollback()
         description = error.description if error.description != type(error).description else None
-        return render_error(error.code or 500, description)
+        return _respond(app, error.code or 500, description, error)
 
     @app.errorhandler(DomainError)
     def handle_domain(error: DomainError):
         db.session.rollback()
-        return render_error(error.status_code, error.message)
+        return _respond(app, error.status_code, error.message)
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
@@ -54,4 +75,4 @@ def register_error_handlers(app: Flask) -> None:
         app.logger.exception("Unhandled error")
         if app.config.get("TESTING") and app.config.get("QA_RAISE_UNEXPECTED", True):
             raise error
-        return render_error(500)
+        return _respond(app, 500, None)

@@ -1,0 +1,25 @@
+"""The API's entry point: what it serves and where, discovered from the URL map so it never goes stale."""
+from flask import current_app, url_for
+
+from qa_portal.core.access import public
+from qa_portal.registry.paging import json_response
+from qa_portal.registry.params import reject_unknown
+from qa_portal.registry.views import bp
+
+
+@bp.route("/")
+@public
+def index():
+    """The list of collection URLs (routes without path parameters) and the API version."""
+    reject_unknown(set())
+    collections = sorted(
+        rule.rule for rule in current_app.url_map.iter_rules()
+        if rule.endpoint.startswith("registry.") and not rule.arguments and rule.endpoint != "registry.index"
+    )
+    return json_response({
+        "api": "QA Portal registry export API",
+        "version": "v1",
+        "self": url_for("registry.index", _external=True),
+        "resources": [url_for("registry.index", _external=True).rstrip("/") + path.removeprefix("/api/v1")
+                      for path in collections],
+    })
