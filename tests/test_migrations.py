@@ -3,14 +3,18 @@ import os
 import tempfile
 import uuid
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from qa_portal import create_app
 from qa_portal.extensions import db
+from qa_portal.reviews.models import CaseAction
+from tests.reviews.factories import make_case
 
 
 def _script_directory(app) -> ScriptDirectory:
@@ -73,3 +77,18 @@ def test_upgrade_downgrade_upgrade_on_an_empty_database(app):
             db.engine.dispose()
     finally:
         cleanup()
+
+
+def test_case_action_check_allows_every_action_and_nothing_else(app):
+    """Migration 0010 rebuilt the named CHECK on case_events.action: every CaseAction (dismiss_appeal too) is
+    stored, an unknown action is refused by the database."""
+    case = make_case()
+    insert = text("INSERT INTO case_events (case_id, action, from_state, to_state, at, comment) "
+                  "VALUES (:case_id, :action, 'published', 'published', CURRENT_TIMESTAMP, '')")
+    for action in CaseAction:
+        db.session.execute(insert, {"case_id": case.id, "action": action.value})
+    db.session.commit()
+    with pytest.raises(IntegrityError):
+        db.session.execute(insert, {"case_id": case.id, "action": "dismiss_everything"})
+        db.session.flush()
+    db.session.rollback()

@@ -1,7 +1,8 @@
 """Appeals (ESG 2.7, domain.md §5.3 A1–A3): the institution lodges an appeal against a published decision within
 the window, with grounds and documents; an officer records admissibility with a reason; the appeals body for the
 case (independent of its panel and council) upholds the decision or returns it for reconsideration, within
-QA_APPEAL_DECISION_DAYS. The case moves only through the workflow; every step is audited."""
+QA_APPEAL_DECISION_DAYS. An appeal ruled inadmissible is dismissed in the same step: the case leaves appeal_lodged
+and returns to where the appeal found it. The case moves only through the workflow; every step is audited."""
 from datetime import date, timedelta
 
 from flask import current_app
@@ -15,14 +16,14 @@ from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
 from qa_portal.core.storage import store_upload
 from qa_portal.extensions import db
-from qa_portal.reviews.models import Case, CaseAction
+from qa_portal.reviews.models import Case, CaseAction, CaseEvent, CaseState
 from qa_portal.decisions.appeal_permissions import can_lodge_case_appeal, is_appeals_member, took_part_in_case
 from qa_portal.decisions.models import Admissibility, Appeal, AppealDocument, AppealGround, AppealOutcome, Decision
 from qa_portal.decisions.register import appeal_deadline
 
 __all__ = ["GROUND_LABELS", "ADMISSIBILITY_LABELS", "OUTCOME_LABELS", "AppealRefused", "appealed_decision",
            "appeal_of", "is_overdue", "lodge_appeal", "record_admissibility", "decide_appeal", "lodge_guard",
-           "uphold_guard", "return_guard"]
+           "uphold_guard", "return_guard", "dismiss_guard", "on_dismissed", "state_before_appeal"]
 
 GROUND_LABELS = {
     AppealGround.EVIDENCE_MISREAD: _l("Evidence misread"),
@@ -119,9 +120,9 @@ def lodge_appeal(actor, case: Case, grounds: list[str], statement: str, uploads=
 
 def record_admissibility(actor, appeal: Appeal, admissibility: str, reason: str) -> Appeal:
     """A1: an officer records once whether the appeal is admissible (or late, unauthorised, out of scope), with
-    the reason."""
+    the reason; an inadmissible appeal is dismissed at once (dismiss_appeal), so the case leaves appeal_lodged."""
     from qa_portal.pilots.permissions import is_officer
-    from qa_portal.reviews.workflow import ActionForbidden
+    from qa_portal.reviews.workflow import ActionForbidden, apply_action
 
     if not is_officer(actor):
         raise ActionForbidden(_("Only officers record whether an appeal is admissible."))
@@ -136,6 +137,9 @@ def record_admissibility(actor, appeal: Appeal, admissibility: str, reason: str)
     db.session.flush()
     record(actor, "appeal.admissibility", appeal, f"{appeal.case.reference}: appeal {appeal.admissibility.value}",
            {"admissibility": appeal.admissibility.value, "reason": appeal.admissibility_reason})
+    if appeal.admissibility != Admissibility.ADMISSIBLE:
+        label = ADMISSIBILITY_LABELS[appeal.admissibility]
+        apply_action(appeal.case, CaseAction.DISMISS_APPEAL, actor, comment=f"{label}: {appeal.admissibility_reason}")
     return appeal
 
 
@@ -224,3 +228,42 @@ def _decided_guard(outcome: AppealOutcome):
 
 uphold_guard = _decided_guard(AppealOutcome.UPHOLD)
 return_guard = _decided_guard(AppealOutcome.RETURN)
+
+
+def _latest_appeal(case: Case) -> Appeal | None:
+    """The case's most recent appeal."""
+    return db.session.scalar(select(Appeal).where(Appeal.case_id == case.id).order_by(Appeal.id.desc()).limit(1))
+
+
+def dismiss_guard(case: Case, _data: dict) -> None:
+    """dismiss_appeal: only an appeal an officer recorded inadmissible (late, unauthorised, out of scope) is
+    dismissed; an admissible one goes to the appeals body."""
+    appeal = _latest_appeal(case)
+    if appeal is None or appeal.admissibility is None:
+        problems = [_("no officer has recorded the appeal inadmissible")]
+    elif appeal.admissibility == Admissibility.ADMISSIBLE:
+        problems = [_("the appeal was recorded admissible, so the appeals body decides it")]
+    else:
+        problems = []
+    _refuse(_("The appeal cannot be dismissed: %(problems)s"), problems)
+
+
+def state_before_appeal(case: Case) -> CaseState | None:
+    """The state the case was in when its latest appeal was lodged (from its last lodge_appeal event)."""
+    return db.session.scalar(select(CaseEvent.from_state).where(
+        CaseEvent.case_id == case.id, CaseEvent.action == CaseAction.LODGE_APPEAL)
+        .order_by(CaseEvent.at.desc(), CaseEvent.id.desc()).limit(1))
+
+
+_RESUME = {CaseState.FOLLOW_UP: CaseAction.START_FOLLOW_UP, CaseState.CLOSED: CaseAction.CLOSE_CASE}
+
+
+def on_dismissed(case: Case, actor) -> None:
+    """After dismissal (the case is published again) take the case back to the state the appeal found it in —
+    follow_up or closed — through that state's own action, guarded and audited like any other move."""
+    from qa_portal.reviews.workflow import apply_action
+
+    action = _RESUME.get(state_before_appeal(case))
+    if action is not None:
+        apply_action(case, action, actor, comment=_("The inadmissible appeal was dismissed; the case returns to where "
+                                                    "it was when the appeal was lodged."))

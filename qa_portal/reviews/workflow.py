@@ -8,6 +8,7 @@ decided ─publish─► published ─start_follow_up─► follow_up ─close_c
 follow_up ─require_redecision─► decision_pending   (conditions not met)
 published, follow_up, closed ─lodge_appeal─► appeal_lodged ─uphold_decision─► appeal_decided
 appeal_lodged ─return_for_reconsideration─► decision_pending
+appeal_lodged ─dismiss_appeal (inadmissible)─► published   (then back to follow_up or closed if it was lodged there)
 any state before decided ─withdraw (reason)─► withdrawn
 
 Guards are written where a rule exists today (the SER, reasons); later stages add theirs to the table.
@@ -64,6 +65,7 @@ ACTION_LABELS = {
     CaseAction.LODGE_APPEAL: _l("Lodge an appeal"),
     CaseAction.UPHOLD_DECISION: _l("Uphold the decision"),
     CaseAction.RETURN_FOR_RECONSIDERATION: _l("Return for reconsideration"),
+    CaseAction.DISMISS_APPEAL: _l("Dismiss the inadmissible appeal"),
     CaseAction.WITHDRAW: _l("Withdraw the case"),
 }
 
@@ -249,6 +251,12 @@ TRANSITIONS: dict[CaseAction, Transition] = {
     CaseAction.RETURN_FOR_RECONSIDERATION: Transition(frozenset({S.APPEAL_LODGED}), S.DECISION_PENDING,
                                                       perms.can_decide_appeal, requires_reason=True,  # A2–A3
                                                       guard=_delegated_guard("decisions.appeals", "return_guard")),
+    # An appeal ruled inadmissible ends here: the decision stands, published; the effect takes the case on to the
+    # state it was lodged from (follow_up or closed) by that state's own action, so every move stays in this table.
+    CaseAction.DISMISS_APPEAL: Transition(frozenset({S.APPEAL_LODGED}), S.PUBLISHED, perms.can_coordinate_case,
+                                          requires_reason=True, guard=_delegated_guard("decisions.appeals",
+                                                                                       "dismiss_guard"),
+                                          effect=_stage_effect("decisions.appeals", "on_dismissed")),
     CaseAction.WITHDRAW: Transition(_BEFORE_DECISION, S.WITHDRAWN, perms.can_withdraw_case,
                                     requires_reason=True, danger=True),
 }

@@ -186,9 +186,23 @@ def _decided_appeal(outcome: str):
     return lambda case, actor: lodged_appeal(case, actor, outcome)
 
 
+def inadmissible_appeal(case, actor=None):
+    """A lodged appeal an officer ruled late (inadmissible): what dismiss_appeal checks."""
+    from qa_portal.core.models import utcnow
+    from qa_portal.decisions.models import Admissibility
+    from qa_portal.extensions import db
+
+    appeal = lodged_appeal(case, actor)
+    appeal.admissibility, appeal.admissibility_reason = Admissibility.LATE, "Lodged after the appeal window."
+    appeal.admissibility_by_id, appeal.admissibility_at = actor.id, utcnow()
+    db.session.commit()
+    return appeal
+
+
 GUARD_SETUPS[CaseAction.LODGE_APPEAL] = lodged_appeal
 GUARD_SETUPS[CaseAction.UPHOLD_DECISION] = _decided_appeal("uphold")
 GUARD_SETUPS[CaseAction.RETURN_FOR_RECONSIDERATION] = _decided_appeal("return_for_reconsideration")
+GUARD_SETUPS[CaseAction.DISMISS_APPEAL] = inadmissible_appeal
 
 
 # --- follow-up (H9): a published decision with a condition (verified when asked), or one without conditions ------

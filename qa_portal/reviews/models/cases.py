@@ -133,6 +133,7 @@ class CaseAction(enum.StrEnum):
     LODGE_APPEAL = "lodge_appeal"
     UPHOLD_DECISION = "uphold_decision"
     RETURN_FOR_RECONSIDERATION = "return_for_reconsideration"
+    DISMISS_APPEAL = "dismiss_appeal"
     WITHDRAW = "withdraw"
 
 
