@@ -260,3 +260,8 @@ class ConditionFollowUp(db.Model):
 
 # Read-only from the condition's side, so recording a follow-up never counts as a change to the immutable condition.
 DecisionCondition.follow_up = relationship(ConditionFollowUp, viewonly=True, uselist=False, lazy="selectin")
+
+# Read-only reverse links for readers of a decision's public record (the registry API loads them with a page): the
+# appeal lodged against it and the later decision that replaced it (Appeal.decision_id and supersedes_id write them).
+Decision.appeal = relationship(Appeal, viewonly=True, uselist=False)
+Decision.superseded_by = relationship(Decision, remote_side=[Decision.supersedes_id], viewonly=True, uselist=False)
