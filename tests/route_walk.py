@@ -24,10 +24,11 @@ PUBLIC_ENDPOINTS = {
     # Pilot calls: the list of open calls and each call's public page (drafts answer 404).
     "pilots.public_call_list",
     "pilots.public_call",
-    # The register of published decisions, each decision's permanent page and its letter (unpublished: 404).
+    # The register of published decisions, each one's permanent page, letter and panel report (unpublished: 404).
     "decisions.register_index",
     "decisions.register_decision",
     "decisions.register_letter",
+    "decisions.register_report",
     # The appeal and complaint procedures with their deadlines (ESG 2.7, rule A4).
     "decisions.procedures",
 } | {

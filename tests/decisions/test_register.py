@@ -1,7 +1,10 @@
 """The public register (no sign-in): published decisions only, searchable; each decision's permanent page shows the
 outcome, validity, conditions, reasons, institution, specifications and the final panel report."""
+import html
 import re
 from datetime import timedelta
+
+import pytest
 
 from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
@@ -45,7 +48,7 @@ def test_crawling_the_register_reaches_only_published_decisions(app, client):
         assert response.status_code == 200, url
         for link in re.findall(r'href="(/register[^"]*)"', response.get_data(as_text=True)):
             link = link.replace("&amp;", "&")
-            match = re.fullmatch(r"/register/(\d+)(?:/letter\.pdf)?", link)
+            match = re.fullmatch(r"/register/(\d+)(?:/letter\.pdf|/report\.pdf)?", link)
             if match:
                 decision_ids.add(int(match.group(1)))
             if not link.endswith(".pdf"):
@@ -100,14 +103,112 @@ def test_unpublished_specification_is_named_but_not_linked(app, client):
     assert f"/catalogue/{draft.micro_credential_id}/" not in page
 
 
-def test_register_list_queries_stay_constant(app, client):
-    """The register runs the same number of queries for one published decision as for four."""
-    published_case()
+def _covering(case, published: bool = True, **fields):
+    """Link a new specification version (published unless told otherwise) of the case's institution to the case."""
+    version = make_specification(case.institution, published=published, **fields)
+    db.session.add(CaseSpecification(case_id=case.id, specification_version_id=version.id))
+    db.session.commit()
+    return version
 
-    one = statements_for(client, "/register")
+
+def test_register_filters_by_field_of_the_specifications_covered(app, client):
+    """The field filter keeps decisions covering a published specification in that ISCED-F field (a broad field
+    matches its narrower codes); a draft specification of the case does not count."""
+    ict, _ = published_case()
+    _covering(ict, isced_f_code="0613")
+    education, _ = published_case()
+    _covering(education, isced_f_code="0111")
+    _covering(education, published=False, isced_f_code="0612")
+    page = client.get("/register?field=06").get_data(as_text=True)
+    assert ict.reference in page and education.reference not in page
+    page = client.get("/register?field=0111").get_data(as_text=True)
+    assert education.reference in page and ict.reference not in page
+    assert "No published decision matches these filters." in client.get("/register?field=0612").get_data(as_text=True)
+    assert '<option value="06" selected>' in client.get("/register?field=06").get_data(as_text=True)
+
+
+def test_register_filters_by_eqf_level_of_the_specifications_covered(app, client):
+    """The EQF filter keeps decisions covering a published specification at that level, or with EQF not
+    applicable for "na"."""
+    level_six, _ = published_case()
+    _covering(level_six, eqf_level=6)
+    level_five, _ = published_case()
+    _covering(level_five, eqf_level=5, nqf_level=5, qf_ehea_cycle=None)
+    unlevelled, _ = published_case()
+    _covering(unlevelled, eqf_level=None, eqf_not_applicable=True, nqf_level=None, qf_ehea_cycle=None)
+    page = client.get("/register?eqf=5").get_data(as_text=True)
+    assert level_five.reference in page and level_six.reference not in page and unlevelled.reference not in page
+    page = client.get("/register?eqf=na").get_data(as_text=True)
+    assert unlevelled.reference in page and level_five.reference not in page
+    page = client.get("/register?eqf=6&field=06").get_data(as_text=True)
+    assert level_six.reference in page and level_five.reference not in page
+    assert '<option value="6" selected>' in page
+
+
+def test_register_lists_each_decisions_public_specifications_with_level_and_field(app, client):
+    """Each row names the published specifications the decision covers, linked to the catalogue, with EQF level
+    and ISCED-F code; a draft one is left out."""
+    case, _ = published_case()
+    version = _covering(case, title_en="Open data for officials", eqf_level=6, isced_f_code="0613")
+    draft = _covering(case, published=False, title_en="Unpublished draft course")
+    page = client.get("/register").get_data(as_text=True)
+    assert f'href="/catalogue/{version.micro_credential_id}/v{version.number}">Open data for officials</a>' in page
+    assert "EQF 6" in page and "0613" in page
+    assert "Unpublished draft course" not in page and f"/catalogue/{draft.micro_credential_id}/" not in page
+
+
+def test_register_filter_options_come_from_published_data_only(app, client):
+    """The institution and call lists offer only those with a published decision: a call whose case is merely
+    decided is not named."""
+    published, _ = published_case()
+    decided, _ = decided_case()
+    for case, title in ((published, "Call of the published case"), (decided, "Call of the undecided case")):
+        call = make_call(title=title)
+        case.application_id = make_application(call, case.institution, []).id
+    db.session.commit()
+    page = client.get("/register").get_data(as_text=True)
+    assert "Call of the published case" in page and "Call of the undecided case" not in page
+    assert published.institution.name_en in page and decided.institution.name_en not in page
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("valid_on", "31/12/2026", "“31/12/2026” is not a date: enter it as YYYY-MM-DD, e.g. 2026-09-01."),
+    ("eqf", "9", "“9” is not an EQF level: choose 1 to 8 or not applicable."),
+    ("field", "history", "“history” is not an ISCED-F field of study: choose one from the list."),
+    ("outcome", "great", "“great” is not an outcome: choose positive, positive with conditions or negative."),
+    ("institution", "99999999999999999999", "“99999999999999999999” is not an institution of the register: "
+                                            "choose one from the list."),
+    ("call", "²", "“²” is not a pilot call: choose one from the list."),
+])
+def test_register_bad_filter_values_get_a_message_not_an_error(app, client, name, value, message):
+    """A filter value the form does not offer answers 400 with the register's form, a message naming the text at
+    the field, no list of results, and the other filters kept."""
+    case, _ = published_case()
+    response = client.get("/register", query_string={name: value, "outcome" if name != "outcome" else "eqf":
+                                                     "positive" if name != "outcome" else "6"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert html.escape(message, quote=False) in page and 'aria-invalid="true"' in page
+    assert case.reference not in page
+    if name == "valid_on":
+        assert 'value="31/12/2026"' in page
+    kept = '<option value="6" selected>' if name == "outcome" else '<option value="positive" selected>'
+    assert kept in page
+
+
+def test_register_list_queries_stay_constant(app, client):
+    """The register runs the same number of queries for one published decision as for four, each covering
+    published specifications, with or without the field and EQF filters."""
+    case, _ = published_case()
+    _covering(case)
+    urls = ("/register", "/register?field=06&eqf=6&valid_on=2027-01-01&outcome=positive")
+    one = [statements_for(client, url) for url in urls]
     for _ in range(3):
-        published_case()
-    assert statements_for(client, "/register") == one
+        case, _ = published_case()
+        _covering(case)
+        _covering(case, isced_f_code="0111", eqf_level=5, nqf_level=5, qf_ehea_cycle=None)
+    assert [statements_for(client, url) for url in urls] == one
+    assert client.get(urls[1]).get_data(as_text=True).count('href="/register/') == 4
 
 
 def test_register_needs_no_case_of_its_own(app, client):

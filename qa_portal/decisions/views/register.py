@@ -1,16 +1,14 @@
-"""The public register (no sign-in): published decisions, each at a permanent URL, and its decision letter PDF.
-Unpublished decisions answer 404."""
+"""The public register (no sign-in): published decisions, each at a permanent URL, with its decision letter and its
+published panel report as PDFs. Unpublished decisions answer 404."""
 from flask import Response, abort, render_template, request
-from sqlalchemy import select
 
 from qa_portal.core.access import public
 from qa_portal.extensions import db
-from qa_portal.pilots.models import Call, Institution, OutcomeKind
-from qa_portal.reviews.models import Case
 from qa_portal.decisions import register
 from qa_portal.decisions.letter import decision_letter_pdf
 from qa_portal.decisions.models import Decision
 from qa_portal.decisions.publication import final_version_of
+from qa_portal.decisions.report_publication import published_report_pdf
 from qa_portal.decisions.views import bp
 
 REGISTER_PAGE_SIZE = 20
@@ -19,14 +17,13 @@ REGISTER_PAGE_SIZE = 20
 @bp.route("/register")
 @public
 def register_index():
-    filters = {name: (request.args.get(name) or "").strip()[:40] for name in register.REGISTER_FILTERS}
-    page = db.paginate(register.register_query(filters), per_page=REGISTER_PAGE_SIZE, error_out=False)
-    published_cases = select(Decision.case_id).where(Decision.published_at.is_not(None))
-    institutions = db.session.scalars(select(Institution).where(Institution.id.in_(
-        select(Case.institution_id).where(Case.id.in_(published_cases)))).order_by(Institution.name_en)).all()
-    calls = db.session.scalars(select(Call).order_by(Call.title)).all()
-    return render_template("decisions/register.html", page=page, filters=filters, institutions=institutions,
-                           calls=calls, kinds=list(OutcomeKind))
+    filters, errors = register.read_filters(request.args)
+    page = None if errors else db.paginate(register.register_query(filters), per_page=REGISTER_PAGE_SIZE,
+                                           error_out=False)
+    links = {name: value for name, value in filters.items() if value}
+    return render_template("decisions/register.html", page=page, filters=filters, errors=errors, links=links,
+                           public_specifications=register.public_specifications,
+                           **register.register_choices()), 400 if errors else 200
 
 
 def _published(decision_id: int) -> Decision:
@@ -34,6 +31,10 @@ def _published(decision_id: int) -> Decision:
     if decision is None:
         abort(404)
     return decision
+
+
+def _pdf(data: bytes, filename: str) -> Response:
+    return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
 
 @bp.route("/register/<int:decision_id>")
@@ -50,6 +51,14 @@ def register_decision(decision_id: int):
 @public
 def register_letter(decision_id: int):
     decision = _published(decision_id)
-    filename = f"{decision.case.reference}-decision-{decision.id}.pdf"
-    return Response(decision_letter_pdf(decision), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
+    return _pdf(decision_letter_pdf(decision), f"{decision.case.reference}-decision-{decision.id}.pdf")
+
+
+@bp.route("/register/<int:decision_id>/report.pdf")
+@public
+def register_report(decision_id: int):
+    decision = _published(decision_id)
+    data = published_report_pdf(decision)
+    if data is None:
+        abort(404)
+    return _pdf(data, f"{decision.case.reference}-panel-report.pdf")
