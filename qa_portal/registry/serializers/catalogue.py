@@ -46,15 +46,20 @@ def institution_json(institution: Institution) -> dict:
     }
 
 
-def institution_detail_json(institution: Institution, micro_credential_ids: list[int],
-                            decision_ids: list[int]) -> dict:
-    """An institution with the API URLs of its published micro-credentials and published decisions."""
+def institution_detail_json(institution: Institution, micro_credential_count: int, decision_count: int) -> dict:
+    """An institution with links to its published micro-credentials and published decisions: the API lists filtered
+    by the institution (so an institution with thousands of decisions still answers in one small object) and how
+    many each holds."""
     return institution_json(institution) | {
         "updated_at": iso_time(institution.updated_at),
-        "micro_credentials": [url_for("registry.micro_credential_detail", specification_id=credential_id,
-                                      _external=True) for credential_id in micro_credential_ids],
-        "decisions": [url_for("registry.decision_detail", decision_id=decision_id, _external=True)
-                      for decision_id in decision_ids],
+        "micro_credentials": {
+            "count": micro_credential_count,
+            "url": url_for("registry.micro_credential_list", institution=institution.id, _external=True),
+        },
+        "decisions": {
+            "count": decision_count,
+            "url": url_for("registry.decision_list", institution=institution.id, _external=True),
+        },
     }
 
 
