@@ -97,3 +97,40 @@ def test_publish_cases_service_needs_a_choice(app):
 
     with pytest.raises(DomainError):
         publish_cases(make_user(Role.OFFICER), [])
+
+
+def test_case_page_publish_opens_the_confirmation_with_that_case(app, client):
+    """The case page's Publish leads to the confirmation page listing exactly that case (nothing published yet);
+    confirming there publishes it and returns to the case page."""
+    case, _decision = decided_case()
+    other, _ = decided_case("negative")
+    login(client, make_user(Role.OFFICER))
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f"/decisions/ready/confirm?case_id={case.id}&amp;origin=case" in page
+    assert f"/cases/{case.id}/actions/publish" not in page
+    response = client.get(f"/decisions/ready/confirm?case_id={case.id}&origin=case")
+    confirmation = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Confirm publication" in confirmation
+    assert case.reference in confirmation and other.reference not in confirmation
+    assert f'name="case_id" value="{case.id}"' in confirmation and 'name="origin" value="case"' in confirmation
+    assert db.session.scalar(select(Decision.id).where(Decision.published_at.is_not(None))) is None
+    response = client.post("/decisions/publish", data={"case_id": [str(case.id)], "origin": "case"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{case.id}")
+    db.session.refresh(case)
+    db.session.refresh(other)
+    assert (case.state, other.state) == (CaseState.PUBLISHED, CaseState.DECIDED)
+
+
+def test_confirmation_from_a_case_page_refuses_a_case_not_ready(app, client):
+    """A stale link to a case no longer waiting for publication answers 409 with the message; none answers 400;
+    only officers reach it."""
+    case, _decision = decided_case()
+    login(client, make_user(Role.OFFICER))
+    client.post("/decisions/publish", data={"case_id": [str(case.id)]})
+    response = client.get(f"/decisions/ready/confirm?case_id={case.id}&origin=case")
+    assert response.status_code == 409
+    assert "Choose decided cases from the ready-to-publish list." in response.get_data(as_text=True)
+    assert client.get("/decisions/ready/confirm").status_code == 400
+    client.post("/logout")
+    login(client, make_user(Role.COUNCIL))
+    assert client.get(f"/decisions/ready/confirm?case_id={case.id}").status_code == 403

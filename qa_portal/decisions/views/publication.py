@@ -1,6 +1,7 @@
 """Officers' publication: the ready-to-publish list, a confirmation page listing exactly what will be published,
-then publication of the chosen cases together."""
-from flask import flash, redirect, render_template, url_for
+then publication of the chosen cases together. A case page's Publish button opens the same confirmation page with
+that one case chosen (GET, nothing changes until the officer confirms), and returns to the case afterwards."""
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -14,11 +15,20 @@ from qa_portal.decisions.forms import PublishForm
 from qa_portal.decisions.permissions import can_publish_decisions
 from qa_portal.decisions.views import bp
 
+FROM_CASE = "case"  # the `origin` of a confirmation opened from a case page: cancel and success return there
+
 
 def _form(decisions) -> PublishForm:
     form = PublishForm()
     form.case_id.choices = [SelectChoice(decision.case.id, decision.case.reference) for decision in decisions]
     return form
+
+
+def _case_origin(chosen) -> int | None:
+    """The case to return to when the confirmation was opened from its page (exactly one case chosen)."""
+    if request.values.get("origin") == FROM_CASE and len(chosen) == 1:
+        return chosen[0].case.id
+    return None
 
 
 @bp.route("/decisions/ready")
@@ -29,20 +39,25 @@ def ready_list():
     return render_template("decisions/ready.html", decisions=decisions, form=_form(decisions))
 
 
-@bp.route("/decisions/ready/confirm", methods=["POST"])
+@bp.route("/decisions/ready/confirm", methods=["GET", "POST"])
 @login_required
 def confirm_publication():
     require(can_publish_decisions(current_user))
     decisions = publication.ready_to_publish()
     form = _form(decisions)
-    if not form.validate_on_submit() or not form.case_id.data:
+    if request.method == "GET":  # from a case page: the one case preselected, nothing changes yet
+        form.case_id.data = request.args.getlist("case_id", type=int)
+        submitted = bool(form.case_id.data)
+    else:
+        submitted = form.validate_on_submit() and bool(form.case_id.data)
+    if not submitted:
         form.case_id.errors = [_("Choose at least one decided case to publish.")]
         return render_template("decisions/ready.html", decisions=decisions, form=form), 400
     chosen = [decision for decision in decisions if decision.case.id in set(form.case_id.data)]
     if len(chosen) != len(set(form.case_id.data)):
         form.case_id.errors = [_("Choose decided cases from the ready-to-publish list.")]
         return render_template("decisions/ready.html", decisions=decisions, form=form), 409
-    return render_template("decisions/confirm.html", decisions=chosen, form=form)
+    return render_template("decisions/confirm.html", decisions=chosen, form=form, origin_case=_case_origin(chosen))
 
 
 @bp.route("/decisions/publish", methods=["POST"])
@@ -62,4 +77,7 @@ def publish():
     db.session.commit()
     flash(ngettext("Published %(num)d decision with its panel report.",
                    "Published %(num)d decisions with their panel reports.", len(published)), "success")
+    origin = _case_origin(published)
+    if origin is not None:
+        return redirect(url_for("reviews.case_detail", case_id=origin))
     return redirect(url_for("decisions.ready_list"))
