@@ -39,6 +39,23 @@ def demo_load_if_empty():
     click.echo("Demo data loaded.")
 
 
+@demo_cli.command("scale")
+@click.option("--decisions", "count", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="How many synthetic published decisions to add.")
+def demo_scale(count: int):
+    """Add N synthetic published decisions with their institutions and specifications (for the API benchmark)."""
+    if not current_app.config.get("QA_DEMO_ALLOWED"):
+        raise click.ClickException("Scale data is never generated under the Production configuration.")
+    from qa_portal.demo.scale import ScaleError, generate_decisions
+
+    try:
+        added = generate_decisions(count)
+    except ScaleError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"{added} published decisions added.")
+
+
 @audit_cli.command("verify")
 def audit_verify():
     """Recompute the audit hash chain; exit 1 naming the first bad entry."""
