@@ -1,0 +1,155 @@
+"""JSON shape of a published decision: what the public register's decision page shows, as data.
+
+Public, as on the register: institution, reviewed specification versions the public may read, outcome (code, labels,
+DEQAR value), validity, council meeting, whether the institution was heard, reasons and criteria cited, conditions
+with their status (open / reported / met / not met, overdue), the appeal's status and dates, the decision it replaced
+and the one replacing it, the letter and panel-report PDFs. Never: the institution's condition reports, the officer's
+verdict reasons, the appeal's grounds, statement, documents or admissibility reasons, or who decided or published.
+
+Each function reads only what published_decisions() loaded: no function here runs a query."""
+from datetime import date, datetime, timedelta
+
+from flask import current_app, url_for
+
+from qa_portal.decisions.follow_up import condition_status, is_overdue
+from qa_portal.decisions.models import Admissibility, Appeal, AppealOutcome, Decision, DecisionCondition
+from qa_portal.pilots.models import SpecificationStatus, SpecificationVersion
+from qa_portal.registry.serializers.catalogue import institution_json, iso_time
+
+__all__ = ["decision_json", "decision_updated_at_of", "appeal_status", "REPORT_ENDPOINT"]
+
+# The register's panel-report PDF (decisions/views/register.py). Every published decision has one: publication
+# needs the final report's frozen version (rule D6).
+REPORT_ENDPOINT = "decisions.register_report"
+
+
+def _iso_date(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def decision_updated_at_of(decision: Decision) -> datetime:
+    """The latest change to the decision's public record, from what is loaded: publication, a condition's status
+    (reported, verified), the appeal's status (lodged, ruled on, decided), a later decision's publication.
+    Mirrors queries.decision_updated_at(), which `updated_since` filters on."""
+    moments = [decision.published_at]
+    for condition in decision.conditions:
+        if condition.follow_up is not None:
+            moments.append(condition.follow_up.verified_at or condition.follow_up.reported_at)
+    if decision.appeal is not None:
+        appeal = decision.appeal
+        moments.append(appeal.decided_at or appeal.admissibility_at or appeal.lodged_at)
+    if decision.superseded_by is not None and decision.superseded_by.published_at is not None:
+        moments.append(decision.superseded_by.published_at)
+    return max(moments)
+
+
+def appeal_status(appeal: Appeal) -> str:
+    """As the register words it: returned_for_reconsideration, upheld, inadmissible or under_appeal."""
+    if appeal.outcome == AppealOutcome.RETURN:
+        return "returned_for_reconsideration"
+    if appeal.outcome == AppealOutcome.UPHOLD:
+        return "upheld"
+    if appeal.admissibility is not None and appeal.admissibility != Admissibility.ADMISSIBLE:
+        return "inadmissible"
+    return "under_appeal"
+
+
+def _appeal_json(appeal: Appeal | None) -> dict | None:
+    """The appeal's status, outcome and dates; never its grounds, statement, documents or the reasons given."""
+    if appeal is None:
+        return None
+    return {
+        "status": appeal_status(appeal),
+        "outcome": appeal.outcome.value if appeal.outcome else None,
+        "lodged_on": _iso_date(appeal.lodged_at.date()),
+        "decided_on": _iso_date(appeal.decided_at.date()) if appeal.decided_at else None,
+    }
+
+
+def _condition_json(number: int, condition: DecisionCondition) -> dict:
+    """A condition's text and due date (as the council set them) and its follow-up status, not the follow-up's texts."""
+    return {
+        "number": number,
+        "text": condition.text,
+        "due_date": _iso_date(condition.due_on),
+        "status": condition_status(condition),
+        "overdue": is_overdue(condition),
+    }
+
+
+def _specification_json(version: SpecificationVersion) -> dict:
+    """A reviewed specification version: its micro-credential's id and API URL (while published), version number,
+    titles and permanent catalogue page."""
+    credential_id = version.micro_credential_id
+    return {
+        "id": credential_id,
+        "version": version.number,
+        "title_en": version.title_en,
+        "title_hy": version.title_hy or None,
+        "status": version.status.value,
+        "url": (url_for("registry.micro_credential_detail", specification_id=credential_id, _external=True)
+                if version.status == SpecificationStatus.PUBLISHED else None),
+        "page_url": url_for("pilots.catalogue_version", credential_id=credential_id, number=version.number,
+                            _external=True),
+    }
+
+
+def _linked(decision: Decision | None) -> dict | None:
+    """A linked decision's id and URLs, when it is published (an unpublished one is not mentioned)."""
+    if decision is None or decision.published_at is None:
+        return None
+    return {
+        "id": decision.id,
+        "url": url_for("registry.decision_detail", decision_id=decision.id, _external=True),
+        "page_url": url_for("decisions.register_decision", decision_id=decision.id, _external=True),
+        "published_at": iso_time(decision.published_at),
+    }
+
+
+def _report_url(decision: Decision) -> str | None:
+    """The panel report PDF's URL, when the register serves it."""
+    if REPORT_ENDPOINT not in current_app.view_functions:
+        return None
+    return url_for(REPORT_ENDPOINT, decision_id=decision.id, _external=True)
+
+
+def decision_json(decision: Decision) -> dict:
+    """A published decision as the API serves it (the shape is documented in the OpenAPI document)."""
+    case, outcome = decision.case, decision.outcome
+    published_on = decision.published_at.date()
+    return {
+        "id": decision.id,
+        "url": url_for("registry.decision_detail", decision_id=decision.id, _external=True),
+        "case_reference": case.reference,
+        "institution": institution_json(case.institution),
+        "specifications": [_specification_json(link.specification_version) for link in case.specification_links
+                           if link.specification_version.is_public],
+        "outcome": {
+            "code": outcome.code,
+            "label_en": outcome.label_en,
+            "label_hy": outcome.label_hy or None,
+            "kind": outcome.kind.value,
+            "scheme": outcome.scheme.code,
+            "deqar_decision": outcome.deqar_decision.value,
+        },
+        "valid_from": _iso_date(decision.valid_from),
+        "valid_to": _iso_date(decision.valid_to),
+        "meeting_date": _iso_date(decision.meeting_date),
+        "institution_heard": decision.hei_heard,
+        "reasons": decision.reasons,
+        "criteria_cited": [criterion.code for criterion in decision.criteria],
+        "conditions": [_condition_json(number, condition)
+                       for number, condition in enumerate(decision.conditions, 1)],
+        "appeal": _appeal_json(decision.appeal),
+        "appeal_deadline": _iso_date(published_on + timedelta(days=current_app.config["QA_APPEAL_WINDOW_DAYS"])),
+        "supersedes": _linked(decision.supersedes),
+        "superseded_by": _linked(decision.superseded_by),
+        "urls": {
+            "self": url_for("registry.decision_detail", decision_id=decision.id, _external=True),
+            "public_page": url_for("decisions.register_decision", decision_id=decision.id, _external=True),
+            "letter_pdf": url_for("decisions.register_letter", decision_id=decision.id, _external=True),
+            "report_pdf": _report_url(decision),
+        },
+        "published_at": iso_time(decision.published_at),
+        "updated_at": iso_time(decision_updated_at_of(decision)),
+    }
