@@ -35,3 +35,4 @@ from qa_portal.registry.views import root  # noqa: E402,F401
 from qa_portal.registry.views import catalogue  # noqa: E402,F401
 from qa_portal.registry.views import decisions  # noqa: E402,F401
 from qa_portal.registry.views import exports  # noqa: E402,F401
+from qa_portal.registry.views import deqar  # noqa: E402,F401
