@@ -127,6 +127,16 @@ def test_micro_credential_never_links_an_unpublished_decision(client):
     assert body["qa_status"]["decision"] is None and body["decisions"] == []
 
 
+def test_micro_credentials_never_show_who_wrote_them(client):
+    """The HEI user who created a specification appears nowhere: no name, no email."""
+    institution = make_institution()
+    author = make_user(Role.HEI, institution=institution, email="author@ysu.example.am", full_name="Armen Petrosyan")
+    version = make_specification(institution, published=True, actor=author)
+    for url in (f"{API}/micro-credentials", f"{API}/micro-credentials/{version.micro_credential_id}"):
+        text = client.get(url).get_data(as_text=True)
+        assert "author@ysu.example.am" not in text and "Armen Petrosyan" not in text and "@" not in text
+
+
 # --- micro-credentials: filters, pages, caching, errors ---------------------------------------------------
 
 def test_micro_credentials_filter_by_institution_title_and_qa_status(client):
@@ -145,6 +155,7 @@ def test_micro_credentials_filter_by_institution_title_and_qa_status(client):
     assert ids("q=Կոշիկի") == [design.micro_credential_id]
     assert ids("qa_status=under_review") == [design.micro_credential_id]
     assert ids("q=nothing-like-this") == []
+    assert ids("q=%25") == [] and ids("q=_") == []
 
 
 def test_micro_credentials_updated_since_follows_the_record_its_versions_and_decisions(client):

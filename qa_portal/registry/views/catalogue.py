@@ -37,10 +37,12 @@ def _not_found(resource: str, identifier: int) -> ApiError:
 
 
 def _text_like(columns, text: str):
-    """Any column contains text: lower() on both sides for Latin, the typed text as is for scripts SQLite cannot
-    lower-case (Armenian), as the catalogue searches."""
-    lowered, exact = f"%{text.lower()}%", f"%{text}%"
-    return or_(*[func.lower(column).like(lowered) for column in columns], *[column.like(exact) for column in columns])
+    """Any column contains text (`%` and `_` taken literally): lower() on both sides for Latin, the typed text as is
+    for scripts SQLite cannot lower-case (Armenian), as the catalogue searches."""
+    literal = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    lowered, exact = f"%{literal.lower()}%", f"%{literal}%"
+    return or_(*[func.lower(column).like(lowered, escape="\\") for column in columns],
+               *[column.like(exact, escape="\\") for column in columns])
 
 
 # --- micro-credentials ---------------------------------------------------------------------------------------
