@@ -22,7 +22,8 @@ from qa_portal.decisions.models import (
     Appeal, AppealOutcome, ConditionFollowUp, ConditionVerdict, Decision, DecisionCondition,
 )
 
-__all__ = ["STATUS_LABELS", "followed_decision", "condition_status", "is_overdue", "report_condition",
+__all__ = ["STATUS_LABELS", "followed_decision", "followed_up_decision", "successor_of", "condition_status",
+           "is_overdue", "report_condition",
            "verify_condition", "start_problems", "close_problems", "redecision_problems", "upgrade_problems"]
 
 STATUS_LABELS = {"open": _l("Open"), "reported": _l("Reported by the institution"), "met": _l("Met"),
@@ -33,6 +34,19 @@ def followed_decision(case: Case) -> Decision | None:
     """The case's latest published decision: the one whose conditions are followed up."""
     return db.session.scalar(select(Decision).where(Decision.case_id == case.id, Decision.published_at.is_not(None))
                              .order_by(Decision.id.desc()).limit(1))
+
+
+def followed_up_decision(case: Case) -> Decision | None:
+    """The case's latest published decision that has conditions: the one its follow-up page shows, whether still
+    followed up or since replaced by a later decision linked to it (an upgrade, a re-decision)."""
+    return db.session.scalar(select(Decision).where(
+        Decision.case_id == case.id, Decision.published_at.is_not(None), Decision.conditions.any())
+        .order_by(Decision.id.desc()).limit(1))
+
+
+def successor_of(decision: Decision) -> Decision | None:
+    """The later decision linked to this one (it names this one in supersedes_id), if the council recorded one."""
+    return db.session.scalar(select(Decision).where(Decision.supersedes_id == decision.id))
 
 
 def condition_status(condition: DecisionCondition) -> str:

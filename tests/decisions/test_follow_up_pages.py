@@ -1,6 +1,7 @@
 """Follow-up pages and My work: the institution reports (with a document) and the officer verifies from the case's
 follow-up page; wrong users get 403, refusals 409 with the text kept; overdue conditions are flagged on My work for
-officers and the institution; the demo helpers run the whole follow-up through the real services."""
+officers and the institution; the demo helpers run the whole follow-up through the real services; after an upgrade
+the page keeps the history of the conditions."""
 import io
 
 from qa_portal.auth.models import Role
@@ -8,8 +9,9 @@ from qa_portal.decisions import follow_up
 from qa_portal.decisions.models import Decision
 from qa_portal.demo.follow_up import report_conditions, upgrade, verify
 from qa_portal.extensions import db
-from qa_portal.reviews.models import CaseState
-from tests.decisions.factories import council_member, statements_for
+from qa_portal.reviews.models import CaseAction, CaseState
+from qa_portal.reviews.workflow import apply_action
+from tests.decisions.factories import council_member, published_case, statements_for
 from tests.decisions.test_follow_up import in_follow_up
 from tests.factories import login, make_institution, make_user
 from tests.reviews.factories import hei_user_for, tiny_pdf
@@ -127,3 +129,35 @@ def test_follow_up_page_is_accessible_for_both_sides(app, client):
         assert response.status_code == 200
         assert_accessible(f"/cases/{case.id}/follow-up", response.get_data(as_text=True))
         client.post("/logout")
+
+
+def test_follow_up_page_of_an_upgraded_case_keeps_the_history(app, client):
+    """Once upgraded, the case's follow-up page still shows the conditions followed up, their reports and verdicts,
+    and that they led to the linked positive decision (linked to its register page); nothing can be reported."""
+    case, decision, officer = in_follow_up((60,))
+    report_conditions(case, hei_user_for(case))
+    verify(case, officer, met=True)
+    upgraded = upgrade(case, council_member(case, declared=False), officer)
+    db.session.commit()
+    for user in (officer, hei_user_for(case)):
+        login(client, user)
+        assert f"/cases/{case.id}/follow-up" in client.get(f"/cases/{case.id}").get_data(as_text=True)
+        response = client.get(f"/cases/{case.id}/follow-up")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert "Condition text 1." in page and "The institution has done what the condition asks" in page
+        assert "The report and its evidence show the condition met." in page
+        assert "Every condition was met, and the follow-up led to a new decision linked to this one:" in page
+        assert f'href="/register/{upgraded.id}"' in page and f'href="/register/{decision.id}"' in page
+        assert "<form" not in page.split("<main", 1)[1].split("</main>", 1)[0]
+        client.post("/logout")
+
+
+def test_a_case_without_conditions_has_no_follow_up_page(app, client):
+    """A closed case whose decision set no conditions neither links nor serves a follow-up page (404)."""
+    case, decision = published_case("positive")
+    apply_action(case, CaseAction.CLOSE_CASE, decision.published_by)
+    db.session.commit()
+    login(client, decision.published_by)
+    assert f"/cases/{case.id}/follow-up" not in client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert client.get(f"/cases/{case.id}/follow-up").status_code == 404

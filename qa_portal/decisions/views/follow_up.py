@@ -1,6 +1,8 @@
 """Follow-up pages: the conditions of a case's published decision with their status; the institution reports on
 each (text and an optional document), an officer marks each met or not met with a reason; documents are downloaded
-with a permission check. The case's moves (start follow-up, close, send back) are the case page's workflow buttons."""
+with a permission check. Once a later decision replaced the conditional one (an upgrade, a re-decision) the page
+stays as the history of its conditions, linked to that decision. The case's moves (start follow-up, close, send back)
+are the case page's workflow buttons."""
 from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -65,18 +67,30 @@ def catalogue_decision(credential) -> Decision | None:
         .order_by(Decision.published_at.desc(), Decision.id.desc()).limit(1))
 
 
+def has_follow_up_page(case) -> bool:
+    """The case page links the follow-up page while the case is in follow-up, and afterwards once its conditions
+    were reported on, verified or replaced by a linked decision (not for a decision without conditions)."""
+    if case.state == CaseState.FOLLOW_UP:
+        return True
+    decision = follow_up.followed_up_decision(case)
+    return decision is not None and (any(condition.follow_up for condition in decision.conditions)
+                                     or follow_up.successor_of(decision) is not None)
+
+
 @bp.app_context_processor
 def _follow_up_globals() -> dict:
     """The follow-up predicates for the case card."""
-    return {"can_report_conditions": can_report_conditions, "can_verify_conditions": can_verify_conditions}
+    return {"can_report_conditions": can_report_conditions, "can_verify_conditions": can_verify_conditions,
+            "has_follow_up_page": has_follow_up_page}
 
 
 def _case_and_decision(case_id: int):
-    """The case (404), readable by the user (403), and its followed decision (404 when none has conditions)."""
+    """The case (404), readable by the user (403), and its latest published decision with conditions — followed up
+    now or earlier (404 when none has conditions)."""
     case = db.get_or_404(Case, case_id)
     require(can_view_case_decision(current_user, case))
-    decision = follow_up.followed_decision(case)
-    if decision is None or not decision.conditions:
+    decision = follow_up.followed_up_decision(case)
+    if decision is None:
         abort(404)
     return case, decision
 
@@ -96,6 +110,8 @@ def _page(case, decision, forms=None, status=200):
     verdict_forms = {c.id: forms.get(("verdict", c.id)) or ConditionVerdictForm(prefix=f"v{c.id}")
                      for c in decision.conditions}
     return render_template("decisions/follow_up/page.html", case=case, decision=decision,
+                           successor=follow_up.successor_of(decision),
+                           all_met=all(follow_up.condition_status(c) == "met" for c in decision.conditions),
                            report_forms=report_forms, verdict_forms=verdict_forms, fu=follow_up,
                            can_report=can_report_conditions(current_user, case),
                            can_verify=can_verify_conditions(current_user, case)), status
