@@ -77,7 +77,9 @@ def catalogue():
     filters = {name: (request.args.get(name) or "").strip()[:200] for name in FILTER_NAMES}
     page = db.paginate(catalogue_query(filters), per_page=CATALOGUE_PAGE_SIZE, error_out=False)
     institutions = db.session.scalars(
-        select(Institution).where(Institution.id.in_(select(MicroCredential.institution_id)))
+        select(Institution).where(Institution.id.in_(  # only institutions with something published (no drafts)
+            select(MicroCredential.institution_id).join(MicroCredential.versions)
+            .where(SpecificationVersion.status == SpecificationStatus.PUBLISHED)))
         .order_by(Institution.name_en)
     ).all()
     broad_fields = {code: name for code, name in isced_fields().items() if len(code) == 2}
