@@ -104,6 +104,8 @@ def test_council_decides_officer_publishes_follow_up_upgrade_and_appeal(page, li
     mark_conditions_met(page, conditional_id, ["The rubric is published and the learners confirm receiving it.",
                                                "The analysis and the revised brief answer the condition."])
     shot(page, "5_conditions_met")
+    evidence = page.request.get(page.get_by_role("link", name="rubric.pdf").get_attribute("href"))
+    assert evidence.ok and evidence.body().startswith(b"%PDF")
     case_action(page, conditional_id, "Send back for a new decision", "Decision pending",
                 reasons="Both conditions are met; the council may upgrade the decision.")
     sign_out(page)
@@ -118,6 +120,8 @@ def test_council_decides_officer_publishes_follow_up_upgrade_and_appeal(page, li
     publish_from_ready_list(page, [conditional_ref], "6_confirm_upgrade")
     case_action(page, conditional_id, "Close the case", "Closed")
     sign_out(page)
+    open_register(page)  # both decisions on the case stay listed
+    expect(page.locator("table.register tbody tr", has_text=conditional_ref)).to_have_count(2)
     open_register_entry(page, conditional_ref, "Positive")
     replaces = page.locator(".callout", has_text="This decision replaces")
     expect(replaces).to_be_visible()
@@ -128,6 +132,7 @@ def test_council_decides_officer_publishes_follow_up_upgrade_and_appeal(page, li
     expect(page.locator(".callout", has_text="A later decision replaced this one")).to_be_visible()
     for text in CONDITIONS:
         expect(conditions_table(page).locator("tbody tr", has_text=text)).to_contain_text("Met")
+    shot(page, "6_register_history")
 
     # 7. The second institution appeals against its negative decision with grounds and a document.
     sign_in(page, live_server, second_hei)
