@@ -33,6 +33,7 @@ def _handle_api_error(error: ApiError):
 # Each resource's routes live in their own module (imported below as they are built).
 from qa_portal.registry.views import root  # noqa: E402,F401
 from qa_portal.registry.views import catalogue  # noqa: E402,F401
+from qa_portal.registry.views import docs  # noqa: E402,F401
 from qa_portal.registry.views import decisions  # noqa: E402,F401
 from qa_portal.registry.views import exports  # noqa: E402,F401
 from qa_portal.registry.views import deqar  # noqa: E402,F401

@@ -1,0 +1,258 @@
+"""The OpenAPI 3.1 description of /api/v1, built from the URL map so that its paths are always the real ones.
+
+OPERATIONS says, per view, what the route is for, which query parameters it takes and what it answers; the
+builder walks the blueprint's rules and describes each one. A registry route without an entry here is left out of
+the document, and tests/registry/test_openapi.py fails on it (and on an entry without a route)."""
+import re
+from dataclasses import dataclass, field
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from qa_portal.pilots.models import QaStatus
+from qa_portal.registry.export import CSV_COLUMNS
+from qa_portal.registry.openapi_schemas import SCHEMAS, ref
+from qa_portal.registry.params import DEFAULT_LIMIT, MAX_LIMIT
+from qa_portal.standards.models import PUBLISHED_STATUSES, VersionStatus
+
+API_PREFIX = "/api/v1"
+JSON, NDJSON, CSV = "application/json", "application/x-ndjson", "text/csv"
+LIST_PARAMETERS = ("limit", "cursor")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What one GET route does: summary, description, tag, query parameters, 200 body and its media type."""
+
+    summary: object
+    description: object
+    tag: str
+    schema: str
+    parameters: tuple = ()
+    media_type: str = JSON
+    line_schema: str | None = None  # NDJSON: the schema each line validates against
+    columns: tuple = ()  # CSV: the header row
+    not_found: bool = False  # a path parameter that may name nothing published: 404
+    errors: tuple = field(default=(400, 405, 429, 500))
+
+
+DECISION_FILTERS = ("updated_since", "institution", "outcome", "valid_on", "q")
+
+OPERATIONS = {
+    "index": Operation(
+        _l("API entry point"), _l("The API version and the URL of every collection it serves."), "API",
+        "Index"),
+    "openapi_document": Operation(
+        _l("This OpenAPI document"), _l("The OpenAPI 3.1 description of every route, parameter, response and "
+                                        "error of the API, with JSON Schema 2020-12 component schemas."),
+        "API", "OpenApiDocument"),
+    "openapi_docs": Operation(
+        _l("Human-readable API documentation"), _l("This document rendered as an HTML page."), "API",
+        "HtmlPage", media_type="text/html"),
+    "decision_list": Operation(
+        _l("Published decisions"), _l("Every published decision, oldest first, one page at a time."),
+        "Decisions", "DecisionList", LIST_PARAMETERS + DECISION_FILTERS),
+    "decision_detail": Operation(
+        _l("One published decision"), _l("A published decision by id; an unpublished or unknown id is 404."),
+        "Decisions", "Decision", not_found=True),
+    "decision_export_ndjson": Operation(
+        _l("Every published decision as NDJSON"),
+        _l("The full export, streamed: one Decision object per line, in id order."),
+        "Exports", "NdjsonStream", DECISION_FILTERS, media_type=NDJSON, line_schema="Decision"),
+    "decision_export_csv": Operation(
+        _l("Every published decision as CSV"),
+        _l("The full export, streamed: one row per decision and specification covered, with a header row."),
+        "Exports", "CsvStream", DECISION_FILTERS, media_type=CSV, columns=CSV_COLUMNS),
+    "micro_credential_list": Operation(
+        _l("Published micro-credentials"),
+        _l("Every micro-credential with a published version, with every element of its latest published "
+           "version, its versions and QA status."),
+        "Catalogue", "MicroCredentialList", LIST_PARAMETERS + ("updated_since", "institution", "q", "qa_status")),
+    "micro_credential_detail": Operation(
+        _l("One published micro-credential"), _l("A micro-credential by id; one without a published version is 404."),
+        "Catalogue", "MicroCredential", not_found=True),
+    "institution_list": Operation(
+        _l("Institutions"), _l("Institutions with a published micro-credential or decision."), "Catalogue",
+        "InstitutionList", LIST_PARAMETERS + ("updated_since", "q")),
+    "institution_detail": Operation(
+        _l("One institution"), _l("An institution's public facts and the URLs of its published records."),
+        "Catalogue", "InstitutionDetail", not_found=True),
+    "standard_list": Operation(
+        _l("Published standard-set versions"),
+        _l("Approved (and later superseded or withdrawn) versions of the standard sets, with standards and "
+           "criteria."),
+        "Standards", "StandardVersionList", LIST_PARAMETERS + ("set", "status", "updated_since")),
+    "standard_detail": Operation(
+        _l("One published standard-set version"), _l("A published standard-set version by id; a draft is 404."),
+        "Standards", "StandardVersion", not_found=True),
+    "deqar_report_list": Operation(
+        _l("DEQAR reports"),
+        _l("Each published decision as a DEQAR Submission API v2 report object, or the reasons it cannot form "
+           "a valid one."),
+        "DEQAR", "DeqarReportList", LIST_PARAMETERS + ("updated_since", "valid")),
+    "deqar_report_detail": Operation(
+        _l("One DEQAR report"),
+        _l("The DEQAR report of a published decision, by its local identifier; 422 with DEQAR's reasons in "
+           "details.problems when the decision cannot form a valid report."),
+        "DEQAR", "DeqarReport", not_found=True, errors=(400, 405, 422, 429, 500)),
+}
+
+PARAMETERS = {
+    "limit": {"schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+              "description": _l("Page size, from 1 to %(max)s (default %(default)s).", max=MAX_LIMIT,
+                                default=DEFAULT_LIMIT)},
+    "cursor": {"schema": {"type": "string"},
+               "description": _l("The `next` cursor of the previous page; omit it for the first page.")},
+    "updated_since": {"schema": {"type": "string", "format": "date-time"},
+                      "description": _l("Only records changed at or after this ISO 8601 time (UTC if no offset).")},
+    "institution": {"schema": {"type": "integer", "minimum": 1},
+                    "description": _l("Only records of this institution (its id).")},
+    "outcome": {"schema": {"type": "string"},
+                "description": _l("Only decisions with this outcome code (e.g. positive, conditional, negative).")},
+    "valid_on": {"schema": {"type": "string", "format": "date"},
+                 "description": _l("Only decisions valid on this date (YYYY-MM-DD).")},
+    "q": {"schema": {"type": "string", "maxLength": 200},
+          "description": _l("Words to search for in names and titles.")},
+    "qa_status": {"schema": {"type": "string", "enum": [status.value for status in QaStatus]},
+                  "description": _l("Only micro-credentials with this QA status.")},
+    "set": {"schema": {"type": "string", "maxLength": 40},
+            "description": _l("Only versions of the standard set with this code.")},
+    "status": {"schema": {"type": "string", "enum": sorted(PUBLISHED_STATUSES | {VersionStatus.WITHDRAWN})},
+               "description": _l("Only versions in this status (approved is the version in force).")},
+    "valid": {"schema": {"type": "string", "enum": ["true", "false"]},
+              "description": _l("true: only reports DEQAR would accept; false: only those with problems.")},
+}
+
+HEADERS = {
+    "ETag": {"description": _l("Strong validator of the body; send it back in If-None-Match."),
+             "schema": {"type": "string"}},
+    "Cache-Control": {"description": _l("How long a client may reuse the answer."), "schema": {"type": "string"}},
+    "Link": {"description": _l('RFC 8288 link to the next page, rel="next"; absent on the last page.'),
+             "schema": {"type": "string"}},
+    "Content-Disposition": {"description": _l("attachment; filename=qa-portal-decisions-<date>.<extension>"),
+                            "schema": {"type": "string"}},
+    "Retry-After": {"description": _l("Seconds to wait before the next request."),
+                    "schema": {"type": "integer", "minimum": 1}},
+}
+
+ERROR_RESPONSES = {
+    400: ("BadRequest", _l("A query parameter is unknown or malformed (limit out of range, bad date, bad cursor).")),
+    404: ("NotFound", _l("No published resource has this id.")),
+    405: ("MethodNotAllowed", _l("The API is read-only: GET and HEAD only.")),
+    422: ("Unprocessable", _l("The resource exists but cannot be served in this form.")),
+    429: ("RateLimited", _l("Too many requests from this client; retry after the Retry-After seconds.")),
+    500: ("ServerError", _l("The server could not answer this request.")),
+}
+
+_PLACEHOLDER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+
+
+def registry_rules():
+    """The blueprint's URL rules, in path order."""
+    return sorted((rule for rule in current_app.url_map.iter_rules() if rule.endpoint.startswith("registry.")),
+                  key=lambda rule: rule.rule)
+
+
+def openapi_path(rule_path: str) -> str:
+    """A Werkzeug rule (/api/v1/decisions/<int:decision_id>) as an OpenAPI path under the server URL."""
+    return _PLACEHOLDER.sub(r"{\2}", rule_path.removeprefix(API_PREFIX)) or "/"
+
+
+def _path_parameters(rule_path: str) -> list[dict]:
+    """The rule's placeholders as required path parameters (int converters are integers)."""
+    parameters = []
+    for converter, name in _PLACEHOLDER.findall(rule_path):
+        schema = {"type": "integer", "minimum": 1} if converter == "int" else {"type": "string"}
+        parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
+    return parameters
+
+
+def _json_content(schema: dict) -> dict:
+    return {JSON: {"schema": schema}}
+
+
+def _success(operation: Operation) -> dict:
+    """The 200 response: body, media type and headers."""
+    headers = {}
+    media = {"schema": ref(operation.schema)}
+    if operation.media_type == JSON:
+        headers = {"ETag": {"$ref": "#/components/headers/ETag"},
+                   "Cache-Control": {"$ref": "#/components/headers/Cache-Control"}}
+        if "cursor" in operation.parameters:
+            headers["Link"] = {"$ref": "#/components/headers/Link"}
+    elif operation.media_type in (NDJSON, CSV):
+        headers = {"Content-Disposition": {"$ref": "#/components/headers/Content-Disposition"}}
+    if operation.line_schema:
+        media["x-line-schema"] = ref(operation.line_schema)
+    if operation.columns:
+        media["x-columns"] = list(operation.columns)
+    response = {"description": str(operation.description), "content": {operation.media_type: media}}
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+def _operation(endpoint: str, operation: Operation, rule_path: str) -> dict:
+    """One GET operation object."""
+    responses = {"200": _success(operation)}
+    if operation.media_type == JSON:
+        responses["304"] = {"$ref": "#/components/responses/NotModified"}
+    codes = sorted(set(operation.errors) | ({404} if operation.not_found else set()))
+    for code in codes:
+        responses[str(code)] = {"$ref": f"#/components/responses/{ERROR_RESPONSES[code][0]}"}
+    parameters = _path_parameters(rule_path)
+    parameters += [{"$ref": f"#/components/parameters/{name}"} for name in operation.parameters]
+    result = {"operationId": endpoint, "summary": str(operation.summary), "description": str(operation.description),
+              "tags": [operation.tag], "responses": responses}
+    if parameters:
+        result["parameters"] = parameters
+    return result
+
+
+def _components() -> dict:
+    """Schemas, parameters, headers and the shared responses."""
+    responses = {"NotModified": {"description": str(_l("The body has not changed since the ETag sent in "
+                                                       "If-None-Match; no body.")),
+                                 "headers": {"ETag": {"$ref": "#/components/headers/ETag"}}}}
+    for code, (name, description) in ERROR_RESPONSES.items():
+        responses[name] = {"description": str(description), "content": _json_content(ref("Error"))}
+        if code == 429:
+            responses[name]["headers"] = {"Retry-After": {"$ref": "#/components/headers/Retry-After"}}
+    return {
+        "schemas": SCHEMAS,
+        "parameters": {name: {"name": name, "in": "query", "required": False, "schema": spec["schema"],
+                              "description": str(spec["description"])} for name, spec in PARAMETERS.items()},
+        "headers": {name: {"description": str(spec["description"]), "schema": spec["schema"]}
+                    for name, spec in HEADERS.items()},
+        "responses": responses,
+    }
+
+
+def build_document(server_url: str) -> dict:
+    """The OpenAPI 3.1 document of every documented registry route, served from server_url (…/api/v1)."""
+    paths = {}
+    for rule in registry_rules():
+        endpoint = rule.endpoint.removeprefix("registry.")
+        operation = OPERATIONS.get(endpoint)
+        if operation is None:
+            continue  # undocumented: the OpenAPI test names it
+        paths.setdefault(openapi_path(rule.rule), {})["get"] = _operation(endpoint, operation, rule.rule)
+    return {
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "info": {
+            "title": "QA Portal registry export API",
+            "version": "v1",
+            "summary": str(_l("Published quality-assurance results of micro-credentials, read-only.")),
+            "description": str(_l(
+                "Public, read-only JSON API of published results: decisions, micro-credentials, institutions, "
+                "standards and DEQAR Submission API v2 report objects. Lists are cursor-paginated in ascending "
+                "id order; every JSON answer has an ETag and If-None-Match gives 304; every error is "
+                '{"error": {"code", "message", "details"}} with a 4xx (or 5xx) status; requests are '
+                "rate-limited per client (429 with Retry-After).")),
+        },
+        "servers": [{"url": server_url}],
+        "tags": [{"name": name} for name in dict.fromkeys(operation.tag for operation in OPERATIONS.values())],
+        "paths": paths,
+        "components": _components(),
+    }
