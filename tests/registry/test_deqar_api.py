@@ -2,8 +2,6 @@
 valid by DEQAR's rules or listed with the reasons it is not (and then never served as valid)."""
 from decimal import Decimal
 
-import pytest
-
 from qa_portal.demo import load_demo
 from qa_portal.extensions import db
 from qa_portal.pilots.models import InstitutionType
@@ -79,6 +77,13 @@ def test_an_institution_without_deqar_or_eter_id_is_listed_invalid_with_deqar_re
     assert item["problems"] == [{"field": "institutions[0]", "message": (
         "This report cannot be linked to an institution. It is missing either a valid ETER ID, DEQAR ID, or local "
         "identifier.")}]
+
+
+def test_an_institution_with_only_an_eter_id_is_valid(client):
+    """DEQAR resolves a provider by its ETER id when it has no DEQAR id: such a report is valid."""
+    published_decision(institution=registry_institution(deqar_id=None, eter_id="AM0042"))
+    [item] = client.get(API).get_json()["data"]
+    assert item["valid"] is True and item["report"]["institutions"] == [{"eter_id": "AM0042"}]
 
 
 def test_fractional_ects_is_listed_invalid_with_deqar_reason(client):

@@ -11,7 +11,8 @@ also a platform); 14 (other providers only: voluntary status and degree_outcome 
 ISCED-F values; the high-level flag for a report without a file.
 Not mirrored, because they need DEQAR's database: whether an agency, activity, DEQAR or ETER id exists (we check the
 agency against our settings and the DEQAR id's format), rule 10 (report_id), 12 (registration and activity validity
-windows) and 15 (duplicate local_identifier). Every activity is taken to be programme-type, as QA_DEQAR_ACTIVITY_ID is."""
+windows) and 15 (duplicate local_identifier). Every activity is taken to be programme-type, as
+QA_DEQAR_ACTIVITY_ID is."""
 import re
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -312,16 +313,7 @@ def _check_root(checks: _Checks, report: dict, institutions: list[dict], platfor
     if start and end and start >= end:
         checks.add(NON_FIELD, "Report's validity start should be earlier then validity end.")
     activities = [item for item in report.get("activities") or [] if isinstance(item, dict)]
-    main_agency = report.get("agency")
-    if isinstance(report.get("activities"), list) and not any(
-            activity.get("agency") in (None, main_agency) or activity.get("group") is not None
-            for activity in activities):
-        checks.add(NON_FIELD, "Please provide at least one activity for the agency.")
-    contributing = report.get("contributing_agencies")
-    for agency in contributing if isinstance(contributing, list) else []:
-        if not any(activity.get("agency") == agency or (activity.get("group") is not None and "agency" not in activity)
-                   for activity in activities):
-            checks.add(NON_FIELD, "Please provide at least one activity for the contributing agency.")
+    _check_agency_activities(checks, report, activities)
     if activities:  # every activity we submit to is programme-type (QA_DEQAR_ACTIVITY_ID)
         if len(institutions) > 1:
             checks.add(NON_FIELD, "Please provide only one institution with this particular Activity type.")
@@ -336,6 +328,34 @@ def _check_root(checks: _Checks, report: dict, institutions: list[dict], platfor
         if any(not f.is_no_full_degree(programme.get("degree_outcome")) for programme in programmes):
             checks.add(NON_FIELD, "Degree outcome should be '2 / no full degree' if all the organisations are other "
                                   "providers")
+
+
+def _check_agency_activities(checks: _Checks, report: dict, activities: list[dict]) -> None:
+    """Rule 8: the agency and each contributing agency have an activity (an activity without `agency` is the main
+    agency's; a group without `agency` expands to every agency's activities of the group)."""
+    def covers(activity: dict, agency_key: str | None, default=None) -> bool:
+        if activity.get("group") is not None and "agency" not in activity:
+            return True
+        return _agency_key(activity.get("agency", default)) == agency_key
+
+    main = report.get("agency")
+    if isinstance(report.get("activities"), list) and not any(
+            covers(activity, _agency_key(main), default=main) for activity in activities):
+        checks.add(NON_FIELD, "Please provide at least one activity for the agency.")
+    contributing = report.get("contributing_agencies")
+    for agency in contributing if isinstance(contributing, list) else []:
+        if isinstance(agency, str) and not any(covers(activity, _agency_key(agency)) for activity in activities):
+            checks.add(NON_FIELD, "Please provide at least one activity for the contributing agency.")
+
+
+def _agency_key(agency) -> str | None:
+    """One key per agency however it is named: our acronym (any case) and our DEQAR id are the same agency."""
+    if not isinstance(agency, str):
+        return None
+    config = current_app.config
+    if agency.lower() == config["QA_DEQAR_AGENCY"].lower() or agency == config["QA_DEQAR_AGENCY_ID"]:
+        return "main"
+    return agency.lower()
 
 
 def _institution_key(institution: dict) -> str | None:
