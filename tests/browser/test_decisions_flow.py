@@ -155,6 +155,8 @@ def test_council_decides_officer_publishes_follow_up_upgrade_and_appeal(page, li
     # 9. A member of the appeals body returns the case to the council for reconsideration.
     sign_in(page, live_server, appeals)
     open_appeal(page, negative_ref)
+    annex = page.request.get(page.get_by_role("link", name="assessment-map.pdf").get_attribute("href"))
+    assert annex.ok and annex.body().startswith(b"%PDF")
     page.get_by_label("Returned to the council for reconsideration", exact=True).check()
     page.locator("#reasons").fill("The council applied the withdrawn version of the criterion.")
     page.get_by_role("button", name="Record the appeals body’s decision").click()
