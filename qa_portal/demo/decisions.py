@@ -1,5 +1,7 @@
 """Demo helpers for decisions, for the lead's demo cases in decision_pending (not registered as a loader):
-decide(case, council_user, outcome_code=...) records a council decision that keeps every rule, publish(case,
+decide(case, council_user, outcome_code=...) records a council decision that keeps every rule (two conditions when
+conditional; with overdue_condition the meeting was 45 days ago and the second condition fell due 5 days ago, still
+within D4's window, so the demo's follow-up has an overdue condition without touching stored dates), publish(case,
 officer) publishes it. Both flush; the demo command commits."""
 from datetime import timedelta
 
@@ -14,26 +16,31 @@ REASONS = {
     OutcomeKind.POSITIVE: "The panel's final report shows every mandatory criterion met; the council agrees with its "
                           "reasoning on learning outcomes and assessment.",
     OutcomeKind.CONDITIONAL: "The panel's final report shows the micro-credential sound overall, but identity checks "
-                             "at assessment are not yet documented; the council sets a condition on them.",
+                             "at assessment are not yet documented and learners do not see the marking rubric in "
+                             "advance; the council sets a condition on each.",
     OutcomeKind.NEGATIVE: "The panel's final report shows the assessment does not test the stated learning outcomes; "
                           "the council cannot approve the micro-credential.",
 }
 CONDITION = "Document how learners' identity is verified at every assessment and show one run's records."
+SECOND_CONDITION = "Publish the marking rubric of the final assessment to every learner before the course starts."
 
 
-def decide(case, council_user, outcome_code: str = "positive") -> Decision:
+def decide(case, council_user, outcome_code: str = "positive", overdue_condition: bool = False) -> Decision:
     """Record the council member's declaration (no conflict) and a decision with the outcome of that code, its
-    longest validity from today, one condition (due halfway through the window) when conditional, and reasons
+    longest validity from today, two conditions when conditional (the first due halfway through the window, the
+    second a quarter in — or, with overdue_condition, already past due after a meeting 45 days ago), and reasons
     citing the case's first criterion."""
     outcome = next(item for item in scheme_of(case).outcomes if item.code == outcome_code)
     if declaration_of(case, council_user) is None:
         declare_interests(council_user, case, has_conflict=False, recuse=False, details="")
     today = utcnow().date()
-    meeting = today - timedelta(days=1)
+    meeting = today - timedelta(days=45 if overdue_condition else 1)
     criteria = [criterion for standard in case.standard_version.standards for criterion in standard.criteria]
     conditions = []
     if outcome.conditions_required:
-        conditions = [(CONDITION, add_months(meeting, outcome.max_condition_window_months // 2 or 1))]
+        window = outcome.max_condition_window_months
+        second_due = today - timedelta(days=5) if overdue_condition else add_months(meeting, window // 4 or 1)
+        conditions = [(CONDITION, add_months(meeting, window // 2 or 1)), (SECOND_CONDITION, second_due)]
     negative = outcome.kind == OutcomeKind.NEGATIVE
     data = DecisionInput(
         outcome_id=outcome.id, valid_from=None if negative else today,

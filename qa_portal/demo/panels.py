@@ -4,8 +4,8 @@ divergent criterion), site visit, report drafting (visit skipped with an approve
 factual-accuracy check (with the institution's comments), decision pending (final report), decided (conditional,
 waiting for publication), published (positive, in the public register) and a negative decision under an
 admissible appeal (with two complaints about process conduct, one answered), a conditional decision in
-follow-up (its condition reported, awaiting verification) and one upgraded to positive by a linked decision after
-its condition was met. The case in
+follow-up (one condition reported and verified met, one overdue without a report) and one upgraded to positive by a
+linked decision after its conditions were met. The case in
 panel formation also has a proposed expert who has not declared yet (intl@example.org)."""
 from sqlalchemy import select
 
@@ -30,8 +30,8 @@ STAGES = [
     ("HEI-A", "decided"),  # conditional, waiting in the officers' publication list
     ("HEI-B", "published"),  # positive, in the public register
     ("HEI-A", "appealed"),  # negative, published, under an admissible appeal awaiting the appeals body
-    ("HEI-B", "follow_up"),  # conditional, published, its condition reported and waiting for verification
-    ("HEI-A", "upgraded"),  # conditional, condition met, upgraded by a new positive decision linked to it
+    ("HEI-B", "follow_up"),  # conditional, published, one condition met and one overdue (not reported)
+    ("HEI-A", "upgraded"),  # conditional, conditions met, upgraded by a new positive decision linked to it
 ]
 
 
@@ -83,7 +83,7 @@ def _walk(case, last_stage: str, officer, hei_user) -> None:
         return
     outcome = {"published": "positive", "appealed": "negative"}.get(last_stage, "positive_with_conditions")
     council = demo_user("council@example.org")
-    decisions.decide(case, council, outcome_code=outcome)
+    decisions.decide(case, council, outcome_code=outcome, overdue_condition=last_stage == "follow_up")
     if last_stage == "decided":
         return
     decisions.publish(case, officer)
@@ -92,9 +92,9 @@ def _walk(case, last_stage: str, officer, hei_user) -> None:
         _complaints(case, hei_user, officer)
     elif last_stage in ("follow_up", "upgraded"):
         apply_action(case, CaseAction.START_FOLLOW_UP, officer)
-        follow_up.report_conditions(case, hei_user)
+        follow_up.report_conditions(case, hei_user)  # only conditions not yet due: the overdue one stays open
+        follow_up.verify(case, officer, met=True)
         if last_stage == "upgraded":
-            follow_up.verify(case, officer, met=True)
             follow_up.upgrade(case, council, officer)
 
 
