@@ -99,8 +99,7 @@ OPERATIONS = {
 
 PARAMETERS = {
     "limit": {"schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
-              "description": _l("Page size, from 1 to %(max)s (default %(default)s).", max=MAX_LIMIT,
-                                default=DEFAULT_LIMIT)},
+              "description": _l("Page size, from 1 to %(max)s.", max=MAX_LIMIT)},
     "cursor": {"schema": {"type": "string"},
                "description": _l("The `next` cursor of the previous page; omit it for the first page.")},
     "updated_since": {"schema": {"type": "string", "format": "date-time"},
@@ -108,7 +107,9 @@ PARAMETERS = {
     "institution": {"schema": {"type": "integer", "minimum": 1},
                     "description": _l("Only records of this institution (its id).")},
     "outcome": {"schema": {"type": "string"},
-                "description": _l("Only decisions with this outcome code (e.g. positive, conditional, negative).")},
+                "description": _l("Only decisions with this outcome: an outcome code of a scheme (e.g. "
+                                  "positive_with_conditions) or a DEQAR decision value (e.g. \"positive with "
+                                  "conditions or restrictions\").")},
     "valid_on": {"schema": {"type": "string", "format": "date"},
                  "description": _l("Only decisions valid on this date (YYYY-MM-DD).")},
     "q": {"schema": {"type": "string", "maxLength": 200},
