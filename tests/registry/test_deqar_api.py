@@ -59,6 +59,14 @@ def test_a_realistic_published_decision_is_a_valid_deqar_report(app, client):
     assert report_problems(report) == []
 
 
+def test_a_negative_decision_is_valid_from_its_council_meeting_without_an_end(client):
+    """A negative outcome has no validity: DEQAR gets the meeting date as valid_from and a null valid_to."""
+    decision = published_decision("negative")
+    report = client.get(f"{API}/{decision.case.reference}").get_json()
+    assert report["decision"] == "negative"
+    assert report["valid_from"] == decision.meeting_date.isoformat() and report["valid_to"] is None
+
+
 def test_a_report_detail_is_the_report_object_itself(client):
     """GET /deqar/reports/<local_identifier> answers the bare report object, ready to POST to DEQAR."""
     decision = published_decision()
@@ -189,14 +197,19 @@ def test_rule_14_other_providers_need_voluntary_status(app, client):
                                  "message": "Status should be 'voluntary' if all organisations are other providers."}]
 
 
-def test_the_demo_data_gives_valid_deqar_reports(app):
-    """Every published decision of the demo forms a DEQAR report valid by every rule."""
+def test_the_demo_data_gives_valid_deqar_reports(app, client):
+    """Every published decision of the demo forms a DEQAR report valid by every rule, and the API serves them all."""
     from qa_portal.registry.queries import published_decisions
 
     with app.test_request_context():
         assert load_demo()
         db.session.commit()
         decisions = db.session.scalars(published_decisions()).unique().all()
-        assert decisions, "the demo publishes decisions"
         problems = {decision.case.reference: checked_report(decision)[1] for decision in decisions}
+    assert len(decisions) >= 5, "the demo publishes positive, conditional, negative and upgraded decisions"
     assert problems == {reference: [] for reference in problems}
+    listed = client.get(f"{API}?limit=500").get_json()["data"]
+    assert {item["decision_id"] for item in listed} == {decision.id for decision in decisions}
+    assert all(item["valid"] for item in listed)
+    assert {item["report"]["decision"] for item in listed} >= {
+        "positive", "positive with conditions or restrictions", "negative"}
