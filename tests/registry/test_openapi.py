@@ -7,6 +7,7 @@ import json
 from urllib.parse import urlsplit
 
 import pytest
+from flask_babel import force_locale, gettext
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
@@ -66,9 +67,19 @@ def test_the_server_url_is_the_one_the_request_reached(client):
 def test_the_document_is_in_english_whatever_the_visitor_language(client):
     """The JSON document stays English for machines even when the visitor chose Armenian."""
     english = fetch_document(client)
-    with client.session_transaction() as session:
-        session["locale"] = "hy"
+    client.post("/language", data={"locale": "hy", "next": "/"})
     assert client.get("/api/v1/openapi.json").get_json() == english
+
+
+def test_the_docs_page_follows_the_visitor_language(app, client):
+    """The docs page is translated like every other page (gettext), here its table headings in Armenian."""
+    client.post("/language", data={"locale": "hy", "next": "/"})
+    page = client.get("/api/v1/docs").get_data(as_text=True)
+    with app.test_request_context(), force_locale("hy"):
+        armenian = gettext("Description")
+    assert armenian != "Description"
+    assert '<html lang="hy">' in page
+    assert f'<th scope="col">{armenian}</th>' in page
 
 
 def test_the_documented_query_parameters_are_exactly_those_each_route_accepts(client, published_world):
