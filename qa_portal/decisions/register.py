@@ -45,7 +45,8 @@ FILTER_CHECKS = {
                  _l("“%(value)s” is not a date: enter it as YYYY-MM-DD, e.g. 2026-09-01.")),
     "field": (lambda value: value in isced_fields(),
               _l("“%(value)s” is not an ISCED-F field of study: choose one from the list.")),
-    "eqf": (lambda value: value in EQF_CHOICES, _l("“%(value)s” is not an EQF level: choose 1 to 8 or not applicable.")),
+    "eqf": (lambda value: value in EQF_CHOICES,
+            _l("“%(value)s” is not an EQF level: choose 1 to 8 or not applicable.")),
     "call": (_is_id, _l("“%(value)s” is not a pilot call: choose one from the list.")),
 }
 
@@ -61,9 +62,9 @@ def read_filters(args) -> tuple[dict, dict]:
 
 def _covers_public_specification(*conditions):
     """Cases reviewing a public specification version that meets the conditions."""
-    return Case.id.in_(select(CaseSpecification.case_id)
-                       .join(SpecificationVersion, SpecificationVersion.id == CaseSpecification.specification_version_id)
-                       .where(SpecificationVersion.status.in_(PUBLIC_SPECIFICATION_STATUSES), *conditions))
+    return Case.id.in_(select(CaseSpecification.case_id).join(
+        SpecificationVersion, SpecificationVersion.id == CaseSpecification.specification_version_id).where(
+        SpecificationVersion.status.in_(PUBLIC_SPECIFICATION_STATUSES), *conditions))
 
 
 def register_query(filters: dict):
@@ -83,7 +84,8 @@ def register_query(filters: dict):
     if valid_on is not None:
         query = query.where(and_(Decision.valid_from <= valid_on, Decision.valid_to >= valid_on))
     if filters.get("field") in isced_fields():
-        query = query.where(_covers_public_specification(SpecificationVersion.isced_f_code.startswith(filters["field"])))
+        in_field = SpecificationVersion.isced_f_code.startswith(filters["field"])
+        query = query.where(_covers_public_specification(in_field))
     if filters.get("eqf") == "na":
         query = query.where(_covers_public_specification(SpecificationVersion.eqf_not_applicable.is_(True)))
     elif filters.get("eqf") in EQF_CHOICES:

@@ -215,3 +215,18 @@ def test_register_needs_no_case_of_its_own(app, client):
     """An empty register says so."""
     make_case()
     assert "No published decision matches these filters." in client.get("/register").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("locale", ["en", "hy"])
+def test_register_pages_are_accessible_with_and_without_filter_messages(app, client, locale):
+    """The register (with results, and with a message at a bad filter) and a decision page keep labelled fields,
+    unique ids and one h1, in English and Armenian."""
+    from tests.core.test_accessibility import assert_accessible
+
+    case, decision = published_case()
+    _covering(case)
+    client.post("/language", data={"locale": locale})
+    for url in ("/register?field=06&eqf=6", "/register?eqf=x&valid_on=tomorrow", f"/register/{decision.id}"):
+        response = client.get(url)
+        assert response.status_code in (200, 400), url
+        assert_accessible(url, response.get_data(as_text=True))
