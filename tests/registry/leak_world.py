@@ -164,6 +164,11 @@ def _decisions(world: World, staff: dict) -> None:
     """Published decisions of each outcome with internal follow-up and appeal texts; unpublished decisions."""
     conditional = published_decision("positive_with_conditions", specifications=2)
     _review_secrets(world, conditional.case, staff)
+    reviewed = conditional.case.specification_links[0].specification_version.micro_credential
+    specification_services.update_specification(None, reviewed, complete_data(  # a newer draft of a reviewed one
+        title_en=world.secret("DRAFT-OF-REVIEWED"), assessment_details=world.secret("DRAFT-ASSESSMENT")))
+    make_specification(conditional.case.institution, title_en=world.secret("DRAFT-BESIDE-PUBLISHED"))
+    db.session.commit()
     first, second = conditional.conditions
     db.session.add(ConditionFollowUp(condition_id=first.id, report=world.secret("CONDITION-REPORT"),
                                      reported_at=utcnow(), verdict=ConditionVerdict.MET,

@@ -10,7 +10,7 @@ import re
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from qa_portal.auth.models import User
 from qa_portal.decisions.models import Decision
@@ -208,7 +208,8 @@ def test_every_unpublished_id_answers_a_json_404_on_its_detail_route(client, unt
 
 def test_unpublished_records_are_never_linked_counted_or_found(client, unthrottled):
     """No answer links an unpublished decision, a draft-only micro-credential or an unpublished standard version;
-    searching for secret words finds nothing; an institution with only drafts is an empty filter."""
+    an institution's counts include only published records; searching for secret words finds nothing; an
+    institution with only drafts is an empty filter."""
     world = build_world()
     answers = {url: text for url, text in walk(client).items()
                if url not in ("/api/v1/docs", "/api/v1/openapi.json")}  # their curl examples use id 1
@@ -229,6 +230,13 @@ def test_unpublished_records_are_never_linked_counted_or_found(client, unthrottl
         if "q" in OPERATIONS[endpoint].parameters and OPERATIONS[endpoint].media_type == "application/json":
             for word in ("SECRET", MARK, "INTERNAL"):
                 assert client.get(f"{rule.rule}?q={word}").get_json()["data"] == [], (rule.rule, word)
+    for institution in client.get("/api/v1/institutions?limit=500").get_json()["data"]:
+        credentials = set(db.session.scalars(select(MicroCredential.id).where(
+            MicroCredential.institution_id == institution["id"])))
+        assert institution["micro_credentials"]["count"] == len(credentials & _published_credential_ids())
+        decided = db.session.scalar(select(func.count(Decision.id)).join(Case, Case.id == Decision.case_id).where(
+            Case.institution_id == institution["id"], Decision.published_at.is_not(None)))
+        assert institution["decisions"]["count"] == decided
     drafts_only = db.session.scalar(select(Institution.id).where(Institution.name_en.like("SECRET-%")))
     for list_url in ("/api/v1/decisions", "/api/v1/micro-credentials"):
         assert client.get(f"{list_url}?institution={drafts_only}").get_json()["data"] == []
