@@ -13,6 +13,7 @@ from openapi_spec_validator import validate
 
 from qa_portal.decisions.models import AppealOutcome
 from qa_portal.registry.openapi import OPERATIONS, openapi_path, registry_rules
+from tests.core.test_accessibility import assert_accessible
 from tests.registry.factories import (appeal_against, published_decision, registry_institution, superseding_decision,
                                       unpublished_decision)
 from tests.registry.openapi_support import assert_matches, fetch_document, response_schema, schema_errors
@@ -80,6 +81,7 @@ def test_the_docs_page_follows_the_visitor_language(app, client):
     assert armenian != "Description"
     assert '<html lang="hy">' in page
     assert f'<th scope="col">{armenian}</th>' in page
+    assert_accessible("/api/v1/docs (hy)", page)
 
 
 def test_the_documented_query_parameters_are_exactly_those_each_route_accepts(client, published_world):
@@ -241,3 +243,4 @@ def test_the_docs_page_renders_every_route_and_schema_without_outside_resources(
         assert f'id="schema-{name}"' in page
     assert "curl -i 'http://localhost/api/v1/institutions?limit=10'" in html.unescape(page)
     assert 'src="http' not in page and 'href="http://cdn' not in page
+    assert_accessible("/api/v1/docs", page)
