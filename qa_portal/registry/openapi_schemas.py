@@ -105,7 +105,8 @@ INSTITUTION_PROPERTIES = {
     "deqar_id": nullable(string("DEQAR institution id.", pattern="^DEQARINST[0-9]+$")),
     "eter_id": NULLABLE_TEXT,
 }
-INSTITUTION = obj(INSTITUTION_PROPERTIES, "An institution's public facts (embedded in decisions and micro-credentials).")
+INSTITUTION = obj(INSTITUTION_PROPERTIES,
+                  "An institution's public facts (embedded in decisions and micro-credentials).")
 INSTITUTION_DETAIL = obj(INSTITUTION_PROPERTIES | {
     "updated_at": TIME,
     "micro_credentials": obj({"count": integer(minimum=0), "url": URL},
