@@ -12,7 +12,8 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 from qa_portal.decisions.models import AppealOutcome
-from qa_portal.registry.openapi import OPERATIONS, openapi_path, registry_rules
+from qa_portal import create_app
+from qa_portal.registry.openapi import OPERATIONS, build_document, openapi_path, registry_rules
 from tests.core.test_accessibility import assert_accessible
 from tests.registry.factories import (appeal_against, published_decision, registry_institution, superseding_decision,
                                       unpublished_decision)
@@ -48,15 +49,32 @@ def test_every_component_schema_is_valid_json_schema_2020_12(client):
         Draft202012Validator.check_schema(schema)
 
 
-def test_every_registry_route_is_documented_and_every_documented_path_is_a_route(client):
-    """A new route without documentation, or documentation of a route that does not exist, fails here."""
-    document = fetch_document(client)
+def assert_routes_and_document_agree(document: dict) -> None:
+    """The document's paths and operations are exactly the registry blueprint's routes, and OPERATIONS documents no
+    view the blueprint lacks."""
     routes = {openapi_path(rule.rule): rule.endpoint.removeprefix("registry.") for rule in registry_rules()}
-    assert set(document["paths"]) == set(routes), "routes and documented paths differ"
+    missing = sorted(set(routes) - set(document["paths"]))
+    assert not missing, f"routes without documentation: {missing}"
+    assert not set(document["paths"]) - set(routes), "documented paths that are not routes"
     assert _documented_operations(document) == set(routes.values())
     assert set(OPERATIONS) == set(routes.values()), "OPERATIONS names a view the blueprint does not have"
     for path, endpoint in routes.items():
         assert document["paths"][path]["get"]["operationId"] == endpoint
+
+
+def test_every_registry_route_is_documented_and_every_documented_path_is_a_route(client):
+    """A new route without documentation, or documentation of a route that does not exist, fails here."""
+    assert_routes_and_document_agree(fetch_document(client))
+
+
+def test_the_route_check_catches_an_undocumented_route(app):
+    """Shown on a separate app: a registry route added without an OPERATIONS entry fails the check by name."""
+    other = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    other.add_url_rule("/api/v1/undocumented", endpoint="registry.undocumented", view_func=lambda: "")
+    with other.test_request_context():
+        document = build_document("http://localhost/api/v1")
+        with pytest.raises(AssertionError, match="/undocumented"):
+            assert_routes_and_document_agree(document)
 
 
 def test_the_server_url_is_the_one_the_request_reached(client):
