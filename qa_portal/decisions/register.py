@@ -14,10 +14,11 @@ from qa_portal.pilots.models import (Application, Call, Institution, Outcome, Ou
                                      SpecificationVersion)
 from qa_portal.pilots.reference import isced_fields
 from qa_portal.reviews.models import Case, CaseSpecification
-from qa_portal.decisions.models import Decision
+from qa_portal.core.models import utcnow
+from qa_portal.decisions.models import Appeal, Decision
 
 __all__ = ["REGISTER_FILTERS", "EQF_CHOICES", "read_filters", "register_query", "register_choices",
-           "published_decision", "later_decision", "appeal_deadline", "public_specifications"]
+           "published_decision", "later_decision", "appeal_deadline", "open_appeal_deadline", "public_specifications"]
 
 REGISTER_FILTERS = ("institution", "outcome", "valid_on", "field", "eqf", "call")
 EQF_CHOICES = tuple(str(level) for level in range(1, 9)) + ("na",)
@@ -133,3 +134,14 @@ def appeal_deadline(decision: Decision) -> date | None:
     if decision.published_at is None:
         return None
     return decision.published_at.date() + timedelta(days=current_app.config["QA_APPEAL_WINDOW_DAYS"])
+
+
+def open_appeal_deadline(decision: Decision, later: Decision | None) -> date | None:
+    """The appeal deadline to announce on the register: only while an appeal can still be lodged — the decision
+    is the case's latest, none has been lodged against it, and its window has not closed."""
+    deadline = appeal_deadline(decision)
+    if deadline is None or later is not None or deadline < utcnow().date():
+        return None
+    if db.session.scalar(select(Appeal.id).where(Appeal.decision_id == decision.id)) is not None:
+        return None
+    return deadline

@@ -42,9 +42,10 @@ def _pdf(data: bytes, filename: str) -> Response:
 def register_decision(decision_id: int):
     decision = _published(decision_id)
     version = final_version_of(decision.case)
+    later = register.later_decision(decision)
     return render_template("decisions/register_decision.html", decision=decision, case=decision.case,
-                           content=version.content if version else None, later=register.later_decision(decision),
-                           appeal_deadline=register.appeal_deadline(decision))
+                           content=version.content if version else None, later=later,
+                           appeal_deadline=register.open_appeal_deadline(decision, later))
 
 
 @bp.route("/register/<int:decision_id>/letter.pdf")
