@@ -1,11 +1,14 @@
 """The one query of published decisions every registry consumer uses (decisions API, bulk exports, DEQAR reports):
 published rows only, with everything decision_json reads loaded in a fixed number of queries per page, its filters,
-and `updated_at`, the latest change to a decision's public record, as an SQL expression (no stored column)."""
+and `updated_at`, the latest change to a decision's public record, as an SQL expression (no stored column).
+
+Conditions and filters are written on the tables' columns (DECISIONS.id, not Decision.id): the same WHERE clause then
+serves the ORM query of the API and the plain Core rows the bulk exports read, which skip the ORM's row processing."""
 from datetime import date, datetime
 
-from sqlalchemy import DateTime, Select, and_, func, or_, select
+from sqlalchemy import DateTime, Select, and_, func, or_, select, union
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import aliased, contains_eager, lazyload, selectinload
+from sqlalchemy.orm import contains_eager, lazyload, selectinload
 from sqlalchemy.sql.functions import FunctionElement
 
 from qa_portal.extensions import db
@@ -13,7 +16,13 @@ from qa_portal.pilots.models import Institution, Outcome, OutcomeScheme, Specifi
 from qa_portal.reviews.models import Case, CaseSpecification
 from qa_portal.decisions.models import Appeal, ConditionFollowUp, Decision, DecisionCondition
 
-__all__ = ["published_decisions", "filter_decisions", "decision_updated_at", "outcome_filter_values"]
+__all__ = ["DECISIONS", "published_decisions", "published_decision_rows", "filter_decisions", "decision_updated_at",
+           "changed_since", "outcome_filter_values"]
+
+DECISIONS, CASES, INSTITUTIONS = Decision.__table__, Case.__table__, Institution.__table__
+OUTCOMES, SCHEMES = Outcome.__table__, OutcomeScheme.__table__
+CONDITIONS, FOLLOW_UPS, APPEALS = DecisionCondition.__table__, ConditionFollowUp.__table__, Appeal.__table__
+LINKS, VERSIONS = CaseSpecification.__table__, SpecificationVersion.__table__
 
 
 class greatest(FunctionElement):  # noqa: N801  (named after the SQL function it renders)
@@ -35,37 +44,59 @@ def _greatest_on_sqlite(element, compiler, **kw):
     return f"max({compiler.process(element.clauses, **kw)})"
 
 
-def _latest_condition_change():
-    """When a condition of the decision last changed status: reported, or verified met / not met."""
-    return (select(func.max(func.coalesce(ConditionFollowUp.verified_at, ConditionFollowUp.reported_at)))
-            .join(DecisionCondition, DecisionCondition.id == ConditionFollowUp.condition_id)
-            .where(DecisionCondition.decision_id == Decision.id)
-            .correlate(Decision).scalar_subquery())
+def _follow_up_changed():
+    """When a condition's follow-up last changed its status: reported, or verified met / not met."""
+    return func.coalesce(FOLLOW_UPS.c.verified_at, FOLLOW_UPS.c.reported_at)
 
 
-def _latest_appeal_change():
-    """When the appeal against the decision last changed status: decided, ruled on admissibility, or lodged."""
-    return (select(func.coalesce(Appeal.decided_at, Appeal.admissibility_at, Appeal.lodged_at))
-            .where(Appeal.decision_id == Decision.id)
-            .correlate(Decision).scalar_subquery())
-
-
-def _later_decision_published():
-    """When the later decision replacing this one was published (NULL while it is not)."""
-    later = aliased(Decision)
-    return (select(later.published_at).where(later.supersedes_id == Decision.id)
-            .correlate(Decision).scalar_subquery())
+def _appeal_changed():
+    """When an appeal last changed its status: decided, ruled on admissibility, or lodged."""
+    return func.coalesce(APPEALS.c.decided_at, APPEALS.c.admissibility_at, APPEALS.c.lodged_at)
 
 
 def decision_updated_at():
     """SQL for the latest change to a published decision's public record: its publication, a condition's status, its
     appeal's status, or the publication of a later decision replacing it (each lookup is on a unique or indexed key).
     The serializer computes the same value from the loaded record; tests check that the two agree."""
-    published = Decision.published_at
-    return greatest(published,
-                    func.coalesce(_latest_condition_change(), published),
-                    func.coalesce(_latest_appeal_change(), published),
-                    func.coalesce(_later_decision_published(), published))
+    later = DECISIONS.alias("later")
+    published = DECISIONS.c.published_at
+    condition = (select(func.max(_follow_up_changed()))
+                 .select_from(FOLLOW_UPS.join(CONDITIONS, CONDITIONS.c.id == FOLLOW_UPS.c.condition_id))
+                 .where(CONDITIONS.c.decision_id == DECISIONS.c.id).correlate(DECISIONS).scalar_subquery())
+    appeal = (select(_appeal_changed()).where(APPEALS.c.decision_id == DECISIONS.c.id)
+              .correlate(DECISIONS).scalar_subquery())
+    replaced = (select(later.c.published_at).where(later.c.supersedes_id == DECISIONS.c.id)
+                .correlate(DECISIONS).scalar_subquery())
+    return greatest(published, *(func.coalesce(lookup, published) for lookup in (condition, appeal, replaced)))
+
+
+def changed_since(moment: datetime):
+    """SQL condition equal to decision_updated_at() >= moment, without a lookup per decision: published at or after
+    the moment, or among the (few) decisions a later change touched — a condition's follow-up, the appeal, the
+    publication of a replacing decision — gathered by one union over those small tables."""
+    later = DECISIONS.alias("later")
+    touched_later = union(
+        select(CONDITIONS.c.decision_id)
+        .select_from(CONDITIONS.join(FOLLOW_UPS, FOLLOW_UPS.c.condition_id == CONDITIONS.c.id))
+        .where(_follow_up_changed() >= moment),
+        select(APPEALS.c.decision_id).where(_appeal_changed() >= moment),
+        select(later.c.supersedes_id).where(later.c.supersedes_id.is_not(None), later.c.published_at >= moment),
+    )
+    return or_(DECISIONS.c.published_at >= moment, DECISIONS.c.id.in_(touched_later))
+
+
+def _is_published():
+    return DECISIONS.c.published_at.is_not(None)
+
+
+def published_decision_rows(*columns) -> Select:
+    """The columns given (of the tables) of published decisions, joined with case, institution, outcome and scheme
+    like published_decisions(), so filter_decisions() applies unchanged: the bulk exports read these plain rows."""
+    tables = (DECISIONS.join(CASES, CASES.c.id == DECISIONS.c.case_id)
+              .join(INSTITUTIONS, INSTITUTIONS.c.id == CASES.c.institution_id)
+              .join(OUTCOMES, OUTCOMES.c.id == DECISIONS.c.outcome_id)
+              .join(SCHEMES, SCHEMES.c.id == OUTCOMES.c.scheme_id))
+    return select(*columns).select_from(tables).where(_is_published())
 
 
 def published_decisions() -> Select:
@@ -77,7 +108,7 @@ def published_decisions() -> Select:
     return (
         select(Decision)
         .join(Decision.case).join(Case.institution).join(Decision.outcome).join(Outcome.scheme)
-        .where(Decision.published_at.is_not(None))
+        .where(_is_published())
         .options(
             contains_eager(Decision.case).contains_eager(Case.institution),
             contains_eager(Decision.case).selectinload(Case.specification_links)
@@ -94,7 +125,7 @@ def published_decisions() -> Select:
 
 def outcome_filter_values() -> set[str]:
     """What `outcome` accepts: any outcome code of a scheme, or a DEQAR decision value of one."""
-    rows = select(Outcome.code, Outcome.deqar_decision).distinct()
+    rows = select(OUTCOMES.c.code, OUTCOMES.c.deqar_decision).distinct()
     return {str(value) for row in db.session.execute(rows) for value in row}
 
 
@@ -106,26 +137,25 @@ def _like(text: str) -> str:
 
 def filter_decisions(statement: Select, updated_since: datetime | None = None, institution: int | None = None,
                      outcome: str | None = None, valid_on: date | None = None, q: str | None = None) -> Select:
-    """The statement (from published_decisions) narrowed by the API's filters; None leaves a filter out.
-    outcome matches an outcome code or a DEQAR decision value; q searches the case reference, the institution's
-    names and the reviewed specification versions' titles, case-insensitively."""
+    """The statement (published_decisions() or published_decision_rows()) narrowed by the API's filters; None leaves
+    a filter out. outcome matches an outcome code or a DEQAR decision value; q searches the case reference, the
+    institution's names and the reviewed specification versions' titles, case-insensitively."""
     if updated_since is not None:
-        statement = statement.where(decision_updated_at() >= updated_since)
+        statement = statement.where(changed_since(updated_since))
     if institution is not None:
-        statement = statement.where(Case.institution_id == institution)
+        statement = statement.where(CASES.c.institution_id == institution)
     if outcome is not None:
-        statement = statement.where(or_(Outcome.code == outcome, Outcome.deqar_decision == outcome))
+        statement = statement.where(or_(OUTCOMES.c.code == outcome, OUTCOMES.c.deqar_decision == outcome))
     if valid_on is not None:
-        statement = statement.where(and_(Decision.valid_from <= valid_on, Decision.valid_to >= valid_on))
+        statement = statement.where(and_(DECISIONS.c.valid_from <= valid_on, DECISIONS.c.valid_to >= valid_on))
     if q is not None:
         pattern = _like(q)
-        titled = (select(CaseSpecification.case_id)
-                  .join(SpecificationVersion, SpecificationVersion.id == CaseSpecification.specification_version_id)
-                  .where(or_(SpecificationVersion.title_en.ilike(pattern, escape="\\"),
-                             SpecificationVersion.title_hy.ilike(pattern, escape="\\"))))
-        statement = statement.where(or_(Case.reference.ilike(pattern, escape="\\"),
-                                        Institution.name_en.ilike(pattern, escape="\\"),
-                                        Institution.name_hy.ilike(pattern, escape="\\"),
-                                        Institution.short_name.ilike(pattern, escape="\\"),
-                                        Case.id.in_(titled)))
+        titled = (select(LINKS.c.case_id)
+                  .select_from(LINKS.join(VERSIONS, VERSIONS.c.id == LINKS.c.specification_version_id))
+                  .where(or_(VERSIONS.c.title_en.ilike(pattern, escape="\\"),
+                             VERSIONS.c.title_hy.ilike(pattern, escape="\\"))))
+        statement = statement.where(or_(
+            *(column.ilike(pattern, escape="\\") for column in (CASES.c.reference, INSTITUTIONS.c.name_en,
+                                                               INSTITUTIONS.c.name_hy, INSTITUTIONS.c.short_name)),
+            CASES.c.id.in_(titled)))
     return statement

@@ -9,7 +9,7 @@ from sqlalchemy import event, select
 from qa_portal.core.models import utcnow
 from qa_portal.decisions.models import Admissibility, AppealOutcome, ConditionVerdict, Decision
 from qa_portal.extensions import db
-from qa_portal.registry.queries import decision_updated_at, published_decisions
+from qa_portal.registry.queries import changed_since, decision_updated_at, published_decisions
 from qa_portal.registry.serializers.decisions import decision_updated_at_of
 from tests.registry.factories import (appeal_against, condition_reported, publish, published_decision,
                                       registry_institution, superseding_decision, unpublished_decision)
@@ -69,7 +69,8 @@ def test_decision_detail_has_the_register_facts(app, client):
     assert body["urls"]["letter_pdf"].endswith(f"/register/{decision.id}/letter.pdf")
     assert body["urls"]["report_pdf"].endswith(f"/register/{decision.id}/report.pdf")
     assert body["published_at"].endswith("Z") and body["updated_at"] == body["published_at"]
-    assert body["criteria_cited"] and body["reasons"] and body["institution_heard"] is True
+    assert body["reasons"] == decision.reasons and body["institution_heard"] is True
+    assert body["criteria_cited"] == [criterion.code for criterion in decision.criteria]
 
 
 def test_the_urls_a_decision_gives_answer(app, client):
@@ -139,7 +140,8 @@ def test_linked_decisions_point_both_ways_once_published(app, client):
 
 def test_updated_at_is_the_latest_public_change_and_sql_agrees(app, client):
     """updated_at moves with a condition's status, the appeal's status and a later decision's publication — and the
-    SQL expression `updated_since` filters on gives the same value as the JSON."""
+    SQL expression gives the same value as the JSON, and the `updated_since` condition selects exactly the decisions
+    whose updated_at is at or after the moment."""
     plain = published_decision()
     reported = published_decision("positive_with_conditions")
     condition_reported(reported.conditions[0], at=utcnow() + timedelta(hours=1))
@@ -153,6 +155,10 @@ def test_updated_at_is_the_latest_public_change_and_sql_agrees(app, client):
     loaded = {decision.id: decision for decision in db.session.scalars(published_decisions()).unique()}
     for decision_id, moment in in_sql.items():
         assert decision_updated_at_of(loaded[decision_id]) == moment
+    for moment in sorted(set(in_sql.values())) + [max(in_sql.values()) + timedelta(seconds=1)]:
+        filtered = set(db.session.scalars(select(Decision.id).where(Decision.published_at.is_not(None),
+                                                                     changed_since(moment))))
+        assert filtered == {decision_id for decision_id, updated in in_sql.items() if updated >= moment}
     bodies = {decision.id: client.get(f"{API}/{decision.id}").get_json() for decision in (plain, reported, appealed)}
     assert bodies[plain.id]["updated_at"] == bodies[plain.id]["published_at"]
     assert bodies[reported.id]["updated_at"] > bodies[reported.id]["published_at"]
