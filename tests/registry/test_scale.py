@@ -1,5 +1,7 @@
 """`flask demo scale`: synthetic published decisions that keep every constraint and decision rule, and that the
-public register lists like any other published decision."""
+public register, the decisions API and the NDJSON export list like any other published decision."""
+import json
+
 import pytest
 from sqlalchemy import func, select
 
@@ -143,3 +145,13 @@ def test_the_demo_scale_command_commits_the_decisions(app):
     assert "5 published decisions added." in result.output
     assert db.session.scalar(select(func.count(Decision.id)).where(Decision.published_at.is_not(None))) == 5
     assert db.session.scalar(select(func.count(Criterion.id))) > 0
+
+
+def test_the_api_and_the_ndjson_export_list_every_scale_decision(app, client):
+    """The decisions API and the NDJSON export serve exactly the published decisions, scale ones included."""
+    with app.test_request_context():
+        expected = sorted(decision.id for decision in generate(40))
+    listed = client.get("/api/v1/decisions?limit=500").get_json()["data"]
+    assert sorted(item["id"] for item in listed) == expected
+    lines = client.get("/api/v1/decisions.ndjson").get_data(as_text=True).splitlines()
+    assert sorted(json.loads(line)["id"] for line in lines) == expected
