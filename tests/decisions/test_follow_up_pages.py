@@ -134,6 +134,8 @@ def test_follow_up_page_is_accessible_for_both_sides(app, client):
 def test_follow_up_page_of_an_upgraded_case_keeps_the_history(app, client):
     """Once upgraded, the case's follow-up page still shows the conditions followed up, their reports and verdicts,
     and that they led to the linked positive decision (linked to its register page); nothing can be reported."""
+    from tests.core.test_accessibility import assert_accessible
+
     case, decision, officer = in_follow_up((60,))
     report_conditions(case, hei_user_for(case))
     verify(case, officer, met=True)
@@ -150,6 +152,7 @@ def test_follow_up_page_of_an_upgraded_case_keeps_the_history(app, client):
         assert "Every condition was met, and the follow-up led to a new decision linked to this one:" in page
         assert f'href="/register/{upgraded.id}"' in page and f'href="/register/{decision.id}"' in page
         assert "<form" not in page.split("<main", 1)[1].split("</main>", 1)[0]
+        assert_accessible(f"/cases/{case.id}/follow-up (history)", page)
         client.post("/logout")
 
 
