@@ -9,7 +9,7 @@ from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
 from qa_portal.pilots.models import OutcomeKind, QaStatus
-from qa_portal.pilots.services.specifications import set_qa_status
+from qa_portal.pilots.services.specifications import publish_reviewed_version, set_qa_status
 from qa_portal.reviews.models import Case, CaseAction, CaseState, PanelReport, PanelReportVersion
 from qa_portal.decisions.models import Decision
 from qa_portal.decisions.rules import final_report_of, pending_decision
@@ -55,8 +55,11 @@ def on_published(case: Case, actor) -> None:
 
 
 def _mark_specifications(case: Case, decision: Decision, actor) -> None:
-    """The catalogue shows the reviewed micro-credentials as quality-assured once a positive or conditional
-    decision is published (pilots' set_qa_status; a negative one leaves their status as it was)."""
+    """The reviewed specification versions become public with the decision (any outcome); the catalogue shows
+    the micro-credentials as quality-assured once a positive or conditional decision is published (pilots'
+    set_qa_status; a negative one leaves their status as it was)."""
+    for link in case.specification_links:
+        publish_reviewed_version(actor, link.specification_version)
     if decision.outcome.kind == OutcomeKind.NEGATIVE:
         return
     for link in case.specification_links:

@@ -7,10 +7,12 @@ from qa_portal.auth.models import Role
 from qa_portal.decisions.models import Decision
 from qa_portal.decisions.publication import publish_cases
 from qa_portal.extensions import db
-from qa_portal.reviews.models import CaseState, PanelReportVersion
+from qa_portal.pilots.models import SpecificationStatus
+from qa_portal.reviews.models import CaseSpecification, CaseState, PanelReportVersion
 from qa_portal.reviews.workflow import CaseAction, TransitionRefused, apply_action
 from tests.decisions.factories import decided_case, statements_for
 from tests.factories import login, make_user
+from tests.pilots.factories import make_specification
 
 
 def test_ready_list_shows_decided_cases_to_officers_only(app, client):
@@ -134,3 +136,19 @@ def test_confirmation_from_a_case_page_refuses_a_case_not_ready(app, client):
     client.post("/logout")
     login(client, make_user(Role.COUNCIL))
     assert client.get(f"/decisions/ready/confirm?case_id={case.id}").status_code == 403
+
+
+def test_publishing_makes_the_reviewed_specification_versions_public(app, client):
+    """Item 3: the decision, its report and the specification versions it covers become public together — a
+    frozen draft the case reviewed gets its permanent catalogue page, whatever the outcome."""
+    case, _decision = decided_case("negative")
+    reviewed = make_specification(case.institution, frozen=True, title_en="Reviewed while still a draft")
+    db.session.add(CaseSpecification(case_id=case.id, specification_version_id=reviewed.id))
+    db.session.commit()
+    catalogue_page = f"/catalogue/{reviewed.micro_credential_id}/v{reviewed.number}"
+    assert client.get(catalogue_page).status_code == 404
+    publish_cases(make_user(Role.OFFICER), [case.id])
+    db.session.commit()
+    db.session.refresh(reviewed)
+    assert reviewed.status == SpecificationStatus.PUBLISHED and reviewed.published_at is not None
+    assert "Reviewed while still a draft" in client.get(catalogue_page).get_data(as_text=True)

@@ -135,6 +135,19 @@ def publish_specification_version(actor, version: SpecificationVersion) -> Speci
     return version
 
 
+def publish_reviewed_version(actor, version: SpecificationVersion) -> SpecificationVersion:
+    """Make public a frozen version a published QA decision covers (ESG 2.6: the decision, its report and what
+    was reviewed are published together); unlike publish_specification_version it need not be the latest."""
+    if version.status == SpecificationStatus.DRAFT:
+        version.status = SpecificationStatus.PUBLISHED
+        version.published_at = utcnow()
+        db.session.flush()
+        record(actor, "specification.publish", version.micro_credential,
+               f"Published version {version.number} of “{version.title_en}” with the QA decision on it",
+               {"version": version.number, "reviewed": True})
+    return version
+
+
 def withdraw_specification(actor, credential: MicroCredential, reason: str) -> list[SpecificationVersion]:
     """Withdraw every published version; they stay readable at their URLs, marked withdrawn."""
     reason = (reason or "").strip()
