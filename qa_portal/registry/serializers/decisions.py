@@ -9,7 +9,7 @@ verdict reasons, the appeal's grounds, statement, documents or admissibility rea
 Each function reads only what published_decisions() loaded: no function here runs a query."""
 from datetime import date, datetime, timedelta
 
-from flask import current_app, g, url_for
+from flask import current_app, g, has_request_context, request, url_for
 
 from qa_portal.decisions.follow_up import condition_status, is_overdue
 from qa_portal.decisions.models import Admissibility, Appeal, AppealOutcome, Decision, DecisionCondition
@@ -53,10 +53,13 @@ class DecisionUrls:
 
     @classmethod
     def current(cls) -> "DecisionUrls":
-        """This request's templates (built on first use)."""
-        urls = g.get("registry_decision_urls")
+        """This request's templates, built on first use and kept in the request's WSGI environ (which lives exactly
+        as long as the request, whatever app context surrounds it)."""
+        if not has_request_context():
+            return cls()
+        urls = request.environ.get("qa_portal.decision_urls")
         if urls is None:
-            urls = g.registry_decision_urls = cls()
+            urls = request.environ["qa_portal.decision_urls"] = cls()
         return urls
 
 
