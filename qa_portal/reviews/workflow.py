@@ -101,6 +101,7 @@ class Transition:
     requires_reason: bool = False  # a written reason (comment) is part of the action
     effect: Callable | None = None  # (case, actor, data) -> None, runs after the state changed
     danger: bool = False  # shown as a red button
+    button: bool = True  # False when another page's form takes the action (a case-page button would only fail)
 
 
 def _guard_submit_ser(case, _data: dict) -> None:
@@ -256,7 +257,8 @@ TRANSITIONS: dict[CaseAction, Transition] = {
     CaseAction.DISMISS_APPEAL: Transition(frozenset({S.APPEAL_LODGED}), S.PUBLISHED, perms.can_coordinate_case,
                                           requires_reason=True, guard=_delegated_guard("decisions.appeals",
                                                                                        "dismiss_guard"),
-                                          effect=_stage_effect("decisions.appeals", "on_dismissed")),
+                                          effect=_stage_effect("decisions.appeals", "on_dismissed"),
+                                          button=False),  # the admissibility ruling dismisses in the same request
     CaseAction.WITHDRAW: Transition(_BEFORE_DECISION, S.WITHDRAWN, perms.can_withdraw_case,
                                     requires_reason=True, danger=True),
 }
@@ -266,7 +268,7 @@ del S
 def available_actions(user, case) -> list[CaseAction]:
     """The actions this user may take on the case now: the buttons on its page (guards are checked on use)."""
     return [action for action, transition in TRANSITIONS.items()
-            if case.state in transition.sources and transition.permission(user, case)]
+            if transition.button and case.state in transition.sources and transition.permission(user, case)]
 
 
 def apply_action(case, action, actor, comment: str | None = None, **data):

@@ -103,3 +103,16 @@ def test_officer_dismisses_from_the_appeal_page_and_the_register_shows_it(app, c
     page = client.get(f"/register/{appeal.decision_id}").get_data(as_text=True)
     assert "Appeal dismissed as inadmissible" in page and "Inadmissible: late" in page
     assert "Under appeal" not in page
+
+
+def test_the_case_page_offers_no_dismiss_button_the_admissibility_ruling_dismisses(app, client):
+    """While an appeal awaits its admissibility ruling the officer's case page has no 'Dismiss' button that could
+    only be refused: the ruling on the appeal page dismisses an inadmissible appeal itself."""
+    appeal = lodged()
+    officer = make_user(Role.OFFICER)
+    appeal.case.coordinator_id = officer.id
+    db.session.commit()
+    login(client, officer)
+    response = client.get(f"/cases/{appeal.case_id}")
+    assert response.status_code == 200
+    assert "Dismiss the inadmissible appeal" not in response.get_data(as_text=True)
