@@ -82,6 +82,14 @@ def type_label(schema: dict) -> tuple[str, str | None]:
     return " | ".join(labels), link
 
 
+CONSTRAINT_KEYWORDS = ("minimum", "maximum", "maxLength", "pattern")
+
+
+def constraints(schema: dict) -> list[str]:
+    """A property's limits as "keyword value" (minimum 1, maxLength 255, pattern ^[0-9]+$)."""
+    return [f"{keyword} {schema[keyword]}" for keyword in CONSTRAINT_KEYWORDS if keyword in schema]
+
+
 def schema_rows(schema: dict, prefix: str = "") -> list[dict]:
     """One row per property, nested inline objects flattened as parent.child and parent[].child."""
     rows = []
@@ -89,7 +97,7 @@ def schema_rows(schema: dict, prefix: str = "") -> list[dict]:
     for name, prop in schema.get("properties", {}).items():
         label, link = type_label(prop)
         rows.append({"name": prefix + name, "type": label, "link": link, "required": name in required,
-                     "description": prop.get("description", ""),
+                     "description": prop.get("description", ""), "constraints": constraints(prop),
                      "enum": [value for value in prop.get("enum", []) if value is not None]})
         inline = prop
         if prop.get("type") == "array" or (isinstance(prop.get("type"), list) and "array" in prop["type"]):
