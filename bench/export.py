@@ -4,7 +4,8 @@ Builds a fresh SQLite file database under /tmp (migrated like production, demo l
 `demo scale`'s generator to each size) and measures:
   (a) the NDJSON export (GET /api/v1/decisions.ndjson) served by a real server process (gunicorn, one sync
       worker, production settings) and consumed over HTTP, in rows/s and MB/s, against the floor: one flat raw
-      `sqlite3` query of the same rows serialised with `json.dumps` in this process; the ratio (target >= 0.5);
+      `sqlite3` query of the same rows serialised with `json.dumps` in this process; the ratio (target >= 0.5),
+      by wall clock and by CPU time (the worker's from /proc, the floor's process_time: the cores are shared);
   (b) the server process's peak memory (VmHWM of the worker) after serving the export, at two sizes (flat in N);
   (c) the SQL statements sent for one page of GET /api/v1/decisions at two sizes (must be equal), counted in
       process through the test client with a SQLAlchemy event listener.
