@@ -155,3 +155,14 @@ def test_the_api_and_the_ndjson_export_list_every_scale_decision(app, client):
     assert sorted(item["id"] for item in listed) == expected
     lines = client.get("/api/v1/decisions.ndjson").get_data(as_text=True).splitlines()
     assert sorted(json.loads(line)["id"] for line in lines) == expected
+
+
+def test_the_demo_scale_command_is_refused_in_production(app):
+    """Scale data is never generated where demo data is not allowed (the Production configuration)."""
+    app.config["QA_DEMO_ALLOWED"] = False
+    try:
+        result = app.test_cli_runner().invoke(args=["demo", "scale", "--decisions", "5"])
+    finally:
+        app.config["QA_DEMO_ALLOWED"] = True
+    assert result.exit_code != 0 and "never generated under the Production configuration" in result.output
+    assert db.session.scalar(select(func.count(Decision.id))) == 0
