@@ -8,8 +8,9 @@ frozen, hashed final version) and the council member's declaration; decisions pu
 by the demo council member, citing a criterion of the approved standard version, with outcomes of the shipped "pilot"
 scheme and validity within each outcome's maximum; conditions due within the outcome's window (met, with their
 follow-up, once the case is closed); half the old conditional decisions upgraded by a later positive one that
-supersedes them. It reuses the demo's accounts, approved standards and outcome schemes (their loaders run first; each
-is idempotent). Running it again adds N more. Not written: audit entries, case timelines, panels and scores."""
+supersedes them. Every decision forms a valid DEQAR report. It reuses the demo's accounts, approved standards and
+outcome schemes (their loaders run first; each is idempotent). Running it again adds N more. Not written: audit
+entries, case timelines, panels and scores."""
 import math
 import random
 from dataclasses import dataclass
@@ -192,7 +193,7 @@ def _specifications(plans: list[_Plan], names: dict[int, str], rng: random.Rando
         published = datetime.combine(plan.meeting - timedelta(days=rng.randint(300, 420)), time(10, 0))
         for index in range(plan.specifications):
             topic, isced = TOPICS[(plan.number + index) % len(TOPICS)]
-            eqf = 4 + (plan.number + index) % 4
+            eqf = 5 + (plan.number + index) % 3  # EQF 5–7: each has a QF-EHEA cycle, as DEQAR requires
             ects = Decimal(2 + (plan.number * 7 + index) % 9)
             credentials.append({"institution_id": plan.institution_id, "qa_status": qa_status,
                                 "created_by_id": None, "created_at": published, "updated_at": published})

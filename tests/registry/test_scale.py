@@ -166,3 +166,12 @@ def test_the_demo_scale_command_is_refused_in_production(app):
         app.config["QA_DEMO_ALLOWED"] = True
     assert result.exit_code != 0 and "never generated under the Production configuration" in result.output
     assert db.session.scalar(select(func.count(Decision.id))) == 0
+
+
+def test_scale_decisions_form_valid_deqar_reports(app, client):
+    """Every synthetic decision passes the DEQAR rules (DEQAR ids, integer ECTS, a QF-EHEA level, ESCO URIs)."""
+    with app.test_request_context():
+        generate(30)
+    reports = client.get("/api/v1/deqar/reports?limit=500").get_json()["data"]
+    assert len(reports) == 30
+    assert [item["problems"] for item in reports if not item["valid"]] == []
