@@ -1,7 +1,7 @@
 """Synthetic published decisions at scale, for the registry API's benchmark (`flask demo scale --decisions N`).
 
 Bulk Core inserts (one executemany per table and batch, primary keys reserved beforehand), never ORM objects per row
-nor the services, so 100k decisions take a minute or two. Every row keeps the schema's CHECK and FK constraints and
+nor the services, so 100k decisions take under a minute. Every row keeps the schema's CHECK and FK constraints and
 the decision rules the register and the API rely on: institutions with DEQAR and ETER ids; published (frozen)
 specification versions with learning outcomes; cases in `published` or `closed`, each with its final panel report (a
 frozen, hashed final version) and the council member's declaration; decisions published by the demo officer, taken
