@@ -13,6 +13,7 @@ from qa_portal.pilots.models import OutcomeKind, SpecificationStatus
 from qa_portal.reviews.models import Case, CaseState, PanelReportVersion
 from qa_portal.reviews.report import content_sha256
 from qa_portal.standards.models import Criterion
+from tests.factories import make_institution
 
 
 @pytest.fixture
@@ -175,3 +176,16 @@ def test_scale_decisions_form_valid_deqar_reports(app, client):
     reports = client.get("/api/v1/deqar/reports?limit=500").get_json()["data"]
     assert len(reports) == 30
     assert [item["problems"] for item in reports if not item["valid"]] == []
+
+
+def test_rows_added_after_scale_data_get_fresh_ids(app, request_ctx):
+    """The generator reserves its ids from each table's sequence (PostgreSQL) or above the largest id (SQLite), so
+    rows added afterwards through the ORM never collide with them."""
+    decisions = generate(12)
+    institution = make_institution("AFTER-SCALE", "Added after the scale data")
+    case = Case(reference="MC-2026-901", institution_id=institution.id,
+                standard_version_id=decisions[0].case.standard_version_id)
+    db.session.add(case)
+    db.session.commit()
+    assert case.id > max(decision.case_id for decision in decisions)
+    assert institution.id > max(decision.case.institution_id for decision in decisions)
