@@ -1,14 +1,15 @@
-"""Bulk export of published decisions as NDJSON (one decision_json per line) and CSV (one row per decision ×
-reviewed specification), generated batch by batch in constant memory: each batch is one keyset window of
-EXPORT_BATCH_SIZE decisions read as plain rows in at most eight queries (the decisions; outcomes and institutions
-not met before; specifications, criteria cited, conditions with follow-up, appeals and linked decisions by id), assembled into light
-records with the attributes decision_json reads, serialised, handed to the server and dropped.
+"""Bulk export of published decisions as NDJSON (one decision's detail JSON per line) and CSV (one row per decision ×
+reviewed specification), generated batch by batch in constant memory.
 
-Plain rows instead of ORM objects make the export several times faster; decision_json is the same function the
-API uses, and tests check that every NDJSON line equals the decision's detail JSON."""
+NDJSON: the database builds each line (export_sql.py), one query per keyset batch of EXPORT_BATCH_SIZE decisions.
+CSV: each batch is one keyset window of decisions read as plain rows in at most eight queries (the decisions; outcomes
+and institutions not met before; specifications, criteria cited, conditions with follow-up, appeals and linked
+decisions by id), assembled into light records with the attributes decision_json reads, serialised, handed to the
+server and dropped.
+
+Tests check that every NDJSON line equals the decision's detail JSON (decision_json, the function the API uses)."""
 import csv
 import io
-import json
 from collections import defaultdict, namedtuple
 from collections.abc import Iterator
 from types import SimpleNamespace as Record
@@ -20,6 +21,7 @@ from sqlalchemy.orm import joinedload
 from qa_portal.decisions.models import decision_criteria
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution, Outcome, OutcomeScheme, SpecificationStatus
+from qa_portal.registry.export_sql import ndjson_batches
 from qa_portal.registry.queries import (APPEALS, CASES, CONDITIONS, DECISIONS, FOLLOW_UPS, LINKS, VERSIONS,
                                        published_decision_rows)
 from qa_portal.registry.serializers.catalogue import institution_json
@@ -201,15 +203,10 @@ def decision_batches(statement: Select, batch_size: int | None = None) -> Iterat
             g.pop("registry_institutions", None)
 
 
-def _json_line(payload: dict) -> str:
-    """One compact JSON document and a newline (the same encoding as the API's JSON responses)."""
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str) + "\n"
-
-
 def ndjson_chunks(statement: Select, batch_size: int | None = None) -> Iterator[str]:
-    """NDJSON, one chunk per batch: a line per decision, each exactly the decision's detail JSON."""
-    for batch in decision_batches(statement, batch_size):
-        yield "".join(_json_line(decision_json(decision)) for decision in batch)
+    """NDJSON, one chunk per batch: a line per decision, each equal to the decision's detail JSON, built by the
+    database (export_sql.py)."""
+    return ndjson_batches(statement, batch_size or EXPORT_BATCH_SIZE)
 
 
 def csv_rows(payload: dict) -> list[list]:

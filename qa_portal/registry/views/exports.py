@@ -1,6 +1,6 @@
-"""Bulk exports of every published decision matching the list's filters: NDJSON and CSV, streamed batch by batch
-(registry/export.py) so memory stays flat however many decisions there are. Parameters are checked before the first
-byte is sent, so a bad one is still a JSON 400."""
+"""Bulk exports of every published decision matching the list's filters: NDJSON (each line built by the database,
+registry/export_sql.py) and CSV, streamed batch by batch (registry/export.py) so memory stays flat however many
+decisions there are. Parameters are checked before the first byte is sent, so a bad one is still a JSON 400."""
 from flask import Response, stream_with_context
 
 from qa_portal.core.access import public

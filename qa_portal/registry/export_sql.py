@@ -1,0 +1,374 @@
+"""The NDJSON export's fast path: each published decision's line is built by the database (SQLite json_object /
+json_group_array, PostgreSQL json_build_object / array_agg), equal as parsed JSON to decision_json of the decision.
+
+The SQL mirrors the serializer field by field: condition status and overdue (follow_up.py, against today's date passed
+as a parameter), appeal status, appeal deadline, updated_at (queries.decision_updated_at()), ISO times to the second
+with a Z, public specification versions only, published linked decisions only. URLs are the request's DecisionUrls
+templates split around their placeholders and concatenated in SQL. The institution's and outcome's JSON repeat across
+decisions: they are built once per export in Python and spliced in front of the line the database returns.
+
+Decisions are read in keyset batches (id > last, LIMIT size): one query a batch, plus one for outcomes and one for
+institutions not met before; memory holds one batch of lines and one JSON text per institution and outcome."""
+import json
+import string
+from collections.abc import Iterator
+from datetime import date
+
+from sqlalchemy import Date, Integer, Select, String, and_, bindparam, case, cast, func, literal_column, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.functions import FunctionElement
+
+from qa_portal.core.models import utcnow
+from qa_portal.decisions.models import decision_criteria
+from qa_portal.extensions import db
+from qa_portal.pilots.models import Institution, Outcome, OutcomeScheme, SpecificationStatus
+from qa_portal.registry.queries import (APPEALS, CASES, CONDITIONS, DECISIONS, FOLLOW_UPS, LINKS, VERSIONS,
+                                       decision_updated_at, published_decision_rows)
+from qa_portal.registry.serializers.catalogue import institution_json
+from qa_portal.registry.serializers.decisions import DecisionUrls
+from qa_portal.standards.models import Criterion
+
+__all__ = ["ndjson_batches", "outcome_json", "decision_line"]
+
+CRITERIA = Criterion.__table__
+
+
+# --- dialect-neutral JSON constructs ---------------------------------------------------------------------------------
+
+class json_object(FunctionElement):  # noqa: N801  (named after the SQL it renders)
+    """A JSON object from alternating keys (literal SQL strings) and values."""
+
+    inherit_cache = True
+    name = "json_object"
+
+
+@compiles(json_object, "sqlite")
+def _json_object_sqlite(element, compiler, **kw):
+    return f"json_object({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(json_object, "postgresql")
+def _json_object_postgresql(element, compiler, **kw):
+    return f"json_build_object({compiler.process(element.clauses, **kw)})"
+
+
+class json_text(FunctionElement):  # noqa: N801
+    """A JSON value as its text (the line handed to the client; PostgreSQL's driver would parse a json column)."""
+
+    inherit_cache = True
+    type = String()
+
+
+@compiles(json_text, "sqlite")
+def _json_text_sqlite(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(json_text, "postgresql")
+def _json_text_postgresql(element, compiler, **kw):
+    return f"CAST({compiler.process(element.clauses, **kw)} AS TEXT)"
+
+
+class as_json(FunctionElement):  # noqa: N801
+    """A JSON value read back from a subquery: SQLite loses the JSON subtype at a subquery's boundary (json() gives it
+    back, so it nests as JSON instead of as a quoted string); PostgreSQL keeps the json type."""
+
+    inherit_cache = True
+
+
+@compiles(as_json, "sqlite")
+def _as_json_sqlite(element, compiler, **kw):
+    return f"json({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(as_json, "postgresql")
+def _as_json_postgresql(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)
+
+
+class json_array_or_empty(FunctionElement):  # noqa: N801
+    """An aggregated JSON array from a scalar subquery, [] when it aggregated no row."""
+
+    inherit_cache = True
+
+
+@compiles(json_array_or_empty, "sqlite")
+def _json_array_or_empty_sqlite(element, compiler, **kw):
+    return f"json(coalesce({compiler.process(element.clauses, **kw)}, '[]'))"
+
+
+@compiles(json_array_or_empty, "postgresql")
+def _json_array_or_empty_postgresql(element, compiler, **kw):
+    return f"coalesce({compiler.process(element.clauses, **kw)}, CAST('[]' AS JSON))"
+
+
+class json_array_agg(FunctionElement):  # noqa: N801
+    """Aggregate the first argument into a JSON array in the order of the others. SQLite 3.40 has no ORDER BY inside
+    json_group_array: it follows the order of the (ordered) subquery it reads. PostgreSQL orders explicitly, and
+    array_to_json(array_agg()) rather than json_agg(), which puts line breaks between elements."""
+
+    inherit_cache = True
+
+
+@compiles(json_array_agg, "sqlite")
+def _json_array_agg_sqlite(element, compiler, **kw):
+    value = element.clauses.clauses[0]
+    return f"json_group_array({compiler.process(value, **kw)})"
+
+
+@compiles(json_array_agg, "postgresql")
+def _json_array_agg_postgresql(element, compiler, **kw):
+    value, *order = element.clauses.clauses
+    ordering = ", ".join(compiler.process(column, **kw) for column in order)
+    return f"array_to_json(array_agg({compiler.process(value, **kw)} ORDER BY {ordering}))"
+
+
+class json_bool(FunctionElement):  # noqa: N801
+    """A condition as JSON true/false (SQLite has no boolean type: its 0/1 would be numbers)."""
+
+    inherit_cache = True
+
+
+@compiles(json_bool, "sqlite")
+def _json_bool_sqlite(element, compiler, **kw):
+    return f"json(CASE WHEN {compiler.process(element.clauses, **kw)} THEN 'true' ELSE 'false' END)"
+
+
+@compiles(json_bool, "postgresql")
+def _json_bool_postgresql(element, compiler, **kw):
+    return f"({compiler.process(element.clauses, **kw)})"
+
+
+class iso_time(FunctionElement):  # noqa: N801
+    """A stored (naive UTC) time as serializers.catalogue.iso_time writes it: YYYY-MM-DDTHH:MM:SSZ (seconds
+    truncated)."""
+
+    inherit_cache = True
+    type = String()
+
+
+@compiles(iso_time, "sqlite")
+def _iso_time_sqlite(element, compiler, **kw):
+    return f"strftime('%Y-%m-%dT%H:%M:%SZ', {compiler.process(element.clauses, **kw)})"
+
+
+@compiles(iso_time, "postgresql")
+def _iso_time_postgresql(element, compiler, **kw):
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+
+class iso_date(FunctionElement):  # noqa: N801
+    """The date of a date or time column as YYYY-MM-DD, optionally a number of days later (second argument)."""
+
+    inherit_cache = True
+    type = String()
+
+
+@compiles(iso_date, "sqlite")
+def _iso_date_sqlite(element, compiler, **kw):
+    moment, *days = element.clauses.clauses
+    shift = f", {compiler.process(days[0], **kw)} || ' days'" if days else ""
+    return f"date({compiler.process(moment, **kw)}{shift})"
+
+
+@compiles(iso_date, "postgresql")
+def _iso_date_postgresql(element, compiler, **kw):
+    moment, *days = element.clauses.clauses
+    shift = f" + {compiler.process(days[0], **kw)}" if days else ""
+    return f"to_char(CAST({compiler.process(moment, **kw)} AS DATE){shift}, 'YYYY-MM-DD')"
+
+
+class concat(FunctionElement):  # noqa: N801
+    """Text parts (strings, integers) joined."""
+
+    inherit_cache = True
+    type = String()
+
+
+@compiles(concat, "sqlite")
+def _concat_sqlite(element, compiler, **kw):
+    return " || ".join(compiler.process(part, **kw) for part in element.clauses.clauses)
+
+
+@compiles(concat, "postgresql")
+def _concat_postgresql(element, compiler, **kw):
+    return f"concat({compiler.process(element.clauses, **kw)})"
+
+
+def _text(value: str):
+    """A constant SQL string literal (keys and vocabulary: our own constants, never user input)."""
+    return literal_column("'" + value.replace("'", "''") + "'")
+
+
+def _object(**fields):
+    """json_object over keyword fields (keys as literals)."""
+    arguments = []
+    for key, value in fields.items():
+        arguments += [_text(key), value]
+    return json_object(*arguments)
+
+
+# --- URLs --------------------------------------------------------------------------------------------------------------
+
+def _url(template: str, **columns):
+    """A DecisionUrls template (str.format over named integers) as SQL: its literal parts as parameters, the
+    placeholders replaced by the columns given."""
+    parts = []
+    for literal, field, _spec, _conversion in string.Formatter().parse(template):
+        if literal:
+            parts.append(cast(literal, String))
+        if field is not None:
+            parts.append(columns[field])
+    return concat(*parts)
+
+
+# --- the decision's line -----------------------------------------------------------------------------------------------
+
+def _specifications(urls: DecisionUrls):
+    """The case's public specification versions in link order (url only while published)."""
+    credential = VERSIONS.c.micro_credential_id
+    inner = (select(_object(
+        id=credential, version=VERSIONS.c.number, title_en=VERSIONS.c.title_en,
+        title_hy=func.nullif(VERSIONS.c.title_hy, ""), status=VERSIONS.c.status,
+        url=case((VERSIONS.c.status == SpecificationStatus.PUBLISHED,
+                  _url(urls.micro_credential, specification_id=credential))),
+        page_url=_url(urls.catalogue, credential_id=credential, number=VERSIONS.c.number)).label("item"),
+        LINKS.c.id.label("link_id"))
+        .select_from(LINKS.join(VERSIONS, VERSIONS.c.id == LINKS.c.specification_version_id))
+        .where(LINKS.c.case_id == CASES.c.id,
+               VERSIONS.c.status.in_((SpecificationStatus.PUBLISHED, SpecificationStatus.WITHDRAWN)))
+        .order_by(LINKS.c.id).correlate(CASES).subquery("specification_items"))
+    return json_array_or_empty(select(json_array_agg(as_json(inner.c.item), inner.c.link_id)).scalar_subquery())
+
+
+def _criteria():
+    """The codes of the criteria cited, in criterion order."""
+    inner = (select(CRITERIA.c.code, CRITERIA.c.id)
+             .select_from(decision_criteria.join(CRITERIA, CRITERIA.c.id == decision_criteria.c.criterion_id))
+             .where(decision_criteria.c.decision_id == DECISIONS.c.id)
+             .order_by(CRITERIA.c.id).correlate(DECISIONS).subquery("criterion_items"))
+    return json_array_or_empty(select(json_array_agg(inner.c.code, inner.c.id)).scalar_subquery())
+
+
+def _conditions(today: date):
+    """Conditions numbered in position order: text, due date, status (open, reported, met, not_met), overdue
+    (not met and due before today)."""
+    verdict = FOLLOW_UPS.c.verdict
+    status = case((FOLLOW_UPS.c.id.is_(None), _text("open")), (verdict.is_not(None), cast(verdict, String)),
+                  else_=_text("reported"))
+    overdue = and_(or_(verdict.is_(None), cast(verdict, String) != "met"),
+                   CONDITIONS.c.due_on < bindparam("export_today", today, Date))
+    inner = (select(_object(
+        number=func.row_number().over(order_by=(CONDITIONS.c.position, CONDITIONS.c.id)),
+        text=CONDITIONS.c.text, due_date=iso_date(CONDITIONS.c.due_on), status=status,
+        overdue=json_bool(overdue)).label("item"), CONDITIONS.c.position, CONDITIONS.c.id)
+        .select_from(CONDITIONS.outerjoin(FOLLOW_UPS, FOLLOW_UPS.c.condition_id == CONDITIONS.c.id))
+        .where(CONDITIONS.c.decision_id == DECISIONS.c.id)
+        .order_by(CONDITIONS.c.position, CONDITIONS.c.id).correlate(DECISIONS).subquery("condition_items"))
+    return json_array_or_empty(select(json_array_agg(as_json(inner.c.item), inner.c.position, inner.c.id))
+                               .scalar_subquery())
+
+
+def _appeal():
+    """The appeal's status (as serializers.decisions.appeal_status), outcome and dates, or null."""
+    outcome, admissibility = cast(APPEALS.c.outcome, String), cast(APPEALS.c.admissibility, String)
+    status = case((outcome == "return_for_reconsideration", _text("returned_for_reconsideration")),
+                  (outcome == "uphold", _text("upheld")),
+                  (and_(admissibility.is_not(None), admissibility != "admissible"), _text("inadmissible")),
+                  else_=_text("under_appeal"))
+    appeal = select(_object(status=status, outcome=outcome, lodged_on=iso_date(APPEALS.c.lodged_at),
+                            decided_on=iso_date(APPEALS.c.decided_at)))
+    return as_json(appeal.where(APPEALS.c.decision_id == DECISIONS.c.id).correlate(DECISIONS).scalar_subquery())
+
+
+def _linked(urls: DecisionUrls, earlier: bool):
+    """The decision this one replaced (earlier) or the one replacing it: id, URLs and publication, when published."""
+    other = DECISIONS.alias("earlier_link" if earlier else "later_link")
+    joined = other.c.id == DECISIONS.c.supersedes_id if earlier else other.c.supersedes_id == DECISIONS.c.id
+    linked = select(_object(id=other.c.id, url=_url(urls.detail, decision_id=other.c.id),
+                            page_url=_url(urls.page, decision_id=other.c.id),
+                            published_at=iso_time(other.c.published_at)))
+    return as_json(linked.where(joined, other.c.published_at.is_not(None)).correlate(DECISIONS).scalar_subquery())
+
+
+def decision_line(urls: DecisionUrls, today: date):
+    """SQL text of a decision's JSON without "institution" and "outcome" (spliced in by the caller)."""
+    decision_id = DECISIONS.c.id
+    self_url = _url(urls.detail, decision_id=decision_id)
+    window = literal_column(str(urls.appeal_window.days), Integer)
+    return json_text(_object(
+        id=decision_id, url=self_url, case_reference=CASES.c.reference,
+        specifications=_specifications(urls),
+        valid_from=iso_date(DECISIONS.c.valid_from), valid_to=iso_date(DECISIONS.c.valid_to),
+        meeting_date=iso_date(DECISIONS.c.meeting_date), institution_heard=json_bool(DECISIONS.c.hei_heard),
+        reasons=DECISIONS.c.reasons, criteria_cited=_criteria(), conditions=_conditions(today), appeal=_appeal(),
+        appeal_deadline=iso_date(DECISIONS.c.published_at, window),
+        supersedes=_linked(urls, earlier=True), superseded_by=_linked(urls, earlier=False),
+        urls=_object(self=self_url, public_page=_url(urls.page, decision_id=decision_id),
+                     letter_pdf=_url(urls.letter, decision_id=decision_id),
+                     report_pdf=_url(urls.report, decision_id=decision_id) if urls.report else None),
+        published_at=iso_time(DECISIONS.c.published_at), updated_at=iso_time(decision_updated_at())))
+
+
+# --- the export --------------------------------------------------------------------------------------------------------
+
+def outcome_json(outcome: Outcome) -> dict:
+    """The outcome part of decision_json (its code, labels, kind, scheme and DEQAR decision value)."""
+    return {
+        "code": outcome.code,
+        "label_en": outcome.label_en,
+        "label_hy": outcome.label_hy or None,
+        "kind": outcome.kind.value,
+        "scheme": outcome.scheme.code,
+        "deqar_decision": outcome.deqar_decision.value,
+    }
+
+
+def _dumps(payload: dict) -> str:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
+
+class _Heads:
+    """The JSON text of each outcome and institution met so far in one export, loaded once each (bounded by the number
+    of outcomes and institutions, not of decisions)."""
+
+    def __init__(self) -> None:
+        self.outcomes: dict[int, str] = {}
+        self.institutions: dict[int, str] = {}
+
+    def load(self, rows: list) -> None:
+        """Load what this batch names for the first time (at most two queries)."""
+        new_outcomes = {row.outcome_id for row in rows} - self.outcomes.keys()
+        if new_outcomes:
+            for outcome in db.session.scalars(select(Outcome).where(Outcome.id.in_(new_outcomes))
+                                              .options(joinedload(Outcome.scheme).lazyload(OutcomeScheme.outcomes))):
+                self.outcomes[outcome.id] = _dumps(outcome_json(outcome))
+        new_institutions = {row.institution_id for row in rows} - self.institutions.keys()
+        if new_institutions:
+            for institution in db.session.scalars(select(Institution).where(Institution.id.in_(new_institutions))):
+                self.institutions[institution.id] = _dumps(institution_json(institution))
+
+    def line(self, row) -> str:
+        """The database's line with "institution" and "outcome" put in front, and a newline."""
+        return ('{"institution":' + self.institutions[row.institution_id] + ',"outcome":'
+                + self.outcomes[row.outcome_id] + "," + row.line[1:] + "\n")
+
+
+def ndjson_batches(statement: Select, batch_size: int) -> Iterator[str]:
+    """NDJSON of the decisions the statement (published_decisions() and its filters) selects, in id order, one chunk
+    per keyset batch of batch_size decisions."""
+    line = decision_line(DecisionUrls.current(), utcnow().date()).label("line")
+    rows_statement = (published_decision_rows(DECISIONS.c.id, CASES.c.institution_id, DECISIONS.c.outcome_id, line)
+                      .where(statement.whereclause))
+    heads, after = _Heads(), 0
+    while True:
+        rows = db.session.execute(
+            rows_statement.where(DECISIONS.c.id > after).order_by(DECISIONS.c.id).limit(batch_size)).all()
+        if not rows:
+            return
+        heads.load(rows)
+        yield "".join(map(heads.line, rows))
+        after = rows[-1].id
+        if len(rows) < batch_size:
+            return
