@@ -104,9 +104,10 @@ def _json_array_or_empty_postgresql(element, compiler, **kw):
 
 
 class json_array_agg(FunctionElement):  # noqa: N801
-    """Aggregate the first argument into a JSON array in the order of the others. SQLite 3.40 has no ORDER BY inside
-    json_group_array: it follows the order of the (ordered) subquery it reads. PostgreSQL orders explicitly, and
-    array_to_json(array_agg()) rather than json_agg(), which puts line breaks between elements."""
+    """Aggregate JSON values (the first argument) into a JSON array in the order of the others. SQLite 3.40 has no
+    ORDER BY inside an aggregate: it follows the order of the (ordered) subquery it reads, and the values, already JSON
+    text, are joined as text (json_group_array would have to parse each again: twice the cost). PostgreSQL orders
+    explicitly, with array_to_json(array_agg()) rather than json_agg(), which puts line breaks between elements."""
 
     inherit_cache = True
 
@@ -114,7 +115,7 @@ class json_array_agg(FunctionElement):  # noqa: N801
 @compiles(json_array_agg, "sqlite")
 def _json_array_agg_sqlite(element, compiler, **kw):
     value = element.clauses.clauses[0]
-    return f"json_group_array({compiler.process(value, **kw)})"
+    return f"'[' || group_concat({compiler.process(value, **kw)}, ',') || ']'"
 
 
 @compiles(json_array_agg, "postgresql")
@@ -122,6 +123,22 @@ def _json_array_agg_postgresql(element, compiler, **kw):
     value, *order = element.clauses.clauses
     ordering = ", ".join(compiler.process(column, **kw) for column in order)
     return f"array_to_json(array_agg({compiler.process(value, **kw)} ORDER BY {ordering}))"
+
+
+class json_string(FunctionElement):  # noqa: N801
+    """A text value as a JSON string."""
+
+    inherit_cache = True
+
+
+@compiles(json_string, "sqlite")
+def _json_string_sqlite(element, compiler, **kw):
+    return f"json_quote({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(json_string, "postgresql")
+def _json_string_postgresql(element, compiler, **kw):
+    return f"to_json(CAST({compiler.process(element.clauses, **kw)} AS TEXT))"
 
 
 class json_bool(FunctionElement):  # noqa: N801
@@ -142,7 +159,7 @@ def _json_bool_postgresql(element, compiler, **kw):
 
 class iso_time(FunctionElement):  # noqa: N801
     """A stored (naive UTC) time as serializers.catalogue.iso_time writes it: YYYY-MM-DDTHH:MM:SSZ (seconds
-    truncated)."""
+    truncated). SQLite holds SQLAlchemy's DateTime as text, 'YYYY-MM-DD HH:MM:SS.ffffff': cut, not parsed."""
 
     inherit_cache = True
     type = String()
@@ -150,7 +167,7 @@ class iso_time(FunctionElement):  # noqa: N801
 
 @compiles(iso_time, "sqlite")
 def _iso_time_sqlite(element, compiler, **kw):
-    return f"strftime('%Y-%m-%dT%H:%M:%SZ', {compiler.process(element.clauses, **kw)})"
+    return f"replace(substr({compiler.process(element.clauses, **kw)}, 1, 19), ' ', 'T') || 'Z'"
 
 
 @compiles(iso_time, "postgresql")
@@ -159,7 +176,8 @@ def _iso_time_postgresql(element, compiler, **kw):
 
 
 class iso_date(FunctionElement):  # noqa: N801
-    """The date of a date or time column as YYYY-MM-DD, optionally a number of days later (second argument)."""
+    """The date of a date or time column as YYYY-MM-DD, optionally a number of days later (second argument). SQLite
+    holds SQLAlchemy's Date and DateTime as text starting with YYYY-MM-DD: cut, parsed only to add days."""
 
     inherit_cache = True
     type = String()
@@ -168,8 +186,9 @@ class iso_date(FunctionElement):  # noqa: N801
 @compiles(iso_date, "sqlite")
 def _iso_date_sqlite(element, compiler, **kw):
     moment, *days = element.clauses.clauses
-    shift = f", {compiler.process(days[0], **kw)} || ' days'" if days else ""
-    return f"date({compiler.process(moment, **kw)}{shift})"
+    if not days:
+        return f"substr({compiler.process(moment, **kw)}, 1, 10)"
+    return f"date({compiler.process(moment, **kw)}, {compiler.process(days[0], **kw)} || ' days')"
 
 
 @compiles(iso_date, "postgresql")
@@ -239,12 +258,12 @@ def _specifications(urls: DecisionUrls):
         .where(LINKS.c.case_id == CASES.c.id,
                VERSIONS.c.status.in_((SpecificationStatus.PUBLISHED, SpecificationStatus.WITHDRAWN)))
         .order_by(LINKS.c.id).correlate(CASES).subquery("specification_items"))
-    return json_array_or_empty(select(json_array_agg(as_json(inner.c.item), inner.c.link_id)).scalar_subquery())
+    return json_array_or_empty(select(json_array_agg(inner.c.item, inner.c.link_id)).scalar_subquery())
 
 
 def _criteria():
     """The codes of the criteria cited, in criterion order."""
-    inner = (select(CRITERIA.c.code, CRITERIA.c.id)
+    inner = (select(json_string(CRITERIA.c.code).label("code"), CRITERIA.c.id)
              .select_from(decision_criteria.join(CRITERIA, CRITERIA.c.id == decision_criteria.c.criterion_id))
              .where(decision_criteria.c.decision_id == DECISIONS.c.id)
              .order_by(CRITERIA.c.id).correlate(DECISIONS).subquery("criterion_items"))
@@ -266,7 +285,7 @@ def _conditions(today: date):
         .select_from(CONDITIONS.outerjoin(FOLLOW_UPS, FOLLOW_UPS.c.condition_id == CONDITIONS.c.id))
         .where(CONDITIONS.c.decision_id == DECISIONS.c.id)
         .order_by(CONDITIONS.c.position, CONDITIONS.c.id).correlate(DECISIONS).subquery("condition_items"))
-    return json_array_or_empty(select(json_array_agg(as_json(inner.c.item), inner.c.position, inner.c.id))
+    return json_array_or_empty(select(json_array_agg(inner.c.item, inner.c.position, inner.c.id))
                                .scalar_subquery())
 
 
@@ -336,6 +355,8 @@ class _Heads:
     def __init__(self) -> None:
         self.outcomes: dict[int, str] = {}
         self.institutions: dict[int, str] = {}
+        # Both put in front of a line, by (institution id, outcome id).
+        self.heads: dict[tuple[int, int], str] = {}
 
     def load(self, rows: list) -> None:
         """Load what this batch names for the first time (at most two queries)."""
@@ -349,26 +370,34 @@ class _Heads:
             for institution in db.session.scalars(select(Institution).where(Institution.id.in_(new_institutions))):
                 self.institutions[institution.id] = _dumps(institution_json(institution))
 
-    def line(self, row) -> str:
-        """The database's line with "institution" and "outcome" put in front, and a newline."""
-        return ('{"institution":' + self.institutions[row.institution_id] + ',"outcome":'
-                + self.outcomes[row.outcome_id] + "," + row.line[1:] + "\n")
+    def lines(self, rows: list) -> str:
+        """The batch's NDJSON: each database line with "institution" and "outcome" put in front."""
+        heads, lines = self.heads, []
+        for _id, institution_id, outcome_id, line in rows:
+            head = heads.get((institution_id, outcome_id))
+            if head is None:
+                head = heads[institution_id, outcome_id] = (
+                    '{"institution":' + self.institutions[institution_id] + ',"outcome":' + self.outcomes[outcome_id]
+                    + ",")
+            lines.append(head + line[1:])
+        return "\n".join(lines) + "\n"
 
 
 def ndjson_batches(statement: Select, batch_size: int) -> Iterator[str]:
     """NDJSON of the decisions the statement (published_decisions() and its filters) selects, in id order, one chunk
-    per keyset batch of batch_size decisions."""
+    per keyset batch of batch_size decisions. The batch statement is one object run with a new `after` each time, so
+    SQLAlchemy derives its cache key once per export, not once per batch."""
     line = decision_line(DecisionUrls.current(), utcnow().date()).label("line")
-    rows_statement = (published_decision_rows(DECISIONS.c.id, CASES.c.institution_id, DECISIONS.c.outcome_id, line)
-                      .where(statement.whereclause))
+    batch = (published_decision_rows(DECISIONS.c.id, CASES.c.institution_id, DECISIONS.c.outcome_id, line)
+             .where(statement.whereclause, DECISIONS.c.id > bindparam("export_after", type_=Integer))
+             .order_by(DECISIONS.c.id).limit(batch_size))
     heads, after = _Heads(), 0
     while True:
-        rows = db.session.execute(
-            rows_statement.where(DECISIONS.c.id > after).order_by(DECISIONS.c.id).limit(batch_size)).all()
+        rows = db.session.execute(batch, {"export_after": after}).all()
         if not rows:
             return
         heads.load(rows)
-        yield "".join(map(heads.line, rows))
+        yield heads.lines(rows)
         after = rows[-1].id
         if len(rows) < batch_size:
             return
