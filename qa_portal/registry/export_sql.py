@@ -54,49 +54,59 @@ def _json_object_postgresql(element, compiler, **kw):
     return f"json_build_object({compiler.process(element.clauses, **kw)})"
 
 
-class json_text(FunctionElement):  # noqa: N801
-    """A JSON value as its text (the line handed to the client; PostgreSQL's driver would parse a json column)."""
+class json_line(FunctionElement):  # noqa: N801
+    """The text of a JSON object: the members of a json_object (first argument) and members given as JSON text (the
+    others: key literal, value, ...). SQLite loses a value's JSON subtype at a subquery's boundary, and json() would
+    parse it again to restore it: the subqueries' arrays and objects are spliced in as text instead, in front of the
+    other members. PostgreSQL builds one object (as text: its driver would parse a json column)."""
 
     inherit_cache = True
     type = String()
 
 
-@compiles(json_text, "sqlite")
-def _json_text_sqlite(element, compiler, **kw):
-    return compiler.process(element.clauses, **kw)
+@compiles(json_line, "sqlite")
+def _json_line_sqlite(element, compiler, **kw):
+    members, *spliced = element.clauses.clauses
+    parts = []
+    for index in range(0, len(spliced), 2):
+        key = spliced[index].name[1:-1]  # the key's SQL literal, unquoted
+        parts.append(f"""'{"{" if index == 0 else ","}"{key}":' || {compiler.process(spliced[index + 1], **kw)}""")
+    return " || ".join(parts) + f" || ',' || substr({compiler.process(members, **kw)}, 2)"
 
 
-@compiles(json_text, "postgresql")
-def _json_text_postgresql(element, compiler, **kw):
-    return f"CAST({compiler.process(element.clauses, **kw)} AS TEXT)"
+@compiles(json_line, "postgresql")
+def _json_line_postgresql(element, compiler, **kw):
+    members, *spliced = element.clauses.clauses
+    arguments = [*members.clauses.clauses, *spliced]
+    return f"CAST(json_build_object({', '.join(compiler.process(a, **kw) for a in arguments)}) AS TEXT)"
 
 
-class as_json(FunctionElement):  # noqa: N801
-    """A JSON value read back from a subquery: SQLite loses the JSON subtype at a subquery's boundary (json() gives it
-    back, so it nests as JSON instead of as a quoted string); PostgreSQL keeps the json type."""
+class json_or_null(FunctionElement):  # noqa: N801
+    """A JSON object from a scalar subquery, or null: JSON text on SQLite, for json_line to splice."""
 
     inherit_cache = True
 
 
-@compiles(as_json, "sqlite")
-def _as_json_sqlite(element, compiler, **kw):
-    return f"json({compiler.process(element.clauses, **kw)})"
+@compiles(json_or_null, "sqlite")
+def _json_or_null_sqlite(element, compiler, **kw):
+    return f"coalesce({compiler.process(element.clauses, **kw)}, 'null')"
 
 
-@compiles(as_json, "postgresql")
-def _as_json_postgresql(element, compiler, **kw):
+@compiles(json_or_null, "postgresql")
+def _json_or_null_postgresql(element, compiler, **kw):
     return compiler.process(element.clauses, **kw)
 
 
 class json_array_or_empty(FunctionElement):  # noqa: N801
-    """An aggregated JSON array from a scalar subquery, [] when it aggregated no row."""
+    """An aggregated JSON array from a scalar subquery, [] when it aggregated no row: JSON text on SQLite, for
+    json_line to splice."""
 
     inherit_cache = True
 
 
 @compiles(json_array_or_empty, "sqlite")
 def _json_array_or_empty_sqlite(element, compiler, **kw):
-    return f"json(coalesce({compiler.process(element.clauses, **kw)}, '[]'))"
+    return f"coalesce({compiler.process(element.clauses, **kw)}, '[]')"
 
 
 @compiles(json_array_or_empty, "postgresql")
@@ -221,12 +231,17 @@ def _text(value: str):
     return literal_column("'" + value.replace("'", "''") + "'")
 
 
-def _object(**fields):
-    """json_object over keyword fields (keys as literals)."""
+def _pairs(fields: dict) -> list:
+    """Keyword fields as alternating key literals and values."""
     arguments = []
     for key, value in fields.items():
         arguments += [_text(key), value]
-    return json_object(*arguments)
+    return arguments
+
+
+def _object(**fields):
+    """json_object over keyword fields."""
+    return json_object(*_pairs(fields))
 
 
 # --- URLs --------------------------------------------------------------------------------------------------------------
@@ -299,7 +314,7 @@ def _appeal():
                   else_=_text("under_appeal"))
     appeal = select(_object(status=status, outcome=outcome, lodged_on=iso_date(APPEALS.c.lodged_at),
                             decided_on=iso_date(APPEALS.c.decided_at)))
-    return as_json(appeal.where(APPEALS.c.decision_id == DECISIONS.c.id).correlate(DECISIONS).scalar_subquery())
+    return json_or_null(appeal.where(APPEALS.c.decision_id == DECISIONS.c.id).correlate(DECISIONS).scalar_subquery())
 
 
 def _linked(urls: DecisionUrls, earlier: bool):
@@ -309,7 +324,7 @@ def _linked(urls: DecisionUrls, earlier: bool):
     linked = select(_object(id=other.c.id, url=_url(urls.detail, decision_id=other.c.id),
                             page_url=_url(urls.page, decision_id=other.c.id),
                             published_at=iso_time(other.c.published_at)))
-    return as_json(linked.where(joined, other.c.published_at.is_not(None)).correlate(DECISIONS).scalar_subquery())
+    return json_or_null(linked.where(joined, other.c.published_at.is_not(None)).correlate(DECISIONS).scalar_subquery())
 
 
 def decision_line(urls: DecisionUrls, today: date):
@@ -317,18 +332,19 @@ def decision_line(urls: DecisionUrls, today: date):
     decision_id = DECISIONS.c.id
     self_url = _url(urls.detail, decision_id=decision_id)
     window = literal_column(str(urls.appeal_window.days), Integer)
-    return json_text(_object(
+    members = _object(
         id=decision_id, url=self_url, case_reference=CASES.c.reference,
-        specifications=_specifications(urls),
         valid_from=iso_date(DECISIONS.c.valid_from), valid_to=iso_date(DECISIONS.c.valid_to),
         meeting_date=iso_date(DECISIONS.c.meeting_date), institution_heard=json_bool(DECISIONS.c.hei_heard),
-        reasons=DECISIONS.c.reasons, criteria_cited=_criteria(), conditions=_conditions(today), appeal=_appeal(),
-        appeal_deadline=iso_date(DECISIONS.c.published_at, window),
-        supersedes=_linked(urls, earlier=True), superseded_by=_linked(urls, earlier=False),
+        reasons=DECISIONS.c.reasons, appeal_deadline=iso_date(DECISIONS.c.published_at, window),
         urls=_object(self=self_url, public_page=_url(urls.page, decision_id=decision_id),
                      letter_pdf=_url(urls.letter, decision_id=decision_id),
                      report_pdf=_url(urls.report, decision_id=decision_id) if urls.report else None),
-        published_at=iso_time(DECISIONS.c.published_at), updated_at=iso_time(decision_updated_at())))
+        published_at=iso_time(DECISIONS.c.published_at), updated_at=iso_time(decision_updated_at()))
+    return json_line(members, *_pairs({
+        "specifications": _specifications(urls), "criteria_cited": _criteria(), "conditions": _conditions(today),
+        "appeal": _appeal(), "supersedes": _linked(urls, earlier=True), "superseded_by": _linked(urls, earlier=False),
+    }))
 
 
 # --- the export --------------------------------------------------------------------------------------------------------
@@ -361,12 +377,12 @@ class _Heads:
 
     def load(self, rows: list) -> None:
         """Load what this batch names for the first time (at most two queries)."""
-        new_outcomes = {row.outcome_id for row in rows} - self.outcomes.keys()
+        new_outcomes = {row[2] for row in rows} - self.outcomes.keys()
         if new_outcomes:
             for outcome in db.session.scalars(select(Outcome).where(Outcome.id.in_(new_outcomes))
                                               .options(joinedload(Outcome.scheme).lazyload(OutcomeScheme.outcomes))):
                 self.outcomes[outcome.id] = _dumps(outcome_json(outcome))
-        new_institutions = {row.institution_id for row in rows} - self.institutions.keys()
+        new_institutions = {row[1] for row in rows} - self.institutions.keys()
         if new_institutions:
             for institution in db.session.scalars(select(Institution).where(Institution.id.in_(new_institutions))):
                 self.institutions[institution.id] = _dumps(institution_json(institution))
