@@ -37,21 +37,36 @@ CRITERIA = Criterion.__table__
 
 # --- dialect-neutral JSON constructs ---------------------------------------------------------------------------------
 
-class json_object(FunctionElement):  # noqa: N801  (named after the SQL it renders)
-    """A JSON object from alternating keys (literal SQL strings) and values."""
+def _sql_function(name: str, doc: str, sqlite: str, postgresql: str, type_=None) -> type[FunctionElement]:
+    """A SQL function element rendered by a template per dialect ({0}: its argument; {args}: all, comma-separated)."""
+    attributes = {"__doc__": doc, "inherit_cache": True} | ({"type": type_} if type_ is not None else {})
+    element = type(name, (FunctionElement,), attributes)
+    for dialect, template in (("sqlite", sqlite), ("postgresql", postgresql)):
+        def render(element, compiler, template=template, **kw):
+            arguments = [compiler.process(clause, **kw) for clause in element.clauses.clauses]
+            return template.format(*arguments, args=", ".join(arguments))
+        compiles(element, dialect)(render)
+    return element
 
-    inherit_cache = True
-    name = "json_object"
 
-
-@compiles(json_object, "sqlite")
-def _json_object_sqlite(element, compiler, **kw):
-    return f"json_object({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(json_object, "postgresql")
-def _json_object_postgresql(element, compiler, **kw):
-    return f"json_build_object({compiler.process(element.clauses, **kw)})"
+json_object = _sql_function(
+    "json_object", "A JSON object from alternating keys (literal SQL strings) and values.",
+    "json_object({args})", "json_build_object({args})")
+json_bool = _sql_function(
+    "json_bool", "A condition as JSON true/false (SQLite has no boolean type: its 0/1 would be numbers).",
+    "json(CASE WHEN {0} THEN 'true' ELSE 'false' END)", "({0})")
+json_string = _sql_function("json_string", "A text value as a JSON string.", "json_quote({0})",
+                            "to_json(CAST({0} AS TEXT))")
+json_or_null = _sql_function(
+    "json_or_null", "A JSON object from a scalar subquery, or null: JSON text on SQLite, for json_line to splice.",
+    "coalesce({0}, 'null')", "{0}")
+json_array_or_empty = _sql_function(
+    "json_array_or_empty", "An aggregated JSON array from a scalar subquery, [] when it aggregated no row: JSON text "
+    "on SQLite, for json_line to splice.", "coalesce({0}, '[]')", "coalesce({0}, CAST('[]' AS JSON))")
+iso_time = _sql_function(
+    "iso_time", "A stored (naive UTC) time as serializers.catalogue.iso_time writes it: YYYY-MM-DDTHH:MM:SSZ "
+    "(seconds truncated). SQLite holds SQLAlchemy's DateTime as text, 'YYYY-MM-DD HH:MM:SS.ffffff': cut, not parsed.",
+    "replace(substr({0}, 1, 19), ' ', 'T') || 'Z'", "to_char({0}, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", String())
 
 
 class json_line(FunctionElement):  # noqa: N801
@@ -81,39 +96,6 @@ def _json_line_postgresql(element, compiler, **kw):
     return f"CAST(json_build_object({', '.join(compiler.process(a, **kw) for a in arguments)}) AS TEXT)"
 
 
-class json_or_null(FunctionElement):  # noqa: N801
-    """A JSON object from a scalar subquery, or null: JSON text on SQLite, for json_line to splice."""
-
-    inherit_cache = True
-
-
-@compiles(json_or_null, "sqlite")
-def _json_or_null_sqlite(element, compiler, **kw):
-    return f"coalesce({compiler.process(element.clauses, **kw)}, 'null')"
-
-
-@compiles(json_or_null, "postgresql")
-def _json_or_null_postgresql(element, compiler, **kw):
-    return compiler.process(element.clauses, **kw)
-
-
-class json_array_or_empty(FunctionElement):  # noqa: N801
-    """An aggregated JSON array from a scalar subquery, [] when it aggregated no row: JSON text on SQLite, for
-    json_line to splice."""
-
-    inherit_cache = True
-
-
-@compiles(json_array_or_empty, "sqlite")
-def _json_array_or_empty_sqlite(element, compiler, **kw):
-    return f"coalesce({compiler.process(element.clauses, **kw)}, '[]')"
-
-
-@compiles(json_array_or_empty, "postgresql")
-def _json_array_or_empty_postgresql(element, compiler, **kw):
-    return f"coalesce({compiler.process(element.clauses, **kw)}, CAST('[]' AS JSON))"
-
-
 class json_array_agg(FunctionElement):  # noqa: N801
     """Aggregate JSON values (the first argument) into a JSON array in the order of the others. SQLite 3.40 has no
     ORDER BY inside an aggregate: it follows the order of the (ordered) subquery it reads, and the values, already JSON
@@ -134,56 +116,6 @@ def _json_array_agg_postgresql(element, compiler, **kw):
     value, *order = element.clauses.clauses
     ordering = ", ".join(compiler.process(column, **kw) for column in order)
     return f"array_to_json(array_agg({compiler.process(value, **kw)} ORDER BY {ordering}))"
-
-
-class json_string(FunctionElement):  # noqa: N801
-    """A text value as a JSON string."""
-
-    inherit_cache = True
-
-
-@compiles(json_string, "sqlite")
-def _json_string_sqlite(element, compiler, **kw):
-    return f"json_quote({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(json_string, "postgresql")
-def _json_string_postgresql(element, compiler, **kw):
-    return f"to_json(CAST({compiler.process(element.clauses, **kw)} AS TEXT))"
-
-
-class json_bool(FunctionElement):  # noqa: N801
-    """A condition as JSON true/false (SQLite has no boolean type: its 0/1 would be numbers)."""
-
-    inherit_cache = True
-
-
-@compiles(json_bool, "sqlite")
-def _json_bool_sqlite(element, compiler, **kw):
-    return f"json(CASE WHEN {compiler.process(element.clauses, **kw)} THEN 'true' ELSE 'false' END)"
-
-
-@compiles(json_bool, "postgresql")
-def _json_bool_postgresql(element, compiler, **kw):
-    return f"({compiler.process(element.clauses, **kw)})"
-
-
-class iso_time(FunctionElement):  # noqa: N801
-    """A stored (naive UTC) time as serializers.catalogue.iso_time writes it: YYYY-MM-DDTHH:MM:SSZ (seconds
-    truncated). SQLite holds SQLAlchemy's DateTime as text, 'YYYY-MM-DD HH:MM:SS.ffffff': cut, not parsed."""
-
-    inherit_cache = True
-    type = String()
-
-
-@compiles(iso_time, "sqlite")
-def _iso_time_sqlite(element, compiler, **kw):
-    return f"replace(substr({compiler.process(element.clauses, **kw)}, 1, 19), ' ', 'T') || 'Z'"
-
-
-@compiles(iso_time, "postgresql")
-def _iso_time_postgresql(element, compiler, **kw):
-    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 
 class iso_date(FunctionElement):  # noqa: N801
