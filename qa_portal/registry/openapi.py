@@ -182,7 +182,9 @@ def _success(operation: Operation) -> dict:
         if "cursor" in operation.parameters:
             headers["Link"] = {"$ref": "#/components/headers/Link"}
     elif operation.media_type in (NDJSON, CSV):
-        headers = {"Content-Disposition": {"$ref": "#/components/headers/Content-Disposition"}}
+        headers = {"Content-Disposition": {"$ref": "#/components/headers/Content-Disposition"},
+                   "ETag": {"$ref": "#/components/headers/ETag"},
+                   "Cache-Control": {"$ref": "#/components/headers/Cache-Control"}}
     if operation.line_schema:
         media["x-line-schema"] = ref(operation.line_schema)
     if operation.columns:
@@ -196,7 +198,7 @@ def _success(operation: Operation) -> dict:
 def _operation(endpoint: str, operation: Operation, rule_path: str) -> dict:
     """One GET operation object."""
     responses = {"200": _success(operation)}
-    if operation.media_type == JSON:
+    if operation.media_type in (JSON, NDJSON, CSV):  # the exports' ETag comes from registry/fingerprint.py
         responses["304"] = {"$ref": "#/components/responses/NotModified"}
     codes = sorted(set(operation.errors) | ({404} if operation.not_found else set()))
     for code in codes:
