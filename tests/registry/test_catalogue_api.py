@@ -1,7 +1,7 @@
 """The catalogue API: /api/v1/micro-credentials and /api/v1/institutions serve exactly what the public catalogue and
 register show (published data only), with every specification element, cursor pages, filters, ETags and JSON
 errors, in a fixed number of queries per page."""
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import update
 

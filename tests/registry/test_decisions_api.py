@@ -4,7 +4,7 @@ with a Link header, ETag/304, every bad parameter a JSON 4xx, and a fixed number
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from qa_portal.core.models import utcnow
 from qa_portal.decisions.models import Admissibility, AppealOutcome, ConditionVerdict, Decision
@@ -13,6 +13,7 @@ from qa_portal.registry.queries import changed_since, decision_updated_at, publi
 from qa_portal.registry.serializers.decisions import decision_updated_at_of
 from tests.registry.factories import (appeal_against, condition_reported, publish, published_decision,
                                       registry_institution, superseding_decision, unpublished_decision)
+from tests.decisions.factories import statements_for
 from tests.registry.test_errors import assert_api_error
 
 API = "/api/v1/decisions"
@@ -21,21 +22,6 @@ API = "/api/v1/decisions"
 def ids(response) -> list[int]:
     assert response.status_code == 200, response.get_json()
     return [item["id"] for item in response.get_json()["data"]]
-
-
-def count_statements(client, url: str) -> int:
-    """How many SQL statements one GET runs (asserting a 200)."""
-    statements = []
-
-    def listener(*args):
-        statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return len(statements)
 
 
 # --- shape ----------------------------------------------------------------------------------------------------
@@ -344,9 +330,9 @@ def _mixed_decisions(units: int) -> None:
 def test_a_page_runs_the_same_number_of_queries_for_3_and_30_decisions(app, client):
     """The list loads everything a page shows in a fixed number of queries, whatever the page size."""
     _mixed_decisions(1)
-    small = count_statements(client, f"{API}?limit=500")
+    small = statements_for(client, f"{API}?limit=500")
     assert len(client.get(f"{API}?limit=500").get_json()["data"]) == 3
     _mixed_decisions(9)
     assert len(client.get(f"{API}?limit=500").get_json()["data"]) == 30
-    assert count_statements(client, f"{API}?limit=500") == small
+    assert statements_for(client, f"{API}?limit=500") == small
     assert small <= 9

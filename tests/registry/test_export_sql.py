@@ -5,8 +5,7 @@ and, with QA_TEST_DATABASE_URL, on PostgreSQL."""
 import json
 from datetime import datetime, timedelta
 
-import pytest
-from sqlalchemy import event, insert, update
+from sqlalchemy import insert, update
 
 from qa_portal.core.models import utcnow
 from qa_portal.decisions.models import (Admissibility, AppealOutcome, ConditionVerdict, Decision, DecisionCondition,
@@ -23,17 +22,6 @@ NDJSON = "/api/v1/decisions.ndjson"
 AWKWARD_TEXT = 'Reasons with "quotes", a back\\slash, a tab\t, a line\nbreak, Հայերեն տեքստ and 🎓.'
 
 
-@pytest.fixture
-def statements():
-    """Every SQL statement run while the test is in the block."""
-    seen: list[str] = []
-
-    def listener(*args):
-        seen.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", listener)
 
 
 def _set(decision_or_model, **values):

@@ -6,7 +6,6 @@ import io
 import json
 
 import pytest
-from sqlalchemy import event
 
 from qa_portal.extensions import db
 from qa_portal.registry import export
@@ -33,17 +32,6 @@ def small_batches(monkeypatch):
     monkeypatch.setattr(export, "EXPORT_BATCH_SIZE", 2)
 
 
-@pytest.fixture
-def statements():
-    """Every SQL statement run while the test is in the block."""
-    seen: list[str] = []
-
-    def listener(*args):
-        seen.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", listener)
 
 
 # --- NDJSON --------------------------------------------------------------------------------------------------------
