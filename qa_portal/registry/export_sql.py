@@ -27,10 +27,10 @@ from qa_portal.pilots.models import Institution, Outcome, OutcomeScheme, Specifi
 from qa_portal.registry.queries import (APPEALS, CASES, CONDITIONS, DECISIONS, FOLLOW_UPS, LINKS, VERSIONS,
                                        decision_updated_at, published_decision_rows)
 from qa_portal.registry.serializers.catalogue import institution_json
-from qa_portal.registry.serializers.decisions import DecisionUrls
+from qa_portal.registry.serializers.decisions import DecisionUrls, outcome_json
 from qa_portal.standards.models import Criterion
 
-__all__ = ["ndjson_batches", "outcome_json", "decision_line"]
+__all__ = ["ndjson_batches", "decision_line"]
 
 CRITERIA = Criterion.__table__
 
@@ -280,18 +280,6 @@ def decision_line(urls: DecisionUrls, today: date):
 
 
 # --- the export --------------------------------------------------------------------------------------------------------
-
-def outcome_json(outcome: Outcome) -> dict:
-    """The outcome part of decision_json (its code, labels, kind, scheme and DEQAR decision value)."""
-    return {
-        "code": outcome.code,
-        "label_en": outcome.label_en,
-        "label_hy": outcome.label_hy or None,
-        "kind": outcome.kind.value,
-        "scheme": outcome.scheme.code,
-        "deqar_decision": outcome.deqar_decision.value,
-    }
-
 
 def _dumps(payload: dict) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))

@@ -13,10 +13,10 @@ from flask import current_app, g, has_request_context, request, url_for
 
 from qa_portal.decisions.follow_up import condition_status, is_overdue
 from qa_portal.decisions.models import Admissibility, Appeal, AppealOutcome, Decision, DecisionCondition
-from qa_portal.pilots.models import SpecificationStatus, SpecificationVersion
+from qa_portal.pilots.models import Outcome, SpecificationStatus, SpecificationVersion
 from qa_portal.registry.serializers.catalogue import institution_json, iso_time
 
-__all__ = ["decision_json", "decision_updated_at_of", "appeal_status", "DecisionUrls", "REPORT_ENDPOINT"]
+__all__ = ["decision_json", "outcome_json", "decision_updated_at_of", "appeal_status", "DecisionUrls", "REPORT_ENDPOINT"]
 
 # The register's panel-report PDF (decisions/views/register.py).
 REPORT_ENDPOINT = "decisions.register_report"
@@ -153,6 +153,18 @@ def _linked(decision: Decision | None, urls: DecisionUrls) -> dict | None:
     }
 
 
+def outcome_json(outcome: Outcome) -> dict:
+    """The outcome part of decision_json (its code, labels, kind, scheme and DEQAR decision value)."""
+    return {
+        "code": outcome.code,
+        "label_en": outcome.label_en,
+        "label_hy": outcome.label_hy or None,
+        "kind": outcome.kind.value,
+        "scheme": outcome.scheme.code,
+        "deqar_decision": outcome.deqar_decision.value,
+    }
+
+
 def decision_json(decision: Decision) -> dict:
     """A published decision as the API serves it (the shape is documented in the OpenAPI document). `decision` is
     a Decision loaded by published_decisions(), or the exporter's lighter record with the same attributes."""
@@ -165,14 +177,7 @@ def decision_json(decision: Decision) -> dict:
         "institution": _institution_json(case.institution),
         "specifications": [_specification_json(link.specification_version, urls)
                            for link in case.specification_links if link.specification_version.is_public],
-        "outcome": {
-            "code": outcome.code,
-            "label_en": outcome.label_en,
-            "label_hy": outcome.label_hy or None,
-            "kind": outcome.kind.value,
-            "scheme": outcome.scheme.code,
-            "deqar_decision": outcome.deqar_decision.value,
-        },
+        "outcome": outcome_json(outcome),
         "valid_from": _iso_date(decision.valid_from),
         "valid_to": _iso_date(decision.valid_to),
         "meeting_date": _iso_date(decision.meeting_date),
