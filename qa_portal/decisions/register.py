@@ -15,7 +15,7 @@ from qa_portal.pilots.models import (Application, Call, Institution, Outcome, Ou
 from qa_portal.pilots.reference import isced_fields
 from qa_portal.reviews.models import Case, CaseSpecification
 from qa_portal.core.models import utcnow
-from qa_portal.decisions.models import Appeal, Decision
+from qa_portal.decisions.models import Decision
 
 __all__ = ["REGISTER_FILTERS", "EQF_CHOICES", "read_filters", "register_query", "register_choices",
            "published_decision", "later_decision", "appeal_deadline", "open_appeal_deadline", "public_specifications"]
@@ -140,8 +140,6 @@ def open_appeal_deadline(decision: Decision, later: Decision | None) -> date | N
     """The appeal deadline to announce on the register: only while an appeal can still be lodged — the decision
     is the case's latest, none has been lodged against it, and its window has not closed."""
     deadline = appeal_deadline(decision)
-    if deadline is None or later is not None or deadline < utcnow().date():
-        return None
-    if db.session.scalar(select(Appeal.id).where(Appeal.decision_id == decision.id)) is not None:
+    if deadline is None or later is not None or decision.appeal is not None or deadline < utcnow().date():
         return None
     return deadline
