@@ -10,8 +10,10 @@ from sqlalchemy.engine import Engine
 from config import CONFIGS, DEFAULT_SECRET_KEY, INSTANCE_DIR
 
 # The packages that make up the app, upstream first. Each may have models.py (imported so
-# migrations see its tables), permissions.py (every can_* becomes a Jinja global), views.py
-# with a blueprint `bp`, and templates/<package>/_nav.html (its links in the main navigation).
+# migrations see its tables), subscribers.py (imported at start: it connects signal receivers and registers the
+# package's transitions and page contributions with upstream packages), permissions.py (every can_* becomes a
+# Jinja global), views.py with a blueprint `bp`, and templates/<package>/_nav.html (its navigation links).
+# This factory is the only place that imports modules by name (tests/test_architecture.py).
 PACKAGES = ["auth", "audit", "standards", "pilots", "reviews", "decisions", "registry", "home"]
 
 
@@ -27,6 +29,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     os.makedirs(app.instance_path, exist_ok=True)
 
     _init_extensions(app)
+    _import_subscribers()
     _register_blueprints(app)
 
     from qa_portal.core.errors import register_error_handlers
@@ -113,8 +116,15 @@ def _package_modules(module: str):
 
 
 def _import_models() -> None:
-    """Import every package's models so migrations and relationships see all tables."""
+    """Import every package's models (and core's) so migrations and relationships see all tables."""
+    import qa_portal.core.models  # noqa: F401  (the generic timeline of state changes)
+
     list(_package_modules("models"))
+
+
+def _import_subscribers() -> None:
+    """Import every package's subscribers: signal receivers, transitions and page contributions register once."""
+    list(_package_modules("subscribers"))
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -128,6 +138,9 @@ def _register_template_globals(app: Flask) -> None:
 
     from qa_portal.auth.forms import ROLE_LABELS
     from qa_portal.auth.models import Role
+    from qa_portal.core.contributions import register_contribution_globals
+
+    register_contribution_globals(app)
 
     for _package, module in _package_modules("permissions"):
         app.jinja_env.globals.update(

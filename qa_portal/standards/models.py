@@ -24,6 +24,15 @@ class VersionStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class VersionAction(enum.StrEnum):
+    """The moves of a version's lifecycle (standards/workflow.py holds their table)."""
+
+    OPEN_CONSULTATION = "open_consultation"
+    APPROVE = "approve"
+    WITHDRAW = "withdraw"
+    SUPERSEDE = "supersede"
+
+
 # Approved, superseded and withdrawn versions are frozen: any change means a new version.
 LOCKED_STATUSES = frozenset({VersionStatus.APPROVED, VersionStatus.SUPERSEDED, VersionStatus.WITHDRAWN})
 # Versions that were in force at some point and therefore keep a public, permanent URL.

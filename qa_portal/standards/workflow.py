@@ -1,32 +1,19 @@
-"""The one writer of a standard-set version's status: a transition table, and apply_action() that uses it.
+"""The standard-set version's lifecycle: its transition table on the core engine (the only writer of its status).
 
 draft ─open_consultation─► consultation ─approve─► approved ─(newer version approved)─► superseded
 draft, consultation, approved ─withdraw (reason)─► withdrawn
 """
-import enum
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from qa_portal.audit.services import record
-from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
+from qa_portal.core.workflow import Transition, TransitionRefused, Workflow
 from qa_portal.extensions import db
-from qa_portal.standards.models import ConsultationComment, StandardVersion, VersionStatus
+from qa_portal.standards.models import ConsultationComment, StandardVersion, VersionAction, VersionStatus
 from qa_portal.standards.permissions import (
     can_approve_standard_version, can_open_consultation, can_withdraw_standard_version,
 )
-
-
-class VersionAction(enum.StrEnum):
-    OPEN_CONSULTATION = "open_consultation"
-    APPROVE = "approve"
-    WITHDRAW = "withdraw"
-    SUPERSEDE = "supersede"
-
 
 ACTION_LABELS = {
     VersionAction.OPEN_CONSULTATION: _l("Open consultation"),
@@ -44,41 +31,8 @@ STATUS_LABELS = {
 }
 
 
-class TransitionRefused(DomainError):
-    """The action is not allowed from the version's status, or its guard failed."""
-
-    status_code = 409
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset
-    target: VersionStatus
-    # None: only the system applies it (supersede happens when a newer version is approved).
-    permission: Callable | None
-
-
-TRANSITIONS: dict[VersionAction, Transition] = {
-    VersionAction.OPEN_CONSULTATION: Transition(
-        frozenset({VersionStatus.DRAFT}), VersionStatus.CONSULTATION, can_open_consultation),
-    VersionAction.APPROVE: Transition(
-        frozenset({VersionStatus.CONSULTATION}), VersionStatus.APPROVED, can_approve_standard_version),
-    VersionAction.WITHDRAW: Transition(
-        frozenset({VersionStatus.DRAFT, VersionStatus.CONSULTATION, VersionStatus.APPROVED}),
-        VersionStatus.WITHDRAWN, can_withdraw_standard_version),
-    VersionAction.SUPERSEDE: Transition(
-        frozenset({VersionStatus.APPROVED}), VersionStatus.SUPERSEDED, None),
-}
-
-
-def available_actions(user, version: StandardVersion) -> list[VersionAction]:
-    """The actions this user may apply to the version now (the buttons on its page)."""
-    return [action for action, transition in TRANSITIONS.items()
-            if transition.permission is not None and version.status in transition.sources
-            and transition.permission(user, version)]
-
-
-def _require_content(version: StandardVersion) -> None:
+def _require_content(version: StandardVersion, _data: dict) -> None:
+    """A version needs standards, a criterion in each, and a compliance scale before it leaves the draft."""
     if not version.standards:
         raise TransitionRefused(_("Add at least one standard first."))
     empty = [standard.code for standard in version.standards if not standard.criteria]
@@ -89,14 +43,14 @@ def _require_content(version: StandardVersion) -> None:
         raise TransitionRefused(_("The compliance scale needs at least one level."))
 
 
-def _guard_open_consultation(version: StandardVersion, _data: dict) -> None:
-    _require_content(version)
-
-
-def _guard_approve(version: StandardVersion, _data: dict) -> None:
-    _require_content(version)
+def _require_decision_rule(version: StandardVersion, _data: dict) -> None:
+    """The decision rule is written before approval (ESG 2.5: explicit, published criteria)."""
     if not version.decision_rule.strip():
         raise TransitionRefused(_("Write the decision rule before approving."))
+
+
+def _require_answered_comments(version: StandardVersion, _data: dict) -> None:
+    """Every consultation comment has the agency's answer before approval (ESG 2.2)."""
     unanswered = db.session.scalar(
         select(db.func.count(ConsultationComment.id)).where(
             ConsultationComment.version_id == version.id, ConsultationComment.response.is_(None))
@@ -106,64 +60,15 @@ def _guard_approve(version: StandardVersion, _data: dict) -> None:
                                   count=unanswered))
 
 
-def _guard_withdraw(_version: StandardVersion, data: dict) -> None:
-    if not (data.get("reason") or "").strip():
-        raise TransitionRefused(_("Give the reason for withdrawing this version."), field="reason")
+def _stamp_consultation(version: StandardVersion, _actor, _data: dict) -> None:
+    """Opening the consultation records when it opened."""
+    version.consultation_opened_at = utcnow()
 
 
-GUARDS = {
-    VersionAction.OPEN_CONSULTATION: _guard_open_consultation,
-    VersionAction.APPROVE: _guard_approve,
-    VersionAction.WITHDRAW: _guard_withdraw,
-}
-
-
-def _effects(version: StandardVersion, action: VersionAction, actor, data: dict) -> None:
-    now = utcnow()
-    if action == VersionAction.OPEN_CONSULTATION:
-        version.consultation_opened_at = now
-    elif action == VersionAction.APPROVE:
-        version.approved_at = now
-        version.approved_by_id = getattr(actor, "id", None)
-    elif action == VersionAction.WITHDRAW:
-        version.withdrawn_at = now
-        version.withdrawn_reason = data["reason"].strip()
-    elif action == VersionAction.SUPERSEDE:
-        version.superseded_at = now
-
-
-def _transition(version: StandardVersion, action: VersionAction, actor, data: dict) -> StandardVersion:
-    source = version.status
-    target = TRANSITIONS[action].target
-    _effects(version, action, actor, data)
-    version.status = target
-    db.session.flush()
-    record(actor, f"standards.version.{action.value}", version,
-           f"{version.label}: {source.value} → {target.value}",
-           {"from": source.value, "to": target.value, **({"reason": data["reason"]} if data.get("reason") else {})})
-    return version
-
-
-def apply_action(version: StandardVersion, action: VersionAction | str, actor, **data) -> StandardVersion:
-    """Move a version to its next status if the table allows it from here, the actor may, and the guard passes."""
-    action = VersionAction(action)
-    transition = TRANSITIONS[action]
-    if transition.permission is None:
-        raise TransitionRefused(_("This change happens automatically and cannot be requested."))
-    if not transition.permission(actor, version):
-        raise TransitionRefused(_("You are not allowed to do this."))
-    if version.status not in transition.sources:
-        raise TransitionRefused(_("A version that is %(status)s cannot be changed this way (%(action)s).",
-                                  status=STATUS_LABELS[version.status], action=ACTION_LABELS[action]))
-    GUARDS[action](version, data)
-    _transition(version, action, actor, data)
-    if action == VersionAction.APPROVE:
-        _supersede_older(version, actor)
-    return version
-
-
-def _supersede_older(version: StandardVersion, actor) -> None:
-    """Approving a version supersedes every earlier approved version of the same set."""
+def _stamp_approval(version: StandardVersion, actor, _data: dict) -> None:
+    """Approval records when and by whom, and supersedes every earlier approved version of the set."""
+    version.approved_at = utcnow()
+    version.approved_by_id = getattr(actor, "id", None)
     older = db.session.scalars(
         select(StandardVersion).where(
             StandardVersion.standard_set_id == version.standard_set_id,
@@ -172,4 +77,38 @@ def _supersede_older(version: StandardVersion, actor) -> None:
         )
     ).all()
     for previous in older:
-        _transition(previous, VersionAction.SUPERSEDE, actor, {})
+        VERSION_WORKFLOW.apply(previous, VersionAction.SUPERSEDE, actor, system=True)
+
+
+def _stamp_withdrawal(version: StandardVersion, _actor, data: dict) -> None:
+    """Withdrawal keeps the reason and the date; the version stays readable, marked withdrawn."""
+    version.withdrawn_at = utcnow()
+    version.withdrawn_reason = data["reason"]
+
+
+def _stamp_supersession(version: StandardVersion, _actor, _data: dict) -> None:
+    """Supersession records when a newer version took over."""
+    version.superseded_at = utcnow()
+
+
+S = VersionStatus
+VERSION_WORKFLOW = Workflow(
+    name="standards.version", state_attr="status", states=VersionStatus, actions=VersionAction,
+    state_labels=STATUS_LABELS, action_labels=ACTION_LABELS, describe=lambda version: version.label,
+    object_label=_l("this version"), reason_field="reason",
+    transitions={
+        VersionAction.OPEN_CONSULTATION: Transition(
+            {S.DRAFT}, S.CONSULTATION, can_open_consultation, guards=(_require_content,),
+            effects=(_stamp_consultation,)),
+        VersionAction.APPROVE: Transition(
+            {S.CONSULTATION}, S.APPROVED, can_approve_standard_version,
+            guards=(_require_content, _require_decision_rule, _require_answered_comments),
+            effects=(_stamp_approval,)),
+        VersionAction.WITHDRAW: Transition(
+            {S.DRAFT, S.CONSULTATION, S.APPROVED}, S.WITHDRAWN, can_withdraw_standard_version,
+            requires_reason=True, danger=True, effects=(_stamp_withdrawal,)),
+        VersionAction.SUPERSEDE: Transition(  # the system's move when a newer version is approved
+            {S.APPROVED}, S.SUPERSEDED, None, effects=(_stamp_supersession,)),
+    },
+)
+del S

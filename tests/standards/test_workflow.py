@@ -3,8 +3,19 @@ import pytest
 
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
-from qa_portal.standards.models import VersionStatus
-from qa_portal.standards.workflow import TRANSITIONS, TransitionRefused, VersionAction, apply_action, available_actions
+from qa_portal.core.workflow import ActionForbidden, TransitionRefused
+from qa_portal.standards.models import VersionAction, VersionStatus
+from qa_portal.standards.workflow import VERSION_WORKFLOW
+
+TRANSITIONS = VERSION_WORKFLOW.transitions
+
+
+def apply_action(version, action, actor, reason=None):
+    return VERSION_WORKFLOW.apply(version, action, actor, reason)
+
+
+def available_actions(user, version):
+    return VERSION_WORKFLOW.available(user, version)
 from tests.factories import make_user
 from tests.standards.factories import make_comment, make_standard_set, make_version
 
@@ -22,14 +33,16 @@ PAIRS = [(status, action) for status in VersionStatus for action in VersionActio
 
 @pytest.mark.parametrize(("status", "action"), PAIRS, ids=[f"{s.value}-{a.value}" for s, a in PAIRS])
 def test_version_workflow_every_status_action_pair(app, status, action):
-    """An officer's action moves the version exactly as the table says, and is refused (409) otherwise."""
+    """An officer's action moves the version exactly as the table says, and is refused (409; 403 for the system's
+    supersede) otherwise."""
     officer = make_user(Role.OFFICER)
     version = make_version(status)
     expected = EXPECTED.get((status, action))
     if expected is None:
-        with pytest.raises(TransitionRefused) as refused:
+        refusal = ActionForbidden if action == VersionAction.SUPERSEDE else TransitionRefused  # system-only: 403
+        with pytest.raises(refusal) as refused:
             apply_action(version, action, officer, reason="A reason.")
-        assert refused.value.status_code == 409
+        assert refused.value.status_code == (403 if refusal is ActionForbidden else 409)
         db.session.rollback()
         assert db.session.get(type(version), version.id).status == status
     else:
@@ -97,11 +110,11 @@ def test_open_consultation_refused_for_a_standard_without_criteria(app):
 
 @pytest.mark.parametrize("role", [Role.HEI, Role.EXPERT, Role.COUNCIL, Role.ADMIN, Role.APPEALS])
 def test_only_officers_change_version_status(app, role):
-    """Users without the officer role are refused every action and see no buttons."""
+    """Users without the officer role are refused every action ("not yours", 403) and see no buttons."""
     user = make_user(role)
     version = make_version(VersionStatus.DRAFT)
     assert available_actions(user, version) == []
-    with pytest.raises(TransitionRefused):
+    with pytest.raises(ActionForbidden):
         apply_action(version, VersionAction.OPEN_CONSULTATION, user)
     assert version.status == VersionStatus.DRAFT
 
@@ -110,7 +123,7 @@ def test_supersede_cannot_be_requested(app):
     """Supersede is applied by the system only, never on request."""
     officer = make_user(Role.OFFICER)
     version = make_version(VersionStatus.APPROVED)
-    with pytest.raises(TransitionRefused):
+    with pytest.raises(ActionForbidden):
         apply_action(version, VersionAction.SUPERSEDE, officer)
     assert version.status == VersionStatus.APPROVED
 
@@ -125,3 +138,16 @@ def test_status_changes_are_audited(app):
     db.session.commit()
     entry = db.session.query(AuditEntry).filter_by(action="standards.version.open_consultation").one()
     assert entry.data == {"from": "draft", "to": "consultation"} and entry.actor_id == officer.id
+
+
+def test_status_changes_leave_a_timeline_row(app):
+    """Every transition writes a generic timeline row (core StateChange) with the move and the reason."""
+    from qa_portal.core.models import StateChange
+
+    officer = make_user(Role.OFFICER)
+    version = make_version(VersionStatus.DRAFT)
+    apply_action(version, VersionAction.WITHDRAW, officer, reason="Out of date.")
+    db.session.commit()
+    change = db.session.query(StateChange).filter_by(workflow="standards.version", object_id=version.id).one()
+    assert (change.action, change.from_state, change.to_state, change.comment, change.actor_id) == (
+        "withdraw", "draft", "withdrawn", "Out of date.", officer.id)

@@ -7,7 +7,9 @@ from qa_portal.audit.services import record
 from qa_portal.core.errors import DomainError
 from qa_portal.extensions import db
 from qa_portal.standards import workflow
-from qa_portal.standards.models import ComplianceLevel, Criterion, Standard, StandardSet, StandardVersion, VersionStatus
+from qa_portal.standards.models import (
+    ComplianceLevel, Criterion, Standard, StandardSet, StandardVersion, VersionAction, VersionStatus,
+)
 
 # The default compliance scale of a new set: (code, label, description, not applicable?).
 DEFAULT_SCALE = [
@@ -142,14 +144,14 @@ def update_version_details(actor, version: StandardVersion, decision_rule: str, 
 
 def open_consultation(actor, version: StandardVersion) -> StandardVersion:
     """Open the stakeholder consultation on a draft (through the workflow)."""
-    return workflow.apply_action(version, workflow.VersionAction.OPEN_CONSULTATION, actor)
+    return workflow.VERSION_WORKFLOW.apply(version, VersionAction.OPEN_CONSULTATION, actor)
 
 
 def approve_version(actor, version: StandardVersion) -> StandardVersion:
     """Approve a consulted version; earlier approved versions of the set become superseded."""
-    return workflow.apply_action(version, workflow.VersionAction.APPROVE, actor)
+    return workflow.VERSION_WORKFLOW.apply(version, VersionAction.APPROVE, actor)
 
 
 def withdraw_version(actor, version: StandardVersion, reason: str) -> StandardVersion:
     """Withdraw a version, giving the reason (it stays readable, marked as withdrawn)."""
-    return workflow.apply_action(version, workflow.VersionAction.WITHDRAW, actor, reason=_clean(reason))
+    return workflow.VERSION_WORKFLOW.apply(version, VersionAction.WITHDRAW, actor, _clean(reason))

@@ -21,7 +21,7 @@ from qa_portal.standards.permissions import (
 )
 from qa_portal.standards.views import bp
 from qa_portal.standards.views.common import PREFIX, load_version, run_form, version_url as _version_url
-from qa_portal.standards.workflow import ACTION_LABELS, STATUS_LABELS, available_actions
+from qa_portal.standards.workflow import ACTION_LABELS, STATUS_LABELS, VERSION_WORKFLOW
 
 
 # --- sets -----------------------------------------------------------------------------------------
@@ -119,7 +119,7 @@ def version_detail(version_id: int):
     require(can_manage_standards(current_user))
     unanswered = services.unanswered_comment_counts([version.id]).get(version.id, 0)
     return render_template("standards/version_detail.html", version=version, status_labels=STATUS_LABELS,
-                           actions=available_actions(current_user, version), action_labels=ACTION_LABELS,
+                           actions=VERSION_WORKFLOW.available(current_user, version), action_labels=ACTION_LABELS,
                            unanswered=unanswered, withdraw_form=WithdrawForm())
 
 
