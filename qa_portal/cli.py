@@ -102,7 +102,7 @@ standards_cli = AppGroup("standards", help="QA standard sets.")
 @standards_cli.command("load-default")
 def standards_load_default():
     """Create the ready-made draft set "QA standards for micro-credentials (pilot)" (idempotent)."""
-    from qa_portal.standards.default_content import load_default_standards
+    from qa_portal.standards.services.default_content import load_default_standards
 
     standard_set, created = load_default_standards()
     db.session.commit()

@@ -3,7 +3,7 @@ consultation with stakeholders' comments, some answered, so comparison, consulta
 and PDF can be seen right after `make run`."""
 from qa_portal.demo.accounts import demo_user
 from qa_portal.standards import services
-from qa_portal.standards.default_content import load_default_standards
+from qa_portal.standards.services.default_content import load_default_standards
 from qa_portal.standards.models import CommentResponse, StakeholderType, StandardVersion, VersionStatus
 
 # Version 1's consultation: (email, stakeholder type, standard code or None, comment, response, answer)

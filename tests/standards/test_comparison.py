@@ -1,7 +1,7 @@
 """Word-level comparison of two versions."""
 from qa_portal.extensions import db
 from qa_portal.standards import services
-from qa_portal.standards.comparison import compare_versions, word_diff
+from qa_portal.standards.services.comparison import compare_versions, word_diff
 from qa_portal.standards.models import VersionStatus
 from tests.standards.factories import make_version
 

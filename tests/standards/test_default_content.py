@@ -2,7 +2,7 @@
 import pytest
 
 from qa_portal.extensions import db
-from qa_portal.standards.default_content import SET_CODE, STANDARDS, load_default_standards
+from qa_portal.standards.services.default_content import SET_CODE, STANDARDS, load_default_standards
 from qa_portal.standards.models import (
     ESG_PART1_REFS, PRINCIPLE_REFS, ConsultationComment, StandardSet, StandardVersion, VersionStatus,
 )

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from qa_portal.core.access import login_required, require
 from qa_portal.extensions import db
 from qa_portal.standards import services
-from qa_portal.standards.comparison import compare_versions
+from qa_portal.standards.services.comparison import compare_versions
 from qa_portal.standards.forms import (
     CompareForm, StandardSetEditForm, StandardSetForm, VersionDetailsForm, WithdrawForm,
 )
