@@ -89,7 +89,7 @@ def create_admin(email: str, full_name: str):
 @pilots_cli.command("load-outcome-schemes")
 def pilots_load_outcome_schemes():
     """Create the shipped outcome schemes ("Pilot", "ANQA 2025") and any missing outcomes (idempotent)."""
-    from qa_portal.pilots.outcome_schemes import load_outcome_schemes
+    from qa_portal.pilots.services.outcome_schemes import load_outcome_schemes
 
     created = load_outcome_schemes()
     db.session.commit()

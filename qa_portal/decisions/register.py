@@ -12,7 +12,7 @@ from sqlalchemy.orm import contains_eager
 from qa_portal.extensions import db
 from qa_portal.pilots.models import (Application, Call, Institution, Outcome, OutcomeKind, SpecificationStatus,
                                      SpecificationVersion)
-from qa_portal.pilots.reference import isced_fields
+from qa_portal.pilots.models.reference import isced_fields
 from qa_portal.reviews.models import Case, CaseSpecification
 from qa_portal.core.models import utcnow
 from qa_portal.decisions.models import Decision

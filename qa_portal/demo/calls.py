@@ -8,17 +8,17 @@ from sqlalchemy import select
 from qa_portal.core.models import utcnow
 from qa_portal.demo.accounts import demo_user
 from qa_portal.extensions import db
-from qa_portal.pilots.call_workflow import CallAction
+from qa_portal.pilots.workflow import CallAction
 from qa_portal.pilots.models import (
     AssessmentType, Call, CertificateType, Institution, LearningMode, MicroCredential, OutcomeScheme,
     ParticipationForm, SelectionOutcome, SpecificationStatus, Stackability, Supervision,
 )
-from qa_portal.pilots.outcome_schemes import load_outcome_schemes
+from qa_portal.pilots.services.outcome_schemes import load_outcome_schemes
 from qa_portal.pilots.services import applications as application_services
 from qa_portal.pilots.services import calls as call_services
 from qa_portal.pilots.services import selection as selection_services
 from qa_portal.pilots.services.specifications import create_specification
-from qa_portal.pilots.specification_rules import MANDATORY_ELEMENTS
+from qa_portal.pilots.models.specification_rules import MANDATORY_ELEMENTS
 from qa_portal.standards.models import StandardVersion, VersionStatus
 
 OPEN_TITLE = "Micro-credential QA pilot 2027 (second round)"

@@ -89,7 +89,7 @@ def prerequisites() -> Prerequisites:
     """Run the demo loaders the generator depends on (idempotent) and read what it points to."""
     from qa_portal.demo import accounts, standards
     from qa_portal.demo.accounts import demo_user
-    from qa_portal.pilots.outcome_schemes import load_outcome_schemes
+    from qa_portal.pilots.services.outcome_schemes import load_outcome_schemes
 
     accounts.load()
     standards.load()

@@ -16,7 +16,7 @@ from qa_portal.auth.models import Role, User, UserRole
 from qa_portal.core.errors import DomainError
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution
-from qa_portal.pilots.reference import countries, isced_fields, languages
+from qa_portal.pilots.models.reference import countries, isced_fields, languages
 from qa_portal.reviews.models import (
     Case, CaseState, ExpertAffiliation, ExpertField, ExpertLanguage, ExpertProfile, ExpertType, MemberStatus,
     PanelMember,

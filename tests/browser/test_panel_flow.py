@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
-from qa_portal.pilots.outcome_schemes import load_outcome_schemes
+from qa_portal.pilots.services.outcome_schemes import load_outcome_schemes
 from qa_portal.reviews import report as reports
 from qa_portal.reviews.models import (
     CaseState, ConsensusJudgement, ExpertType, MemberStatus, PanelMember, ReportStatus,

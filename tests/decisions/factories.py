@@ -11,7 +11,7 @@ from qa_portal.decisions.publication import publish_cases
 from qa_portal.decisions.rules import DecisionInput, add_months, add_years
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Outcome, OutcomeScheme
-from qa_portal.pilots.outcome_schemes import load_outcome_schemes
+from qa_portal.pilots.services.outcome_schemes import load_outcome_schemes
 from qa_portal.reviews.models import CaseState, PanelReport, PanelReportVersion, ReportStatus
 from tests.factories import make_user
 from tests.reviews.factories import criteria_of, make_case

@@ -8,7 +8,7 @@ from qa_portal.auth.models import Role
 from qa_portal.decisions.schemes import OutcomeData, SchemeData, SchemeInvalid, create_scheme
 from qa_portal.extensions import db
 from qa_portal.pilots.models import DeqarDecision, Outcome, OutcomeKind, OutcomeScheme
-from qa_portal.pilots.outcome_schemes import load_outcome_schemes
+from qa_portal.pilots.services.outcome_schemes import load_outcome_schemes
 from tests.core.test_accessibility import assert_accessible
 from tests.decisions.factories import statements_for
 from tests.decisions.scheme_factories import (

@@ -9,7 +9,7 @@ from qa_portal.auth.models import Role, User
 from qa_portal.decisions.schemes import OutcomeData, SchemeLocked, remove_outcome, update_outcome, usage_of
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Outcome, OutcomeKind, OutcomeScheme
-from qa_portal.pilots.outcome_schemes import load_outcome_schemes
+from qa_portal.pilots.services.outcome_schemes import load_outcome_schemes
 from tests.decisions.factories import decided_case
 from tests.decisions.scheme_factories import (
     CONDITIONAL, NEGATIVE, POSITIVE, unused_scheme, use_by_call, use_by_recommendation,

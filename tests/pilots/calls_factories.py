@@ -10,7 +10,7 @@ from qa_portal.pilots.models import (
     Application, ApplicationSpecification, ApplicationStatus, Call, CallStatus, OutcomeScheme,
     SelectionCriterion, SelectionDecision, SelectionOutcome, SelectionScore,
 )
-from qa_portal.pilots.outcome_schemes import load_outcome_schemes
+from qa_portal.pilots.services.outcome_schemes import load_outcome_schemes
 from qa_portal.standards.models import StandardSet, StandardVersion, VersionStatus
 
 _counter = itertools.count(1)

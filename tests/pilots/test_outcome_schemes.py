@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from qa_portal.extensions import db
 from qa_portal.pilots.models import DeqarDecision, Outcome, OutcomeKind, OutcomeScheme
-from qa_portal.pilots.outcome_schemes import load_outcome_schemes
+from qa_portal.pilots.services.outcome_schemes import load_outcome_schemes
 
 
 def _scheme(code: str) -> OutcomeScheme:

@@ -4,7 +4,7 @@ import pytest
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
 from qa_portal.pilots.services import specifications as services
-from qa_portal.pilots.specification_rules import MANDATORY_ELEMENTS, completeness, is_complete
+from qa_portal.pilots.models.specification_rules import MANDATORY_ELEMENTS, completeness, is_complete
 from tests.factories import login, make_institution, make_user
 from tests.pilots.factories import complete_data, make_specification, request_ctx  # noqa: F401
 

@@ -6,7 +6,7 @@ from qa_portal.auth.models import Role
 from qa_portal.demo import accounts, pilots
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution, MicroCredential, SpecificationStatus
-from qa_portal.pilots.specification_rules import completeness
+from qa_portal.pilots.models.specification_rules import completeness
 from tests.factories import login
 from tests.pilots.factories import request_ctx  # noqa: F401
 

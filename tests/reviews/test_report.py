@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
-from qa_portal.pilots.outcome_schemes import load_outcome_schemes
+from qa_portal.pilots.services.outcome_schemes import load_outcome_schemes
 from qa_portal.reviews import report as reports
 from qa_portal.reviews.models import (
     CaseState, ConsensusJudgement, PanelReport, PanelReportVersion, PanelRole, ReportStatus,

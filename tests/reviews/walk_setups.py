@@ -26,7 +26,7 @@ def give_consensus(case, level_index: int = 0, actor=None) -> None:
 def drafted_report(case, actor=None, outcome_code: str = "positive"):
     """A generated report with every section judged, a conclusion and a recommended outcome: ready to send."""
     from qa_portal.extensions import db
-    from qa_portal.pilots.outcome_schemes import load_outcome_schemes
+    from qa_portal.pilots.services.outcome_schemes import load_outcome_schemes
     from qa_portal.reviews import report as reports
 
     load_outcome_schemes()
@@ -131,7 +131,7 @@ def recorded_decision(case, actor=None) -> None:
     (unpublished) decision: what `decide` and `publish` check."""
     from qa_portal.decisions.models import CouncilDeclaration, Decision
     from qa_portal.extensions import db
-    from qa_portal.pilots.outcome_schemes import load_outcome_schemes
+    from qa_portal.pilots.services.outcome_schemes import load_outcome_schemes
     from tests.decisions.factories import final_report, valid_input
 
     load_outcome_schemes()
@@ -213,7 +213,7 @@ def published_decision(case, actor=None, outcome_code: str = "positive", verdict
     from qa_portal.core.models import utcnow
     from qa_portal.decisions.models import ConditionFollowUp, CouncilDeclaration, Decision, DecisionCondition
     from qa_portal.extensions import db
-    from qa_portal.pilots.outcome_schemes import load_outcome_schemes
+    from qa_portal.pilots.services.outcome_schemes import load_outcome_schemes
     from tests.decisions.factories import final_report, valid_input
 
     load_outcome_schemes()

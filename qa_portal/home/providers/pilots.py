@@ -8,7 +8,7 @@ from qa_portal.extensions import db
 from qa_portal.home.work import PROVIDERS, WorkItem
 from qa_portal.pilots.models import MicroCredential, SpecificationVersion
 from qa_portal.pilots.permissions.specifications import visible_specifications
-from qa_portal.pilots.specification_rules import completeness
+from qa_portal.pilots.models.specification_rules import completeness
 
 
 def incomplete_specifications(user) -> list[WorkItem]:

@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from qa_portal.pilots.models import InstitutionType
-from qa_portal.pilots.reference import countries
+from qa_portal.pilots.models.reference import countries
 from qa_portal.pilots.services.institutions import check_institution
 
 INSTITUTION_TYPE_LABELS = {

@@ -8,7 +8,7 @@ from wtforms.validators import Length, Optional
 from qa_portal.pilots.models import (
     AssessmentType, CertificateType, LearningMode, ParticipationForm, QfEheaCycle, Stackability, Supervision,
 )
-from qa_portal.pilots.specification_rules import (
+from qa_portal.pilots.models.specification_rules import (
     check_specification, parse_ects, parse_positive_int, split_codes, split_lines,
 )
 

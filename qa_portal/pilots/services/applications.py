@@ -12,7 +12,7 @@ from qa_portal.pilots.models import (
     Application, ApplicationSpecification, ApplicationStatus, Call, CallStatus, Institution, MicroCredential,
 )
 from qa_portal.pilots.services import specifications as specification_services
-from qa_portal.pilots.specification_rules import completeness
+from qa_portal.pilots.models.specification_rules import completeness
 
 
 def _ensure_accepting(call: Call, doing: str) -> None:

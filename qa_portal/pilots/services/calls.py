@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from qa_portal.audit.services import record
 from qa_portal.core.errors import DomainError
 from qa_portal.extensions import db
-from qa_portal.pilots.call_workflow import CallAction, apply_call_action
+from qa_portal.pilots.workflow import CallAction, apply_call_action
 from qa_portal.pilots.models import Call, CallStatus, OutcomeScheme, SelectionCriterion
 from qa_portal.standards.models import StandardVersion, VersionStatus
 

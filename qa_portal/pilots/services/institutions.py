@@ -9,7 +9,7 @@ from qa_portal.auth.models import Role, User
 from qa_portal.core.errors import DomainError
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution, InstitutionMembership, InstitutionType
-from qa_portal.pilots.reference import countries
+from qa_portal.pilots.models.reference import countries
 
 DEQAR_ID = re.compile(r"^DEQARINST\d+$")
 WEBSITE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)

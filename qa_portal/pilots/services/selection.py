@@ -10,7 +10,7 @@ from qa_portal.audit.services import record
 from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
-from qa_portal.pilots.call_workflow import CallAction, apply_call_action
+from qa_portal.pilots.workflow import CallAction, apply_call_action
 from qa_portal.pilots.models import (
     Application, ApplicationStatus, Call, CallStatus, SelectionDecision, SelectionOutcome, SelectionScore,
 )

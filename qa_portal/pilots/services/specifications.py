@@ -8,7 +8,7 @@ from qa_portal.extensions import db
 from qa_portal.pilots.models import (
     Institution, LearningOutcome, MicroCredential, QaStatus, SpecificationStatus, SpecificationVersion,
 )
-from qa_portal.pilots.specification_rules import check_specification, completeness
+from qa_portal.pilots.models.specification_rules import check_specification, completeness
 
 # The columns of a version that hold the description (copied into a new version).
 CONTENT_FIELDS = (

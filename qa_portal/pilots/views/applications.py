@@ -19,7 +19,7 @@ from qa_portal.pilots.permissions.calls import (
 )
 from qa_portal.pilots.permissions.institutions import is_officer, member_institution_ids
 from qa_portal.pilots.services import applications as services
-from qa_portal.pilots.specification_rules import completeness
+from qa_portal.pilots.models.specification_rules import completeness
 from qa_portal.pilots.views import bp
 
 

@@ -10,7 +10,7 @@ from qa_portal.core.access import login_required, public, require
 from qa_portal.core.errors import DomainError
 from qa_portal.core.forms import attach_error
 from qa_portal.extensions import db
-from qa_portal.pilots.call_workflow import ACTION_LABELS, CallAction, available_actions
+from qa_portal.pilots.workflow import ACTION_LABELS, CallAction, available_actions
 from qa_portal.pilots.forms.calls import APPLICATION_STATUS_LABELS, CallForm
 from qa_portal.pilots.models import Application, ApplicationStatus, Call, CallStatus, OutcomeScheme
 from qa_portal.pilots.permissions.calls import (

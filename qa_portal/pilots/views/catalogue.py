@@ -8,7 +8,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from qa_portal.core.access import public
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution, MicroCredential, QaStatus, SpecificationStatus, SpecificationVersion
-from qa_portal.pilots.reference import isced_fields
+from qa_portal.pilots.models.reference import isced_fields
 from qa_portal.pilots.views import bp
 from qa_portal.pilots.views.display import element_context
 

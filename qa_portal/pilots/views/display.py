@@ -6,7 +6,7 @@ from qa_portal.pilots.forms.specifications import (
     STACKABILITY_LABELS, SUPERVISION_LABELS,
 )
 from qa_portal.pilots.models import QaStatus, SpecificationStatus
-from qa_portal.pilots.reference import country_name, isced_name, language_name
+from qa_portal.pilots.models.reference import country_name, isced_name, language_name
 
 STATUS_LABELS = {
     SpecificationStatus.DRAFT: _l("draft"),

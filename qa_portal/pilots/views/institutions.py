@@ -16,9 +16,9 @@ from qa_portal.pilots.permissions import (
     can_manage_institutions, can_view_institution, can_view_own_institution, member_institution_ids,
     visible_specifications,
 )
-from qa_portal.pilots.reference import country_name
+from qa_portal.pilots.models.reference import country_name
 from qa_portal.pilots.services import institutions as services
-from qa_portal.pilots.specification_rules import completeness
+from qa_portal.pilots.models.specification_rules import completeness
 from qa_portal.pilots.views import bp
 from qa_portal.pilots.views.display import STATUS_LABELS
 

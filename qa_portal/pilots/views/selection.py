@@ -8,7 +8,7 @@ from qa_portal.core.access import login_required, require
 from qa_portal.core.errors import DomainError
 from qa_portal.core.forms import attach_error
 from qa_portal.extensions import db
-from qa_portal.pilots.call_workflow import CallAction, refusal
+from qa_portal.pilots.workflow import CallAction, refusal
 from qa_portal.pilots.forms.calls import SELECTION_OUTCOME_LABELS, ScoreForm, SelectionDecisionForm
 from qa_portal.pilots.models import Application, Call, SelectionOutcome, SelectionScore
 from qa_portal.pilots.permissions.calls import (

@@ -16,7 +16,7 @@ from qa_portal.pilots.permissions import (
     visible_institutions, visible_specifications,
 )
 from qa_portal.pilots.services import specifications as services
-from qa_portal.pilots.specification_rules import completeness, specification_warnings
+from qa_portal.pilots.models.specification_rules import completeness, specification_warnings
 from qa_portal.pilots.views import bp
 from qa_portal.pilots.views.display import element_context
 

@@ -19,7 +19,7 @@ from datetime import datetime
 
 from flask import current_app
 
-from qa_portal.pilots.reference import countries
+from qa_portal.pilots.models.reference import countries
 from qa_portal.registry.deqar import fields as f
 from qa_portal.registry.deqar.vocabulary import (ASSESSMENTS, QF_EHEA_LEVELS, REPORT_DECISIONS, REPORT_STATUSES,
                                                  is_language_code)

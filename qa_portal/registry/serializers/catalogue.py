@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import url_for
 
 from qa_portal.pilots.models import Institution, MicroCredential, SpecificationStatus, SpecificationVersion
-from qa_portal.pilots.reference import isced_name
+from qa_portal.pilots.models.reference import isced_name
 from qa_portal.standards.models import Standard, StandardVersion
 
 __all__ = ["iso_time", "institution_json", "institution_detail_json", "micro_credential_json",

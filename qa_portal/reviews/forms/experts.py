@@ -6,7 +6,7 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from qa_portal.pilots.reference import countries, language_name
+from qa_portal.pilots.models.reference import countries, language_name
 from qa_portal.reviews.experts import (
     EXPERT_LANGUAGES, AffiliationDetails, ProfileDetails, affiliation_problem, split_codes, unknown_field_codes,
     unknown_language_codes,

@@ -11,7 +11,7 @@ from qa_portal.core.errors import DomainError
 from qa_portal.core.forms import attach_error
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution
-from qa_portal.pilots.reference import country_name, isced_fields
+from qa_portal.pilots.models.reference import country_name, isced_fields
 from qa_portal.reviews import experts as services
 from qa_portal.reviews.forms.experts import (
     EXPERT_TYPE_LABELS, AffiliationForm, ExpertProfileForm, NewExpertProfileForm, display_language,

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from babel import Locale
 
-ISCED_FILE = Path(__file__).parent / "data" / "isced-f-2013.csv"
+ISCED_FILE = Path(__file__).parent.parent / "data" / "isced-f-2013.csv"
 
 # Babel's territory list also holds regions and private-use codes that are not ISO 3166-1 countries.
 _NOT_COUNTRIES = {"EU", "EZ", "QO", "UN", "ZZ"}

@@ -10,7 +10,7 @@ from qa_portal.pilots.models import (
     CYCLE_EQF_LEVEL, AssessmentType, CertificateType, LearningMode, ParticipationForm, QfEheaCycle, Stackability,
     Supervision,
 )
-from qa_portal.pilots.reference import countries, isced_fields, languages
+from qa_portal.pilots.models.reference import countries, isced_fields, languages
 
 ESCO_SKILL_URI = re.compile(
     r"^http://data\.europa\.eu/esco/skill/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
