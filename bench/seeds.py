@@ -1,7 +1,7 @@
 """Data for the benchmarks: `size` rows of each kind, and the pages to measure with who views them."""
 from qa_portal.audit.services import record
 from qa_portal.auth.models import Role, User, UserRole
-from qa_portal.auth.passwords import hash_password
+from qa_portal.auth.services.passwords import hash_password
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution
 from qa_portal.reviews.models import (

@@ -2,7 +2,7 @@
 import itertools
 
 from qa_portal.auth.models import Role, User, UserRole
-from qa_portal.auth.passwords import hash_password
+from qa_portal.auth.services.passwords import hash_password
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution, InstitutionMembership
 

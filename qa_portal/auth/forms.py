@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from qa_portal.auth.models import Role
-from qa_portal.auth.passwords import password_problems
+from qa_portal.auth.services.passwords import password_problems
 
 ROLE_LABELS = {
     Role.ADMIN: _l("Administrator"),

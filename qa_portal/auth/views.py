@@ -9,7 +9,7 @@ from qa_portal.auth import services
 from qa_portal.auth.forms import ROLE_LABELS, ChangePasswordForm, LoginForm, SetPasswordForm, UserForm
 from qa_portal.auth.models import Role, User, UserRole
 from qa_portal.auth.permissions import can_change_own_password, can_manage_users
-from qa_portal.auth.tokens import TokenInvalid, read_set_password_token
+from qa_portal.auth.services.tokens import TokenInvalid, read_set_password_token
 from qa_portal.core.access import login_required, public, require
 from qa_portal.core.errors import DomainError
 from qa_portal.core.forms import attach_error, safe_next_url

@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from qa_portal.auth.models import Role, User
-from qa_portal.auth.passwords import hash_password
+from qa_portal.auth.services.passwords import hash_password
 from qa_portal.auth.services import create_user, find_user_by_email
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution, InstitutionMembership

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from qa_portal.auth.models import Role
-from qa_portal.auth.passwords import hash_password
+from qa_portal.auth.services.passwords import hash_password
 from qa_portal.auth.services import create_user, find_user_by_email
 from qa_portal.demo.accounts import DEMO_PASSWORD
 from qa_portal.extensions import db

@@ -3,9 +3,9 @@ from datetime import timedelta
 from unittest import mock
 
 from qa_portal.auth.models import Role
-from qa_portal.auth.passwords import hash_password, password_problems, verify_password
+from qa_portal.auth.services.passwords import hash_password, password_problems, verify_password
 from qa_portal.auth.services import create_user
-from qa_portal.auth.tokens import make_set_password_token
+from qa_portal.auth.services.tokens import make_set_password_token
 from qa_portal.extensions import db
 from tests.factories import PASSWORD, login, make_user
 

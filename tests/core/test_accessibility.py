@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 import pytest
 
 from qa_portal.auth.models import Role
-from qa_portal.auth.tokens import make_set_password_token
+from qa_portal.auth.services.tokens import make_set_password_token
 from tests.factories import login, make_user
 
 UNLABELLED_INPUT_TYPES = {"hidden", "submit", "button", "reset", "image"}

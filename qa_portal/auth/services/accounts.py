@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from qa_portal.audit.services import record
 from qa_portal.auth.models import LoginFailure, Role, User, UserRole
-from qa_portal.auth.passwords import hash_password, password_problems, verify_password
-from qa_portal.auth.tokens import make_set_password_token
+from qa_portal.auth.services.passwords import hash_password, password_problems, verify_password
+from qa_portal.auth.services.tokens import make_set_password_token
 from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
