@@ -6,8 +6,8 @@ from qa_portal.auth.services import set_locale
 from qa_portal.core.access import login_required, public
 from qa_portal.core.forms import safe_next_url
 from qa_portal.extensions import db
-from qa_portal.home import providers  # noqa: F401  (registers the "My work" providers)
-from qa_portal.home.work import work_sections
+from qa_portal.home import services  # noqa: F401  (registers the "My work" providers)
+from qa_portal.home.services.work import work_sections
 
 bp = Blueprint("home", __name__, template_folder="templates")
 

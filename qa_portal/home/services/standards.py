@@ -5,7 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
-from qa_portal.home.work import PROVIDERS, WorkItem
+from qa_portal.home.services.work import PROVIDERS, WorkItem
 from qa_portal.standards.models import StandardVersion, VersionStatus
 from qa_portal.standards.permissions import visible_standard_versions
 from qa_portal.standards.services import unanswered_comment_counts

@@ -7,7 +7,7 @@ from sqlalchemy import or_, select
 
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
-from qa_portal.home.work import PROVIDERS, WorkItem
+from qa_portal.home.services.work import PROVIDERS, WorkItem
 from qa_portal.pilots.permissions import member_institution_ids
 from qa_portal.reviews.models import Case, CaseState
 from qa_portal.reviews.workflow import STATE_LABELS

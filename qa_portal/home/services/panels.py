@@ -8,7 +8,7 @@ from sqlalchemy.orm import contains_eager
 
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
-from qa_portal.home.work import PROVIDERS, WorkItem
+from qa_portal.home.services.work import PROVIDERS, WorkItem
 from qa_portal.reviews.models import (
     Case, CaseState, FactualComment, MemberStatus, PanelMember, PanelReport, PanelRole,
 )

@@ -55,7 +55,7 @@ ROLE_SECTIONS: dict[Role, list[tuple[str, str, str]]] = {
     ],
 }
 
-# (role, section key) -> function(user) -> list[WorkItem]; domains register theirs in home.providers.
+# (role, section key) -> function(user) -> list[WorkItem]; one provider module per domain in home.services.
 PROVIDERS: dict[tuple[Role, str], object] = {}
 
 

@@ -5,7 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
-from qa_portal.home.work import PROVIDERS, WorkItem
+from qa_portal.home.services.work import PROVIDERS, WorkItem
 from qa_portal.pilots.models import MicroCredential, SpecificationVersion
 from qa_portal.pilots.permissions.specifications import visible_specifications
 from qa_portal.pilots.models.specification_rules import completeness

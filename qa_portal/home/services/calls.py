@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from qa_portal.auth.models import Role
 from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
-from qa_portal.home.work import PROVIDERS, WorkItem
+from qa_portal.home.services.work import PROVIDERS, WorkItem
 from qa_portal.pilots.forms.calls import SELECTION_OUTCOME_LABELS
 from qa_portal.pilots.models import Application, ApplicationStatus, Call, CallStatus
 from qa_portal.pilots.permissions.institutions import member_institution_ids

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from qa_portal.auth.models import Role, User
 from qa_portal.extensions import db
-from qa_portal.home.work import PROVIDERS, WorkItem
+from qa_portal.home.services.work import PROVIDERS, WorkItem
 
 MAX_ITEMS = 10
 
