@@ -202,8 +202,8 @@ def list_queries(app) -> dict[str, int]:
 
 def profile_export(app, top: int = 30) -> str:
     """The NDJSON export generated in process under cProfile: where the time goes."""
-    from qa_portal.registry.export import ndjson_chunks
-    from qa_portal.registry.queries import published_decisions
+    from qa_portal.registry.services.export import ndjson_chunks
+    from qa_portal.registry.services.queries import published_decisions
 
     profiler = cProfile.Profile()
     with app.test_request_context("/api/v1/decisions.ndjson"):

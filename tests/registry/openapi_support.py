@@ -2,7 +2,7 @@
 route's response, and validation with $refs resolved to the document's components."""
 from jsonschema import Draft202012Validator, FormatChecker
 
-from qa_portal.registry.openapi import openapi_path
+from qa_portal.registry.services.openapi import openapi_path
 
 
 def fetch_document(client) -> dict:

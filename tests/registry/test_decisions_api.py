@@ -9,8 +9,8 @@ from sqlalchemy import select
 from qa_portal.core.models import utcnow
 from qa_portal.decisions.models import Admissibility, AppealOutcome, ConditionVerdict, Decision
 from qa_portal.extensions import db
-from qa_portal.registry.queries import changed_since, decision_updated_at, published_decisions
-from qa_portal.registry.serializers.decisions import decision_updated_at_of
+from qa_portal.registry.services.queries import changed_since, decision_updated_at, published_decisions
+from qa_portal.registry.services.serializers.decisions import decision_updated_at_of
 from tests.registry.factories import (appeal_against, condition_reported, publish, published_decision,
                                       registry_institution, superseding_decision, unpublished_decision)
 from tests.decisions.factories import statements_for
@@ -262,7 +262,7 @@ def test_an_unknown_parameter_is_refused(app, client):
 
 def test_a_cursor_of_another_list_is_refused(app, client):
     """A cursor is signed per resource: the institutions list's cursor means nothing here."""
-    from qa_portal.registry.paging import encode_cursor
+    from qa_portal.registry.services.paging import encode_cursor
     with app.test_request_context():
         foreign = encode_cursor("institutions", 1)
     assert_api_error(client.get(f"{API}?cursor={foreign}"), 400, "invalid_cursor")

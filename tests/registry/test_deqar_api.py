@@ -5,8 +5,8 @@ from decimal import Decimal
 from qa_portal.demo import load_demo
 from qa_portal.extensions import db
 from qa_portal.pilots.models import InstitutionType
-from qa_portal.registry.deqar.build import checked_report
-from qa_portal.registry.deqar.rules import report_problems
+from qa_portal.registry.services.deqar.build import checked_report
+from qa_portal.registry.services.deqar.rules import report_problems
 from qa_portal.reviews.models import CaseSpecification
 from tests.decisions.factories import statements_for
 from tests.pilots.factories import make_specification
@@ -199,7 +199,7 @@ def test_rule_14_other_providers_need_voluntary_status(app, client):
 
 def test_the_demo_data_gives_valid_deqar_reports(app, client):
     """Every published decision of the demo forms a DEQAR report valid by every rule, and the API serves them all."""
-    from qa_portal.registry.queries import published_decisions
+    from qa_portal.registry.services.queries import published_decisions
 
     with app.test_request_context():
         assert load_demo()

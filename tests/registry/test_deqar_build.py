@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from qa_portal.extensions import db
 from qa_portal.pilots.models import CertificateType, QfEheaCycle
-from qa_portal.registry.deqar.build import deqar_report, local_identifier
+from qa_portal.registry.services.deqar.build import deqar_report, local_identifier
 from qa_portal.reviews.models import CaseSpecification
 from tests.pilots.factories import make_specification
 from tests.registry.factories import publish, published_decision, recorded_decision, registry_institution

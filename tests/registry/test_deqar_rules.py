@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from qa_portal.registry.deqar.rules import report_problems
+from qa_portal.registry.services.deqar.rules import report_problems
 
 VALID_REPORT = {
     "agency": "ANQA",

@@ -1,4 +1,4 @@
-"""The NDJSON export built by the database (registry/export_sql.py): every line, parsed, equals decision_json of the
+"""The NDJSON export built by the database (registry/services/export_sql.py): every line, parsed, equals decision_json of the
 same decision — the detail the API serves — for decisions in every state the serializer distinguishes; a batch costs
 one query (plus outcomes and institutions met for the first time); the response stays a lazy stream. Runs on SQLite
 and, with QA_TEST_DATABASE_URL, on PostgreSQL."""
@@ -12,7 +12,7 @@ from qa_portal.decisions.models import (Admissibility, AppealOutcome, ConditionV
                                         decision_criteria)
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Outcome, SpecificationStatus, SpecificationVersion
-from qa_portal.registry import export
+from qa_portal.registry.services import export
 from qa_portal.reviews.models import CaseSpecification
 from tests.registry.factories import (appeal_against, condition_reported, published_decision, registry_institution,
                                       superseding_decision, unpublished_decision)

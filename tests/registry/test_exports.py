@@ -8,9 +8,9 @@ import json
 import pytest
 
 from qa_portal.extensions import db
-from qa_portal.registry import export
-from qa_portal.registry.export import CSV_COLUMNS
-from qa_portal.registry.queries import published_decisions
+from qa_portal.registry.services import export
+from qa_portal.registry.services.export import CSV_COLUMNS
+from qa_portal.registry.services.queries import published_decisions
 from tests.registry.factories import (appeal_against, published_decision, registry_institution, superseding_decision,
                                       unpublished_decision)
 from tests.registry.test_errors import assert_api_error

@@ -18,7 +18,7 @@ from qa_portal.demo import load_demo
 from qa_portal.extensions import db
 from qa_portal.pilots.models import (Institution, MicroCredential, Outcome, QaStatus, SpecificationStatus,
                                      SpecificationVersion)
-from qa_portal.registry.openapi import OPERATIONS, registry_rules
+from qa_portal.registry.services.openapi import OPERATIONS, registry_rules
 from qa_portal.reviews.models import Case
 from qa_portal.standards.models import StandardSet, StandardVersion, VersionStatus
 from tests.registry.leak_secrets import demo_secrets

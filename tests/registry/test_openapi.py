@@ -13,7 +13,7 @@ from openapi_spec_validator import validate
 
 from qa_portal.decisions.models import AppealOutcome
 from qa_portal import create_app
-from qa_portal.registry.openapi import OPERATIONS, build_document, openapi_path, registry_rules
+from qa_portal.registry.services.openapi import OPERATIONS, build_document, openapi_path, registry_rules
 from tests.core.test_accessibility import assert_accessible
 from tests.registry.factories import (appeal_against, published_decision, registry_institution, superseding_decision,
                                       unpublished_decision)

@@ -4,7 +4,7 @@ from flask import Blueprint, current_app
 
 from qa_portal.core.errors import register_error_renderer
 from qa_portal.extensions import csrf, limiter
-from qa_portal.registry.errors import ApiError, error_response, render_http_error
+from qa_portal.registry.services.errors import ApiError, error_response, render_http_error
 
 bp = Blueprint("registry", __name__, url_prefix="/api/v1", template_folder="../templates")
 csrf.exempt(bp)  # read-only: every route is GET/HEAD, so there is no state for a forged request to change

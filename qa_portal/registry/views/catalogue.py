@@ -12,11 +12,11 @@ from qa_portal.decisions.models import Decision
 from qa_portal.extensions import db
 from qa_portal.pilots.models import (Institution, MicroCredential, Outcome, QaStatus, SpecificationStatus,
                                      SpecificationVersion)
-from qa_portal.registry.errors import ApiError
-from qa_portal.registry.paging import json_response, keyset_page, list_response
-from qa_portal.registry.params import (choice_param, datetime_param, int_param, limit_param, reject_unknown,
+from qa_portal.registry.services.errors import ApiError
+from qa_portal.registry.services.paging import json_response, keyset_page, list_response
+from qa_portal.registry.services.params import (choice_param, datetime_param, int_param, limit_param, reject_unknown,
                                        text_param)
-from qa_portal.registry.serializers.catalogue import (QaDecision, institution_detail_json, micro_credential_json,
+from qa_portal.registry.services.serializers.catalogue import (QaDecision, institution_detail_json, micro_credential_json,
                                                       standard_version_json)
 from qa_portal.registry.views import bp
 from qa_portal.reviews.models import Case, CaseSpecification

@@ -6,11 +6,11 @@ from sqlalchemy import Select
 from qa_portal.core.access import public
 from qa_portal.decisions.models import Decision
 from qa_portal.extensions import db
-from qa_portal.registry.errors import ApiError
-from qa_portal.registry.paging import json_response, keyset_page, list_response
-from qa_portal.registry.params import date_param, datetime_param, int_param, limit_param, reject_unknown, text_param
-from qa_portal.registry.queries import filter_decisions, outcome_filter_values, published_decisions
-from qa_portal.registry.serializers.decisions import decision_json
+from qa_portal.registry.services.errors import ApiError
+from qa_portal.registry.services.paging import json_response, keyset_page, list_response
+from qa_portal.registry.services.params import date_param, datetime_param, int_param, limit_param, reject_unknown, text_param
+from qa_portal.registry.services.queries import filter_decisions, outcome_filter_values, published_decisions
+from qa_portal.registry.services.serializers.decisions import decision_json
 from qa_portal.registry.views import bp
 
 __all__ = ["FILTERS", "filtered_decisions"]

@@ -10,11 +10,11 @@ from qa_portal.core.access import public
 from qa_portal.decisions.models import Decision
 from qa_portal.extensions import db
 from qa_portal.pilots.models import SpecificationVersion
-from qa_portal.registry.deqar.build import LATER_DECISION_MARK, checked_report, decision_sequences
-from qa_portal.registry.errors import ApiError
-from qa_portal.registry.paging import json_response, keyset_page, list_response
-from qa_portal.registry.params import choice_param, datetime_param, limit_param, reject_unknown
-from qa_portal.registry.queries import filter_decisions, published_decisions
+from qa_portal.registry.services.deqar.build import LATER_DECISION_MARK, checked_report, decision_sequences
+from qa_portal.registry.services.errors import ApiError
+from qa_portal.registry.services.paging import json_response, keyset_page, list_response
+from qa_portal.registry.services.params import choice_param, datetime_param, limit_param, reject_unknown
+from qa_portal.registry.services.queries import filter_decisions, published_decisions
 from qa_portal.registry.views import bp
 from qa_portal.reviews.models import Case, CaseSpecification
 

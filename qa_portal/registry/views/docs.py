@@ -8,9 +8,9 @@ from flask import render_template, url_for
 from flask_babel import force_locale
 
 from qa_portal.core.access import public
-from qa_portal.registry.openapi import build_document
-from qa_portal.registry.paging import json_response
-from qa_portal.registry.params import reject_unknown
+from qa_portal.registry.services.openapi import build_document
+from qa_portal.registry.services.paging import json_response
+from qa_portal.registry.services.params import reject_unknown
 from qa_portal.registry.views import bp
 
 # Example values for path parameters in the page's curl calls.

@@ -1,15 +1,15 @@
 """Bulk exports of every published decision matching the list's filters: NDJSON (each line built by the database,
-registry/export_sql.py) and CSV, streamed batch by batch (registry/export.py) so memory stays flat however many
+registry/services/export_sql.py) and CSV, streamed batch by batch (registry/services/export.py) so memory stays flat however many
 decisions there are. Parameters are checked before the first byte is sent, so a bad one is still a JSON 400. Each
-export carries an ETag computed from the public record (registry/fingerprint.py): a matching If-None-Match gets 304
+export carries an ETag computed from the public record (registry/services/fingerprint.py): a matching If-None-Match gets 304
 without the export being generated."""
 from flask import Response, request, stream_with_context
 
 from qa_portal.core.access import public
 from qa_portal.core.models import utcnow
-from qa_portal.registry.export import csv_chunks, ndjson_chunks
-from qa_portal.registry.fingerprint import export_etag
-from qa_portal.registry.params import reject_unknown
+from qa_portal.registry.services.export import csv_chunks, ndjson_chunks
+from qa_portal.registry.services.fingerprint import export_etag
+from qa_portal.registry.services.params import reject_unknown
 from qa_portal.registry.views import bp
 from qa_portal.registry.views.decisions import FILTERS, filtered_decisions
 

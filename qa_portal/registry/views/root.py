@@ -2,8 +2,8 @@
 from flask import current_app, url_for
 
 from qa_portal.core.access import public
-from qa_portal.registry.paging import json_response
-from qa_portal.registry.params import reject_unknown
+from qa_portal.registry.services.paging import json_response
+from qa_portal.registry.services.params import reject_unknown
 from qa_portal.registry.views import bp
 
 

@@ -11,7 +11,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Select
 
 from qa_portal.extensions import db
-from qa_portal.registry.errors import ApiError
+from qa_portal.registry.services.errors import ApiError
 
 
 def _serializer(resource: str) -> URLSafeSerializer:

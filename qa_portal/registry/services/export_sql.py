@@ -24,10 +24,10 @@ from qa_portal.core.models import utcnow
 from qa_portal.decisions.models import decision_criteria
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution, Outcome, OutcomeScheme, SpecificationStatus
-from qa_portal.registry.queries import (APPEALS, CASES, CONDITIONS, DECISIONS, FOLLOW_UPS, LINKS, VERSIONS,
+from qa_portal.registry.services.queries import (APPEALS, CASES, CONDITIONS, DECISIONS, FOLLOW_UPS, LINKS, VERSIONS,
                                        decision_updated_at, published_decision_rows)
-from qa_portal.registry.serializers.catalogue import institution_json
-from qa_portal.registry.serializers.decisions import DecisionUrls, outcome_json
+from qa_portal.registry.services.serializers.catalogue import institution_json
+from qa_portal.registry.services.serializers.decisions import DecisionUrls, outcome_json
 from qa_portal.standards.models import Criterion
 
 __all__ = ["ndjson_batches", "decision_line"]

@@ -3,7 +3,7 @@ from datetime import date, datetime, timezone
 
 from flask import request
 
-from qa_portal.registry.errors import ApiError
+from qa_portal.registry.services.errors import ApiError
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500

@@ -14,7 +14,7 @@ from flask import current_app, g, has_request_context, request, url_for
 from qa_portal.decisions.follow_up import condition_status, is_overdue
 from qa_portal.decisions.models import Admissibility, Appeal, AppealOutcome, Decision, DecisionCondition
 from qa_portal.pilots.models import Outcome, SpecificationStatus, SpecificationVersion
-from qa_portal.registry.serializers.catalogue import institution_json, iso_time
+from qa_portal.registry.services.serializers.catalogue import institution_json, iso_time
 
 __all__ = ["decision_json", "outcome_json", "decision_updated_at_of", "appeal_status", "DecisionUrls", "REPORT_ENDPOINT"]
 

@@ -5,7 +5,7 @@ import binascii
 import re
 from urllib.parse import urlsplit
 
-from qa_portal.registry.deqar.vocabulary import FULL_DEGREE_VALUES, NO_FULL_DEGREE_VALUES, matches_vocabulary
+from qa_portal.registry.services.deqar.vocabulary import FULL_DEGREE_VALUES, NO_FULL_DEGREE_VALUES, matches_vocabulary
 
 # DRF's messages (rest_framework/fields.py, serializers.py), quoted exactly.
 REQUIRED = "This field is required."

@@ -10,8 +10,8 @@ from qa_portal.decisions.models import Decision
 from qa_portal.decisions.register import public_specifications
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution, InstitutionType, SpecificationVersion
-from qa_portal.registry.deqar.rules import Problem, report_problems
-from qa_portal.registry.deqar.vocabulary import ASSESSMENT_OF_CERTIFICATE, QF_EHEA_LEVEL_OF_CYCLE
+from qa_portal.registry.services.deqar.rules import Problem, report_problems
+from qa_portal.registry.services.deqar.vocabulary import ASSESSMENT_OF_CERTIFICATE, QF_EHEA_LEVEL_OF_CYCLE
 
 __all__ = ["deqar_report", "checked_report", "local_identifier", "decision_sequences", "DATE_FORMAT",
            "LATER_DECISION_MARK"]

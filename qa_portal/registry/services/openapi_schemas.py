@@ -7,7 +7,7 @@ from qa_portal.pilots.models import (
     AssessmentType, CertificateType, DeqarDecision, InstitutionType, LearningMode, OutcomeKind, ParticipationForm,
     QaStatus, QfEheaCycle, SpecificationStatus, Stackability, Supervision,
 )
-from qa_portal.registry.deqar.vocabulary import ASSESSMENTS, QF_EHEA_LEVELS, REPORT_STATUSES
+from qa_portal.registry.services.deqar.vocabulary import ASSESSMENTS, QF_EHEA_LEVELS, REPORT_STATUSES
 from qa_portal.standards.models import PUBLISHED_STATUSES, VersionStatus
 
 

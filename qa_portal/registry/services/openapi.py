@@ -10,9 +10,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from qa_portal.pilots.models import QaStatus
-from qa_portal.registry.export import CSV_COLUMNS
-from qa_portal.registry.openapi_schemas import SCHEMAS, ref
-from qa_portal.registry.params import DEFAULT_LIMIT, MAX_LIMIT
+from qa_portal.registry.services.export import CSV_COLUMNS
+from qa_portal.registry.services.openapi_schemas import SCHEMAS, ref
+from qa_portal.registry.services.params import DEFAULT_LIMIT, MAX_LIMIT
 from qa_portal.standards.models import PUBLISHED_STATUSES, VersionStatus
 
 API_PREFIX = "/api/v1"
@@ -198,7 +198,7 @@ def _success(operation: Operation) -> dict:
 def _operation(endpoint: str, operation: Operation, rule_path: str) -> dict:
     """One GET operation object."""
     responses = {"200": _success(operation)}
-    if operation.media_type in (JSON, NDJSON, CSV):  # the exports' ETag comes from registry/fingerprint.py
+    if operation.media_type in (JSON, NDJSON, CSV):  # the exports' ETag comes from registry/services/fingerprint.py
         responses["304"] = {"$ref": "#/components/responses/NotModified"}
     codes = sorted(set(operation.errors) | ({404} if operation.not_found else set()))
     for code in codes:

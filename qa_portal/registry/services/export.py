@@ -21,11 +21,11 @@ from sqlalchemy.orm import joinedload
 from qa_portal.decisions.models import decision_criteria
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution, Outcome, OutcomeScheme, SpecificationStatus
-from qa_portal.registry.export_sql import ndjson_batches
-from qa_portal.registry.queries import (APPEALS, CASES, CONDITIONS, DECISIONS, FOLLOW_UPS, LINKS, VERSIONS,
+from qa_portal.registry.services.export_sql import ndjson_batches
+from qa_portal.registry.services.queries import (APPEALS, CASES, CONDITIONS, DECISIONS, FOLLOW_UPS, LINKS, VERSIONS,
                                        published_decision_rows)
-from qa_portal.registry.serializers.catalogue import institution_json
-from qa_portal.registry.serializers.decisions import decision_json
+from qa_portal.registry.services.serializers.catalogue import institution_json
+from qa_portal.registry.services.serializers.decisions import decision_json
 from qa_portal.standards.models import Criterion
 
 __all__ = ["EXPORT_BATCH_SIZE", "CSV_COLUMNS", "decision_batches", "ndjson_chunks", "csv_rows", "csv_chunks"]

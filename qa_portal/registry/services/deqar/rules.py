@@ -20,8 +20,8 @@ from datetime import datetime
 from flask import current_app
 
 from qa_portal.pilots.models.reference import countries
-from qa_portal.registry.deqar import fields as f
-from qa_portal.registry.deqar.vocabulary import (ASSESSMENTS, QF_EHEA_LEVELS, REPORT_DECISIONS, REPORT_STATUSES,
+from qa_portal.registry.services.deqar import fields as f
+from qa_portal.registry.services.deqar.vocabulary import (ASSESSMENTS, QF_EHEA_LEVELS, REPORT_DECISIONS, REPORT_STATUSES,
                                                  is_language_code)
 
 __all__ = ["Problem", "report_problems", "NON_FIELD"]
