@@ -3,10 +3,10 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, Enum, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from qa_portal.core.models import TimestampMixin, utcnow
+from qa_portal.core.models import TimestampMixin, string_enum, utcnow
 from qa_portal.extensions import db
 
 
@@ -19,14 +19,7 @@ class Role(enum.StrEnum):
     APPEALS = "appeals"
 
 
-ROLE_ENUM = Enum(
-    Role,
-    name="role",
-    native_enum=False,
-    create_constraint=True,
-    length=20,
-    values_callable=lambda roles: [role.value for role in roles],
-)
+ROLE_ENUM = string_enum(Role, "role", 20)
 
 
 class User(UserMixin, TimestampMixin, db.Model):

@@ -2,18 +2,12 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qa_portal.auth.models import User
-from qa_portal.core.models import TimestampMixin, utcnow
+from qa_portal.core.models import TimestampMixin, string_enum, utcnow
 from qa_portal.extensions import db
-
-
-def _enum(enum_class, name: str, length: int = 20) -> Enum:
-    """A portable (non-native) enum column type with a named CHECK constraint."""
-    return Enum(enum_class, name=name, native_enum=False, create_constraint=True, length=length,
-                values_callable=lambda members: [member.value for member in members])
 
 
 class VersionStatus(enum.StrEnum):
@@ -54,9 +48,9 @@ class CommentResponse(enum.StrEnum):
     NOT_ACCEPTED = "not_accepted"
 
 
-VERSION_STATUS_ENUM = _enum(VersionStatus, "version_status")
-STAKEHOLDER_ENUM = _enum(StakeholderType, "stakeholder_type", 30)
-RESPONSE_ENUM = _enum(CommentResponse, "comment_response")
+VERSION_STATUS_ENUM = string_enum(VersionStatus, "version_status", 20)
+STAKEHOLDER_ENUM = string_enum(StakeholderType, "stakeholder_type", 30)
+RESPONSE_ENUM = string_enum(CommentResponse, "comment_response", 20)
 
 # ESG 2015 Part 1 items and the Council Recommendation's ten principles (Annex II).
 ESG_PART1_REFS = ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8", "1.9", "1.10"]

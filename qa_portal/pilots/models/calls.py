@@ -3,24 +3,14 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import (
-    CheckConstraint, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint,
+    CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qa_portal.auth.models import User
-from qa_portal.core.models import TimestampMixin, utcnow
+from qa_portal.core.models import TimestampMixin, string_enum, utcnow
 from qa_portal.extensions import db
 from qa_portal.pilots.models.institutions import Institution
-
-
-def _values(enum_cls):
-    return [member.value for member in enum_cls]
-
-
-def _enum(enum_cls, name: str, length: int = 40) -> Enum:
-    """A string enum column checked by the database (no native enum type)."""
-    return Enum(enum_cls, name=name, native_enum=False, create_constraint=True, length=length,
-                values_callable=_values)
 
 
 class OutcomeKind(enum.StrEnum):
@@ -78,11 +68,11 @@ class Outcome(db.Model):
     code: Mapped[str] = mapped_column(String(40))
     label_en: Mapped[str] = mapped_column(String(200))
     label_hy: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[OutcomeKind] = mapped_column(_enum(OutcomeKind, "outcome_kind", 20))
+    kind: Mapped[OutcomeKind] = mapped_column(string_enum(OutcomeKind, "outcome_kind", 20))
     max_validity_years: Mapped[int | None] = mapped_column(Integer)
     conditions_required: Mapped[bool] = mapped_column(default=False)
     max_condition_window_months: Mapped[int | None] = mapped_column(Integer)
-    deqar_decision: Mapped[DeqarDecision] = mapped_column(_enum(DeqarDecision, "deqar_decision", 60))
+    deqar_decision: Mapped[DeqarDecision] = mapped_column(string_enum(DeqarDecision, "deqar_decision", 60))
 
     scheme: Mapped[OutcomeScheme] = relationship(back_populates="outcomes")
 
@@ -120,7 +110,7 @@ class Call(TimestampMixin, db.Model):
     opens_at: Mapped[datetime] = mapped_column(DateTime)
     closes_at: Mapped[datetime] = mapped_column(DateTime)
     max_pilots: Mapped[int] = mapped_column(Integer)
-    status: Mapped[CallStatus] = mapped_column(_enum(CallStatus, "call_status", 20), default=CallStatus.DRAFT)
+    status: Mapped[CallStatus] = mapped_column(string_enum(CallStatus, "call_status", 20), default=CallStatus.DRAFT)
     opened_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     selection_completed_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -178,7 +168,7 @@ class Application(TimestampMixin, db.Model):
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="RESTRICT"), index=True)
     institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id", ondelete="RESTRICT"), index=True)
     status: Mapped[ApplicationStatus] = mapped_column(
-        _enum(ApplicationStatus, "application_status", 20), default=ApplicationStatus.DRAFT
+        string_enum(ApplicationStatus, "application_status", 20), default=ApplicationStatus.DRAFT
     )
     motivation: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -259,7 +249,7 @@ class SelectionDecision(db.Model):
     application_id: Mapped[int] = mapped_column(
         ForeignKey("applications.id", ondelete="CASCADE"), unique=True
     )
-    outcome: Mapped[SelectionOutcome] = mapped_column(_enum(SelectionOutcome, "selection_outcome", 20))
+    outcome: Mapped[SelectionOutcome] = mapped_column(string_enum(SelectionOutcome, "selection_outcome", 20))
     rationale: Mapped[str] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -2,11 +2,11 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qa_portal.auth.models import User
-from qa_portal.core.models import TimestampMixin, utcnow
+from qa_portal.core.models import TimestampMixin, string_enum, utcnow
 from qa_portal.extensions import db
 
 
@@ -15,14 +15,7 @@ class InstitutionType(enum.StrEnum):
     OTHER_PROVIDER = "other_provider"
 
 
-INSTITUTION_TYPE_ENUM = Enum(
-    InstitutionType,
-    name="institution_type",
-    native_enum=False,
-    create_constraint=True,
-    length=20,
-    values_callable=lambda types: [kind.value for kind in types],
-)
+INSTITUTION_TYPE_ENUM = string_enum(InstitutionType, "institution_type", 20)
 
 
 class Institution(TimestampMixin, db.Model):

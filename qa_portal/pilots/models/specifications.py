@@ -4,20 +4,14 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    JSON, CheckConstraint, Date, DateTime, Enum, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint,
+    JSON, CheckConstraint, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qa_portal.auth.models import User
-from qa_portal.core.models import TimestampMixin
+from qa_portal.core.models import TimestampMixin, string_enum
 from qa_portal.extensions import db
 from qa_portal.pilots.models.institutions import Institution
-
-
-def _spec_enum(enum_cls, name: str, length: int = 30) -> Enum:
-    """A string enum column checked by the database (no native enum type)."""
-    return Enum(enum_cls, name=name, native_enum=False, create_constraint=True, length=length,
-                values_callable=lambda members: [member.value for member in members])
 
 
 class SpecificationStatus(enum.StrEnum):
@@ -95,7 +89,7 @@ class MicroCredential(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id", ondelete="RESTRICT"), index=True)
-    qa_status: Mapped[QaStatus] = mapped_column(_spec_enum(QaStatus, "qa_status"), default=QaStatus.NOT_REVIEWED)
+    qa_status: Mapped[QaStatus] = mapped_column(string_enum(QaStatus, "qa_status"), default=QaStatus.NOT_REVIEWED)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     institution: Mapped[Institution] = relationship()
@@ -141,7 +135,7 @@ class SpecificationVersion(TimestampMixin, db.Model):
     )
     number: Mapped[int] = mapped_column(Integer)
     status: Mapped[SpecificationStatus] = mapped_column(
-        _spec_enum(SpecificationStatus, "specification_status"), default=SpecificationStatus.DRAFT, index=True
+        string_enum(SpecificationStatus, "specification_status"), default=SpecificationStatus.DRAFT, index=True
     )
     frozen_at: Mapped[datetime | None] = mapped_column(DateTime)
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -160,20 +154,20 @@ class SpecificationVersion(TimestampMixin, db.Model):
     eqf_level: Mapped[int | None] = mapped_column(Integer, index=True)
     eqf_not_applicable: Mapped[bool] = mapped_column(default=False)
     nqf_level: Mapped[int | None] = mapped_column(Integer)
-    qf_ehea_cycle: Mapped[QfEheaCycle | None] = mapped_column(_spec_enum(QfEheaCycle, "qf_ehea_cycle"))
+    qf_ehea_cycle: Mapped[QfEheaCycle | None] = mapped_column(string_enum(QfEheaCycle, "qf_ehea_cycle"))
     isced_f_code: Mapped[str] = mapped_column(String(4), default="", index=True)
-    assessment_type: Mapped[AssessmentType | None] = mapped_column(_spec_enum(AssessmentType, "assessment_type"))
+    assessment_type: Mapped[AssessmentType | None] = mapped_column(string_enum(AssessmentType, "assessment_type"))
     assessment_details: Mapped[str] = mapped_column(Text, default="")
     participation_form: Mapped[ParticipationForm | None] = mapped_column(
-        _spec_enum(ParticipationForm, "participation_form")
+        string_enum(ParticipationForm, "participation_form")
     )
-    supervision: Mapped[Supervision | None] = mapped_column(_spec_enum(Supervision, "supervision"))
+    supervision: Mapped[Supervision | None] = mapped_column(string_enum(Supervision, "supervision"))
     grading_scale: Mapped[str] = mapped_column(String(300), default="")
-    certificate_type: Mapped[CertificateType | None] = mapped_column(_spec_enum(CertificateType, "certificate_type"))
+    certificate_type: Mapped[CertificateType | None] = mapped_column(string_enum(CertificateType, "certificate_type"))
     prerequisites: Mapped[str] = mapped_column(Text, default="")
-    stackability: Mapped[Stackability | None] = mapped_column(_spec_enum(Stackability, "stackability"))
+    stackability: Mapped[Stackability | None] = mapped_column(string_enum(Stackability, "stackability"))
     stackable_towards: Mapped[str] = mapped_column(String(300), default="")
-    learning_mode: Mapped[LearningMode | None] = mapped_column(_spec_enum(LearningMode, "learning_mode"))
+    learning_mode: Mapped[LearningMode | None] = mapped_column(string_enum(LearningMode, "learning_mode"))
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     qa_type: Mapped[str] = mapped_column(Text, default="")
     further_learning: Mapped[str] = mapped_column(Text, default="")
