@@ -10,8 +10,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import contains_eager
 
 from qa_portal.extensions import db
-from qa_portal.pilots.models import (Application, Call, Institution, Outcome, OutcomeKind, SpecificationStatus,
-                                     SpecificationVersion)
+from qa_portal.pilots.models import Application, Call, Institution, Outcome, OutcomeKind, SpecificationVersion
 from qa_portal.pilots.models.reference import isced_fields
 from qa_portal.reviews.models import Case, CaseSpecification
 from qa_portal.core.models import utcnow
@@ -22,9 +21,6 @@ __all__ = ["REGISTER_FILTERS", "EQF_CHOICES", "read_filters", "register_query", 
 
 REGISTER_FILTERS = ("institution", "outcome", "valid_on", "field", "eqf", "call")
 EQF_CHOICES = tuple(str(level) for level in range(1, 9)) + ("na",)
-# Specification versions the public may read (the catalogue's permanent pages); drafts never count.
-PUBLIC_SPECIFICATION_STATUSES = (SpecificationStatus.PUBLISHED, SpecificationStatus.WITHDRAWN)
-
 
 def _date(text: str) -> date | None:
     try:
@@ -65,7 +61,7 @@ def _covers_public_specification(*conditions):
     """Cases reviewing a public specification version that meets the conditions."""
     return Case.id.in_(select(CaseSpecification.case_id).join(
         SpecificationVersion, SpecificationVersion.id == CaseSpecification.specification_version_id).where(
-        SpecificationVersion.status.in_(PUBLIC_SPECIFICATION_STATUSES), *conditions))
+        SpecificationVersion.is_public, *conditions))
 
 
 def register_query(filters: dict):
@@ -114,7 +110,7 @@ def register_choices() -> dict:
 def public_specifications(case: Case) -> list[SpecificationVersion]:
     """The case's specification versions the public may read (published or withdrawn), in link order."""
     return [link.specification_version for link in case.specification_links
-            if link.specification_version.status in PUBLIC_SPECIFICATION_STATUSES]
+            if link.specification_version.is_public]
 
 
 def published_decision(decision_id: int) -> Decision | None:

@@ -219,3 +219,16 @@ def test_specification_page_shows_completeness_bar_and_history(client, hei):
     assert "v1" in page and "v2" in page
     assert client.get(f"/specifications/{version.micro_credential_id}/v1").status_code == 200
     assert client.get(f"/specifications/{version.micro_credential_id}/v9").status_code == 404
+
+
+def test_is_public_is_one_rule_in_python_and_in_sql(hei):
+    """Published and withdrawn versions are public, drafts never; the object and a query read the same rule."""
+    institution, user = hei
+    draft = make_specification(institution)
+    published = make_specification(institution, published=True)
+    withdrawn = make_specification(institution, published=True)
+    services.withdraw_specification(user, withdrawn.micro_credential, "Programme closed.")
+    db.session.commit()
+    assert [draft.is_public, published.is_public, withdrawn.is_public] == [False, True, True]
+    public_ids = set(db.session.scalars(select(SpecificationVersion.id).where(SpecificationVersion.is_public)))
+    assert public_ids == {published.id, withdrawn.id}

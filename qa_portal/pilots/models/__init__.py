@@ -2,6 +2,7 @@
 from qa_portal.pilots.models.institutions import Institution, InstitutionMembership, InstitutionType
 from qa_portal.pilots.models.specifications import (
     CYCLE_EQF_LEVEL,
+    PUBLIC_SPECIFICATION_STATUSES,
     AssessmentType,
     CertificateType,
     LearningMode,
@@ -22,6 +23,7 @@ from qa_portal.pilots.models.calls import (  # calls, applications, selection
 
 __all__ = [
     "CYCLE_EQF_LEVEL",
+    "PUBLIC_SPECIFICATION_STATUSES",
     "AssessmentType",
     "CertificateType",
     "Institution",

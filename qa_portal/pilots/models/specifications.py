@@ -6,7 +6,9 @@ from decimal import Decimal
 from sqlalchemy import (
     JSON, CheckConstraint, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from qa_portal.auth.models import User
 from qa_portal.core.models import TimestampMixin, string_enum
@@ -18,6 +20,10 @@ class SpecificationStatus(enum.StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
     WITHDRAWN = "withdrawn"
+
+
+# The versions the public may read at their permanent URL (catalogue, register, API, exports): drafts never.
+PUBLIC_SPECIFICATION_STATUSES = (SpecificationStatus.PUBLISHED, SpecificationStatus.WITHDRAWN)
 
 
 class QaStatus(enum.StrEnum):
@@ -190,10 +196,15 @@ class SpecificationVersion(TimestampMixin, db.Model):
         """A frozen or already published/withdrawn version never changes; editing it makes a new version."""
         return self.frozen or self.status != SpecificationStatus.DRAFT
 
-    @property
+    @hybrid_property
     def is_public(self) -> bool:
-        """Published and withdrawn versions are readable at their permanent public URL."""
-        return self.status in (SpecificationStatus.PUBLISHED, SpecificationStatus.WITHDRAWN)
+        """Published and withdrawn versions are readable at their permanent public URL (in Python and in SQL)."""
+        return self.status in PUBLIC_SPECIFICATION_STATUSES
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls) -> ColumnElement[bool]:
+        return cls.status.in_(PUBLIC_SPECIFICATION_STATUSES)
 
     def __repr__(self) -> str:
         return f"<SpecificationVersion {self.micro_credential_id} v{self.number}>"

@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from qa_portal.decisions.models import decision_criteria
 from qa_portal.extensions import db
-from qa_portal.pilots.models import Institution, Outcome, OutcomeScheme, SpecificationStatus
+from qa_portal.pilots.models import Institution, Outcome, OutcomeScheme, SpecificationStatus, SpecificationVersion
 from qa_portal.registry.services.export_sql import ndjson_batches
 from qa_portal.registry.services.queries import (APPEALS, CASES, CONDITIONS, DECISIONS, FOLLOW_UPS, LINKS, VERSIONS,
                                        published_decision_rows)
@@ -31,7 +31,6 @@ from qa_portal.standards.models import Criterion
 __all__ = ["EXPORT_BATCH_SIZE", "CSV_COLUMNS", "decision_batches", "ndjson_chunks", "csv_rows", "csv_chunks"]
 
 EXPORT_BATCH_SIZE = 500
-PUBLIC_SPECIFICATION_STATUSES = (SpecificationStatus.PUBLISHED, SpecificationStatus.WITHDRAWN)
 
 # The CSV's columns, in order (documented in the README). A decision reviewing no public specification version is
 # one row with the specification columns empty.
@@ -75,14 +74,14 @@ def _specifications(case_ids: list[int]) -> dict:
     """Each case's reviewed specification versions, in link order (as Case.specification_links)."""
     rows = db.session.execute(
         select(LINKS.c.case_id, VERSIONS.c.micro_credential_id, VERSIONS.c.number, VERSIONS.c.title_en,
-               VERSIONS.c.title_hy, type_coerce(VERSIONS.c.status, String).label("status"))
+               VERSIONS.c.title_hy, type_coerce(VERSIONS.c.status, String).label("status"),
+               SpecificationVersion.is_public.label("is_public"))
         .select_from(LINKS.join(VERSIONS, VERSIONS.c.id == LINKS.c.specification_version_id))
         .where(LINKS.c.case_id.in_(case_ids)).order_by(LINKS.c.id)).all()
     groups = defaultdict(list)
-    for case_id, credential_id, number, title_en, title_hy, status in rows:
-        status = _SPECIFICATION_STATUS[status]
-        groups[case_id].append(LinkRecord(SpecificationRecord(credential_id, number, title_en, title_hy, status,
-                                                              status in PUBLIC_SPECIFICATION_STATUSES)))
+    for case_id, credential_id, number, title_en, title_hy, status, is_public in rows:
+        groups[case_id].append(LinkRecord(SpecificationRecord(credential_id, number, title_en, title_hy,
+                                                              _SPECIFICATION_STATUS[status], bool(is_public))))
     return groups
 
 

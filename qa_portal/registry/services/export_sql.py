@@ -23,7 +23,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from qa_portal.core.models import utcnow
 from qa_portal.decisions.models import decision_criteria
 from qa_portal.extensions import db
-from qa_portal.pilots.models import Institution, Outcome, OutcomeScheme, SpecificationStatus
+from qa_portal.pilots.models import Institution, Outcome, OutcomeScheme, SpecificationStatus, SpecificationVersion
 from qa_portal.registry.services.queries import (APPEALS, CASES, CONDITIONS, DECISIONS, FOLLOW_UPS, LINKS, VERSIONS,
                                        decision_updated_at, published_decision_rows)
 from qa_portal.registry.services.serializers.catalogue import institution_json
@@ -204,7 +204,7 @@ def _specifications(urls: DecisionUrls):
         LINKS.c.id.label("link_id"))
         .select_from(LINKS.join(VERSIONS, VERSIONS.c.id == LINKS.c.specification_version_id))
         .where(LINKS.c.case_id == CASES.c.id,
-               VERSIONS.c.status.in_((SpecificationStatus.PUBLISHED, SpecificationStatus.WITHDRAWN)))
+               SpecificationVersion.is_public)
         .order_by(LINKS.c.id).correlate(CASES).subquery("specification_items"))
     return json_array_or_empty(select(json_array_agg(inner.c.item, inner.c.link_id)).scalar_subquery())
 

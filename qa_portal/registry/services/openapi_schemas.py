@@ -4,8 +4,8 @@ Each object schema lists exactly the keys its serializer writes (all required, n
 added to or dropped from a serializer without its schema fails the tests that check real responses."""
 from qa_portal.decisions.models import AppealOutcome
 from qa_portal.pilots.models import (
-    AssessmentType, CertificateType, DeqarDecision, InstitutionType, LearningMode, OutcomeKind, ParticipationForm,
-    QaStatus, QfEheaCycle, SpecificationStatus, Stackability, Supervision,
+    PUBLIC_SPECIFICATION_STATUSES, AssessmentType, CertificateType, DeqarDecision, InstitutionType, LearningMode,
+    OutcomeKind, ParticipationForm, QaStatus, QfEheaCycle, SpecificationStatus, Stackability, Supervision,
 )
 from qa_portal.registry.services.deqar.vocabulary import ASSESSMENTS, QF_EHEA_LEVELS, REPORT_STATUSES
 from qa_portal.standards.models import PUBLISHED_STATUSES, VersionStatus
@@ -169,7 +169,7 @@ MICRO_CREDENTIAL = obj({
     "elements": ref("SpecificationElements"),
     "versions": array(obj({
         "number": integer(minimum=1),
-        "status": values(SpecificationStatus, only=[SpecificationStatus.PUBLISHED, SpecificationStatus.WITHDRAWN]),
+        "status": values(SpecificationStatus, only=PUBLIC_SPECIFICATION_STATUSES),
         "published_at": nullable(TIME),
         "withdrawn_at": nullable(TIME),
         "page_url": URL,
@@ -226,7 +226,7 @@ DECISION = obj({
         "version": integer("The reviewed version's number.", minimum=1),
         "title_en": string(),
         "title_hy": NULLABLE_TEXT,
-        "status": values(SpecificationStatus, only=[SpecificationStatus.PUBLISHED, SpecificationStatus.WITHDRAWN]),
+        "status": values(SpecificationStatus, only=PUBLIC_SPECIFICATION_STATUSES),
         "url": nullable(string("The micro-credential's API URL while it is published.", format="uri")),
         "page_url": URL,
     }), "The public specification versions the review covered."),

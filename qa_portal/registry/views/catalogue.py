@@ -24,8 +24,6 @@ from qa_portal.standards.models import Standard, StandardSet, StandardVersion, V
 from qa_portal.standards.permissions import published_standard_versions
 
 PAGING = {"limit", "cursor"}
-# Versions the public may read at their permanent URL (the catalogue's rule): drafts never.
-PUBLIC_VERSION_STATUSES = (SpecificationStatus.PUBLISHED, SpecificationStatus.WITHDRAWN)
 PUBLISHED_STANDARD_STATUSES = {VersionStatus.APPROVED.value, VersionStatus.SUPERSEDED.value,
                                VersionStatus.WITHDRAWN.value}
 
@@ -67,7 +65,7 @@ def published_micro_credentials() -> Select:
             .where(MicroCredential.id.in_(_published_credential_ids()))
             .options(joinedload(MicroCredential.institution),
                      selectinload(MicroCredential.versions.and_(
-                         SpecificationVersion.status.in_(PUBLIC_VERSION_STATUSES)))
+                         SpecificationVersion.is_public))
                      .selectinload(SpecificationVersion.outcomes)))
 
 
@@ -82,7 +80,7 @@ def _updated_since(statement: Select, since: datetime) -> Select:
     """Micro-credentials whose record (QA status), a public version, or a published decision on them changed at or
     after since: the same times as the `updated_at` served."""
     changed_versions = select(SpecificationVersion.micro_credential_id).where(
-        SpecificationVersion.status.in_(PUBLIC_VERSION_STATUSES), SpecificationVersion.updated_at >= since)
+        SpecificationVersion.is_public, SpecificationVersion.updated_at >= since)
     return statement.where(or_(MicroCredential.updated_at >= since, MicroCredential.id.in_(changed_versions),
                                MicroCredential.id.in_(_credentials_covered_by_decisions(Decision.published_at >= since))))
 
