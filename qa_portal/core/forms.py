@@ -5,6 +5,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template
+from flask_wtf import FlaskForm
 
 from qa_portal.core.errors import DomainError
 from qa_portal.extensions import db
@@ -23,6 +24,11 @@ def attach_refusal(form, error: DomainError) -> None:
     """Attach every message of a refusal: one per (field, message) pair when the service listed several."""
     for field, message in getattr(error, "problems", None) or [(error.field, error.message)]:
         attach_error(form, DomainError(message, field=field or None))
+
+
+class ButtonForm(FlaskForm):
+    """A plain action button's form: only the CSRF token (the object and the action come from the URL), so
+    run_service takes buttons too and shows a refusal with form_errors(form)."""
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,8 @@ from sqlalchemy import select
 from qa_portal.core.models import utcnow
 from qa_portal.demo.accounts import demo_user
 from qa_portal.extensions import db
-from qa_portal.pilots.workflow import CallAction
 from qa_portal.pilots.models import (
-    AssessmentType, Call, CertificateType, Institution, LearningMode, MicroCredential, OutcomeScheme,
+    AssessmentType, Call, CallAction, CertificateType, Institution, LearningMode, MicroCredential, OutcomeScheme,
     ParticipationForm, SelectionOutcome, SpecificationStatus, Stackability, Supervision,
 )
 from qa_portal.pilots.services.outcome_schemes import load_outcome_schemes

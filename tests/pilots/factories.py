@@ -5,12 +5,14 @@ from decimal import Decimal
 
 import pytest
 
+from qa_portal.auth.models import Role
 from qa_portal.extensions import db
 from qa_portal.pilots.models import (
     AssessmentType, CertificateType, Institution, LearningMode, ParticipationForm, QfEheaCycle,
     SpecificationVersion, Stackability, Supervision,
 )
 from qa_portal.pilots.services import specifications as services
+from tests.factories import make_user
 
 
 def esco_uri() -> str:
@@ -67,10 +69,11 @@ def incomplete_data(**overrides) -> dict:
 
 def make_specification(institution: Institution, *, published: bool = False, frozen: bool = False,
                        actor=None, **data) -> SpecificationVersion:
-    """A micro-credential with one version, complete unless told otherwise; committed."""
+    """A micro-credential with one version, complete unless told otherwise; committed. Publishing is an officer's
+    when no actor is given."""
     version = services.create_specification(actor, institution, complete_data(**data))
     if published:
-        services.publish_specification_version(actor, version)
+        services.publish_specification_version(actor or make_user(Role.OFFICER), version)
     if frozen:
         services.freeze_specification_version(actor, version)
     db.session.commit()

@@ -138,13 +138,15 @@ def test_application_submit_service_refuses_late_with_message(app):
 
 
 def test_application_submit_refused_when_call_not_open(app, client):
-    """A closed call refuses submission (the submit route is not offered)."""
+    """A closed call refuses submission: the applicant's own application, but not now (409), and nothing changes."""
     _user, institution = _hei(client)
     call = make_call()
     application = make_application(call, institution, [make_specification(institution)])
     call.status = CallStatus.CLOSED  # test set-up: the call closed while the draft was open
     db.session.commit()
-    assert client.post(f"/applications/{application.id}/submit").status_code == 403
+    response = client.post(f"/applications/{application.id}/submit")
+    assert response.status_code == 409
+    assert "This call is not open (it is closed); you cannot submit." in response.get_data(as_text=True)
     db.session.refresh(application)
     assert application.status == ApplicationStatus.DRAFT
 

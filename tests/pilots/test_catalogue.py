@@ -45,7 +45,7 @@ def test_catalogue_lists_latest_published_version_once(client):
     """A micro-credential with two published versions is listed once, at its latest version."""
     version = make_specification(make_institution(), published=True, title_en="Version one title")
     second = services.update_specification(None, version.micro_credential, complete_data(title_en="Version two title"))
-    services.publish_specification_version(None, second)
+    services.publish_specification_version(make_user(Role.OFFICER), second)
     db.session.commit()
     page = client.get("/catalogue").get_data(as_text=True)
     assert "Version two title" in page and "Version one title" not in page
@@ -54,7 +54,7 @@ def test_catalogue_lists_latest_published_version_once(client):
 def test_catalogue_hides_withdrawn_micro_credentials_from_the_list(client):
     """A withdrawn micro-credential leaves the list but its page stays readable."""
     version = make_specification(make_institution(), published=True, title_en="Old course")
-    services.withdraw_specification(None, version.micro_credential, "Discontinued.")
+    services.withdraw_specification(make_user(Role.OFFICER), version.micro_credential, "Discontinued.")
     db.session.commit()
     assert "Old course" not in client.get("/catalogue").get_data(as_text=True)
     assert client.get(f"/catalogue/{version.micro_credential_id}/v1").status_code == 200
@@ -135,7 +135,7 @@ def test_catalogue_version_page_shows_every_element_and_history(client):
     """A version's public page shows every element, the field name and the public version history."""
     version = make_specification(make_institution("YSU", "Yerevan State University"), published=True)
     second = services.update_specification(None, version.micro_credential, complete_data(title_en="Revised"))
-    services.publish_specification_version(None, second)
+    services.publish_specification_version(make_user(Role.OFFICER), second)
     db.session.commit()
     page = client.get(f"/catalogue/{version.micro_credential_id}/v1").get_data(as_text=True)
     for text in ("Data literacy for public administration", "Yerevan State University", "Clean and document a public data set.",
@@ -151,7 +151,7 @@ def test_catalogue_entry_redirects_to_latest_published_version(client):
     """/catalogue/<id> leads to the newest published version."""
     version = make_specification(make_institution(), published=True)
     second = services.update_specification(None, version.micro_credential, complete_data(title_en="Revised"))
-    services.publish_specification_version(None, second)
+    services.publish_specification_version(make_user(Role.OFFICER), second)
     db.session.commit()
     response = client.get(f"/catalogue/{version.micro_credential_id}")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/catalogue/{version.micro_credential_id}/v2")
@@ -173,7 +173,7 @@ def test_published_version_url_keeps_working_after_revision(client):
     """v1's permanent page still shows v1's content after v2 is published."""
     version = make_specification(make_institution(), published=True, title_en="Original title")
     second = services.update_specification(None, version.micro_credential, complete_data(title_en="New title"))
-    services.publish_specification_version(None, second)
+    services.publish_specification_version(make_user(Role.OFFICER), second)
     db.session.commit()
     page = client.get(f"/catalogue/{version.micro_credential_id}/v1").get_data(as_text=True)
     assert "Original title" in page and client.get(f"/catalogue/{version.micro_credential_id}/v2").status_code == 200

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from qa_portal.audit.models import AuditEntry
 from qa_portal.auth.models import Role
 from qa_portal.core.errors import DomainError
+from qa_portal.core.workflow import TransitionRefused
 from qa_portal.extensions import db
 from qa_portal.pilots.models import MicroCredential, SpecificationStatus, SpecificationVersion
 from qa_portal.pilots.services import specifications as services
@@ -161,7 +162,7 @@ def test_publish_refuses_a_version_that_is_not_a_draft(hei):
     """A published version cannot be published again."""
     institution, user = hei
     version = make_specification(institution, published=True)
-    with pytest.raises(DomainError, match="Only a draft version can be published."):
+    with pytest.raises(TransitionRefused, match="“Publish” is not possible while this version is “published”."):
         services.publish_specification_version(user, version)
 
 

@@ -55,7 +55,7 @@ def test_micro_credential_shows_the_latest_published_version_and_never_a_newer_d
     """Elements come from the newest published version; a draft started after it stays invisible."""
     first = published(title_en="First title")
     second = services.update_specification(None, first.micro_credential, complete_data(title_en="Second title"))
-    services.publish_specification_version(None, second)
+    services.publish_specification_version(make_user(Role.OFFICER), second)
     services.update_specification(None, first.micro_credential, complete_data(title_en="SECRET DRAFT TITLE"))
     db.session.commit()
     response = client.get(f"{API}/micro-credentials/{first.micro_credential_id}")
@@ -99,7 +99,7 @@ def test_micro_credential_detail_is_a_json_404_for_drafts_withdrawn_and_unknown_
     """Only a micro-credential with a published version has a detail; the rest are 404 in the error shape."""
     draft = make_specification(make_institution())
     withdrawn = published()
-    services.withdraw_specification(None, withdrawn.micro_credential, "No longer offered.")
+    services.withdraw_specification(make_user(Role.OFFICER), withdrawn.micro_credential, "No longer offered.")
     db.session.commit()
     for credential_id in (draft.micro_credential_id, withdrawn.micro_credential_id, 999999):
         assert_api_error(client.get(f"{API}/micro-credentials/{credential_id}"), 404, "not_found")
@@ -235,12 +235,12 @@ def test_institutions_list_those_with_a_published_specification_or_decision(clie
     with_specification = published().micro_credential.institution_id
     decision = published_decision("positive")
     for link in decision.case.specification_links:
-        services.withdraw_specification(None, link.specification_version.micro_credential, "Closed.")
+        services.withdraw_specification(make_user(Role.OFFICER), link.specification_version.micro_credential, "Closed.")
     db.session.commit()
     make_specification(make_institution())
     unpublished = unpublished_decision("positive")
     for link in unpublished.case.specification_links:
-        services.withdraw_specification(None, link.specification_version.micro_credential, "Closed.")
+        services.withdraw_specification(make_user(Role.OFFICER), link.specification_version.micro_credential, "Closed.")
     db.session.commit()
     make_institution()
     ids = [item["id"] for item in client.get(f"{API}/institutions").get_json()["data"]]

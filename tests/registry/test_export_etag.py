@@ -57,7 +57,7 @@ def test_the_etag_changes_when_a_reviewed_specification_is_withdrawn(client):
     url = EXPORTS[0]
     before = etag_of(client, url)
     credential = decision.case.specification_links[0].specification_version.micro_credential
-    specification_services.withdraw_specification(None, credential, "Discontinued.")
+    specification_services.withdraw_specification(make_user(Role.OFFICER), credential, "Discontinued.")
     db.session.commit()
     assert etag_of(client, url) != before
 

@@ -9,16 +9,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from qa_portal.pilots.models import ApplicationStatus, SelectionOutcome
+from qa_portal.pilots.models import SelectionOutcome
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 EXTRA_CRITERION_ROWS = 2
-
-APPLICATION_STATUS_LABELS = {
-    ApplicationStatus.DRAFT: _l("draft"),
-    ApplicationStatus.SUBMITTED: _l("submitted"),
-    ApplicationStatus.WITHDRAWN: _l("withdrawn"),
-}
 
 SELECTION_OUTCOME_LABELS = {
     SelectionOutcome.SELECTED: _l("Selected"),

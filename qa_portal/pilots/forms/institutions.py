@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, ValidationError
 
 from qa_portal.pilots.models import InstitutionType
 from qa_portal.pilots.models.reference import countries
@@ -62,6 +62,10 @@ class LinkUserForm(FlaskForm):
         self.user_id.choices = [SelectChoice("", _l("— choose —"))] + [
             SelectChoice(str(user.id), f"{user.full_name} <{user.email}>") for user in users
         ]
+
+    def validate_user_id(self, field) -> None:
+        if not (field.data or "").isdigit():
+            raise ValidationError(_l("Choose an HEI user."))
 
 
 class UnlinkUserForm(FlaskForm):

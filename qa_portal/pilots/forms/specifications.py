@@ -212,9 +212,5 @@ class SpecificationForm(FlaskForm):
         return getattr(self, key)
 
 
-class PublishForm(FlaskForm):
-    """Only the CSRF token: the version comes from the URL."""
-
-
 class WithdrawForm(FlaskForm):
     reason = TextAreaField(_l("Why is this micro-credential withdrawn?"), validators=[Optional(), Length(max=2000)])

@@ -11,14 +11,16 @@ from qa_portal.pilots.models.specifications import (
     ParticipationForm,
     QaStatus,
     QfEheaCycle,
+    SpecificationAction,
     SpecificationVersion,
     Stackability,
     Supervision,
     SpecificationStatus,
 )
 from qa_portal.pilots.models.calls import (  # calls, applications, selection
-    Application, ApplicationSpecification, ApplicationStatus, Call, CallStatus, DeqarDecision, Outcome,
-    OutcomeKind, OutcomeScheme, SelectionCriterion, SelectionDecision, SelectionOutcome, SelectionScore,
+    Application, ApplicationAction, ApplicationSpecification, ApplicationStatus, Call, CallAction, CallStatus,
+    DeqarDecision, Outcome, OutcomeKind, OutcomeScheme, SelectionCriterion, SelectionDecision, SelectionOutcome,
+    SelectionScore,
 )
 
 __all__ = [
@@ -35,12 +37,14 @@ __all__ = [
     "ParticipationForm",
     "QaStatus",
     "QfEheaCycle",
+    "SpecificationAction",
     "SpecificationVersion",
     "Stackability",
     "Supervision",
     "SpecificationStatus",
     # calls, applications, selection
-    "Application", "ApplicationSpecification", "ApplicationStatus", "Call", "CallStatus", "DeqarDecision",
+    "Application", "ApplicationAction", "ApplicationSpecification", "ApplicationStatus", "Call", "CallAction",
+    "CallStatus", "DeqarDecision",
     "Outcome", "OutcomeKind", "OutcomeScheme", "SelectionCriterion", "SelectionDecision", "SelectionOutcome",
     "SelectionScore",
 ]

@@ -88,8 +88,16 @@ class CallStatus(enum.StrEnum):
     SELECTION_DONE = "selection_done"
 
 
+class CallAction(enum.StrEnum):
+    """The moves of a call's lifecycle (pilots/workflow.py holds their table)."""
+
+    OPEN = "open"
+    CLOSE = "close"
+    COMPLETE_SELECTION = "complete_selection"
+
+
 class Call(TimestampMixin, db.Model):
-    """A pilot call bound to one approved standard-set version; only call_workflow writes `status`."""
+    """A pilot call bound to one approved standard-set version; only its workflow (pilots/workflow.py) writes `status`."""
 
     __tablename__ = "calls"
     __table_args__ = (
@@ -152,6 +160,13 @@ class ApplicationStatus(enum.StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
     WITHDRAWN = "withdrawn"
+
+
+class ApplicationAction(enum.StrEnum):
+    """The moves of an application's lifecycle (pilots/workflow.py holds their table)."""
+
+    SUBMIT = "submit"
+    WITHDRAW = "withdraw"
 
 
 class Application(TimestampMixin, db.Model):

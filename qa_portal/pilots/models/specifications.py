@@ -22,6 +22,14 @@ class SpecificationStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class SpecificationAction(enum.StrEnum):
+    """The moves of a specification version's lifecycle (pilots/workflow.py holds their table)."""
+
+    PUBLISH = "publish"
+    PUBLISH_REVIEWED = "publish_reviewed"  # the system's: a published QA decision makes the reviewed version public
+    WITHDRAW = "withdraw"
+
+
 # The versions the public may read at their permanent URL (catalogue, register, API, exports): drafts never.
 PUBLIC_SPECIFICATION_STATUSES = (SpecificationStatus.PUBLISHED, SpecificationStatus.WITHDRAWN)
 

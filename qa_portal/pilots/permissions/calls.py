@@ -11,6 +11,16 @@ def can_manage_calls(user) -> bool:
     return is_officer(user)
 
 
+def can_open_call(user, call: Call) -> bool:
+    """Officers open a call (the call workflow decides whether it can open now)."""
+    return is_officer(user)
+
+
+def can_close_call(user, call: Call) -> bool:
+    """Officers close a call (the call workflow decides whether it can close now)."""
+    return is_officer(user)
+
+
 def can_list_calls(user) -> bool:
     """Officers and HEI quality units see the list of calls."""
     return is_officer(user) or (user.is_authenticated and user.has_role(Role.HEI))
@@ -50,11 +60,15 @@ def can_edit_application(user, application: Application) -> bool:
             and application.call.status == CallStatus.OPEN)
 
 
+def can_submit_application(user, application: Application) -> bool:
+    """The institution's HEI users submit its application (the application workflow decides whether it can now)."""
+    return is_hei_member(user, application.institution_id)
+
+
 def can_withdraw_application(user, application: Application) -> bool:
-    """The institution's HEI users withdraw a draft or submitted application until selection is complete."""
-    return (is_hei_member(user, application.institution_id)
-            and application.status in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED)
-            and application.call.status != CallStatus.SELECTION_DONE)
+    """The institution's HEI users withdraw its application (the workflow: a draft or submitted one, until the
+    selection is complete)."""
+    return is_hei_member(user, application.institution_id)
 
 
 def can_view_selection(user, call: Call) -> bool:
@@ -74,8 +88,8 @@ def can_decide_selection(user, application: Application) -> bool:
 
 
 def can_complete_selection(user, call: Call) -> bool:
-    """Officers complete the selection of a closed call."""
-    return is_officer(user) and call.status == CallStatus.CLOSED
+    """Officers complete the selection of a call (the call workflow: once closed and every application decided)."""
+    return is_officer(user)
 
 
 def visible_calls(user) -> Select:

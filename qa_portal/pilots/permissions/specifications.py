@@ -2,7 +2,7 @@
 from sqlalchemy import Select, false, select
 
 from qa_portal.auth.models import Role
-from qa_portal.pilots.models import MicroCredential
+from qa_portal.pilots.models import MicroCredential, SpecificationVersion
 from qa_portal.pilots.permissions.institutions import is_hei_member, is_officer, member_institution_ids
 
 
@@ -26,6 +26,16 @@ def can_view_specification(user, credential: MicroCredential) -> bool:
 def can_edit_specification(user, credential: MicroCredential) -> bool:
     """Officers and the owning institution's HEI users edit and publish a specification."""
     return is_officer(user) or is_hei_member(user, credential.institution_id)
+
+
+def can_publish_specification_version(user, version: SpecificationVersion) -> bool:
+    """Whoever edits a specification publishes its versions (the workflow: the latest draft, once complete)."""
+    return can_edit_specification(user, version.micro_credential)
+
+
+def can_withdraw_specification_version(user, version: SpecificationVersion) -> bool:
+    """Whoever edits a specification withdraws its published versions, with a reason."""
+    return can_edit_specification(user, version.micro_credential)
 
 
 def visible_specifications(user) -> Select:

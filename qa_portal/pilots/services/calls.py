@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from qa_portal.audit.services import record
 from qa_portal.core.errors import DomainError
 from qa_portal.extensions import db
-from qa_portal.pilots.workflow import CallAction, apply_call_action
-from qa_portal.pilots.models import Call, CallStatus, OutcomeScheme, SelectionCriterion
+from qa_portal.pilots.models import Call, CallAction, CallStatus, OutcomeScheme, SelectionCriterion
+from qa_portal.pilots.workflow import CALL_WORKFLOW
 from qa_portal.standards.models import StandardVersion, VersionStatus
 
 
@@ -111,7 +111,8 @@ def update_call(actor, call: Call, data: CallData) -> Call:
 
 
 def change_call_status(actor, call: Call, action: CallAction) -> Call:
-    """Open or close a call (complete_selection goes through pilots.services.selection)."""
+    """Open or close a call through its workflow (complete_selection goes through pilots.services.selection)."""
     if action == CallAction.COMPLETE_SELECTION:
         raise DomainError(_("Complete the selection from the selection page."))
-    return apply_call_action(call, action, actor)
+    CALL_WORKFLOW.apply(call, action, actor)
+    return call

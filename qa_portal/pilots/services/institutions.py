@@ -13,6 +13,12 @@ from qa_portal.pilots.models.reference import countries
 
 DEQAR_ID = re.compile(r"^DEQARINST\d+$")
 WEBSITE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+class InstitutionInvalid(DomainError):
+    """An institution's details break a rule (a bad or duplicate identifier): bad input, answered with 400."""
+
+    status_code = 400
+
+
 FIELDS = ("name_en", "name_hy", "short_name", "country", "national_id", "deqar_id", "eter_id", "website",
           "institution_type")
 
@@ -47,12 +53,12 @@ def _validate(data: dict, institution: Institution | None) -> None:
     errors = check_institution(data)
     if errors:
         field, message = next(iter(errors.items()))
-        raise DomainError(message, field=field)
+        raise InstitutionInvalid(message, field=field)
     others = select(Institution.id).where(Institution.id != (institution.id if institution else -1))
     if db.session.scalar(others.where(func.lower(Institution.short_name) == data["short_name"].lower())):
-        raise DomainError(_("Another institution already uses this short name."), field="short_name")
+        raise InstitutionInvalid(_("Another institution already uses this short name."), field="short_name")
     if data["deqar_id"] and db.session.scalar(others.where(Institution.deqar_id == data["deqar_id"])):
-        raise DomainError(_("Another institution already has this DEQAR id."), field="deqar_id")
+        raise InstitutionInvalid(_("Another institution already has this DEQAR id."), field="deqar_id")
 
 
 def create_institution(actor, data: dict) -> Institution:

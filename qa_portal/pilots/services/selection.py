@@ -10,11 +10,10 @@ from qa_portal.audit.services import record
 from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
-from qa_portal.pilots.workflow import CallAction, apply_call_action
 from qa_portal.pilots.models import (
-    Application, ApplicationStatus, Call, CallStatus, SelectionDecision, SelectionOutcome, SelectionScore,
+    Application, ApplicationStatus, Call, CallAction, CallStatus, SelectionDecision, SelectionOutcome, SelectionScore,
 )
-from qa_portal.pilots.signals import selection_completed
+from qa_portal.pilots.workflow import CALL_WORKFLOW, selected_applications
 
 
 def _ensure_selecting(application: Application) -> None:
@@ -92,18 +91,10 @@ def decide_selection(actor, application: Application, outcome: SelectionOutcome,
 
 
 def complete_selection(actor, call: Call) -> list[Application]:
-    """Close the selection (call → selection_done) and signal downstream to open one case per selected application."""
-    apply_call_action(call, CallAction.COMPLETE_SELECTION, actor)
-    selected = [
-        application for application in call.applications
-        if application.status == ApplicationStatus.SUBMITTED and application.decision is not None
-        and application.decision.outcome == SelectionOutcome.SELECTED
-    ]
-    selection_completed.send(call, actor=actor, applications=selected)
-    db.session.flush()
-    record(actor, "call.selection_completed", call, f"Selection of call {call.id} complete",
-           {"selected": [a.id for a in selected]})
-    return selected
+    """Complete the selection (call → selection_done); the workflow signals downstream to open one case per selected
+    application. Returns the selected applications."""
+    CALL_WORKFLOW.apply(call, CallAction.COMPLETE_SELECTION, actor)
+    return selected_applications(call)
 
 
 @dataclass

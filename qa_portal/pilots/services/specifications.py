@@ -3,12 +3,14 @@ from flask_babel import gettext as _
 
 from qa_portal.audit.services import record
 from qa_portal.core.errors import DomainError
-from qa_portal.core.models import utcnow
+from qa_portal.core.workflow import TransitionRefused
 from qa_portal.extensions import db
 from qa_portal.pilots.models import (
-    Institution, LearningOutcome, MicroCredential, QaStatus, SpecificationStatus, SpecificationVersion,
+    Institution, LearningOutcome, MicroCredential, QaStatus, SpecificationAction, SpecificationStatus,
+    SpecificationVersion,
 )
-from qa_portal.pilots.models.specification_rules import check_specification, completeness
+from qa_portal.pilots.models.specification_rules import check_specification
+from qa_portal.pilots.workflow import SPECIFICATION_WORKFLOW, freeze_specification_version  # noqa: F401 (a service)
 
 # The columns of a version that hold the description (copied into a new version).
 CONTENT_FIELDS = (
@@ -107,31 +109,9 @@ def update_specification(actor, credential: MicroCredential, data: dict) -> Spec
     return latest
 
 
-def freeze_specification_version(actor, version: SpecificationVersion) -> SpecificationVersion:
-    """Freeze a version because an application or case uses it; later edits make a new version."""
-    if version.frozen_at is None:
-        version.frozen_at = utcnow()
-        db.session.flush()
-        record(actor, "specification.freeze", version.micro_credential,
-               f"Froze version {version.number} of “{version.title_en}”", {"version": version.number})
-    return version
-
-
 def publish_specification_version(actor, version: SpecificationVersion) -> SpecificationVersion:
-    """Publish a complete draft version at its permanent public URL."""
-    if version.status != SpecificationStatus.DRAFT:
-        raise DomainError(_("Only a draft version can be published."))
-    if version is not version.micro_credential.latest_version:
-        raise DomainError(_("Only the latest version can be published."))
-    percent, missing = completeness(version)
-    if missing:
-        raise DomainError(_("This specification is %(percent)s%% complete; it cannot be published before "
-                            "these elements are filled in: %(missing)s.", percent=percent, missing=", ".join(missing)))
-    version.status = SpecificationStatus.PUBLISHED
-    version.published_at = utcnow()
-    db.session.flush()
-    record(actor, "specification.publish", version.micro_credential,
-           f"Published version {version.number} of “{version.title_en}”", {"version": version.number})
+    """Publish a complete draft version, the latest, at its permanent public URL (through its workflow)."""
+    SPECIFICATION_WORKFLOW.apply(version, SpecificationAction.PUBLISH, actor)
     return version
 
 
@@ -139,12 +119,7 @@ def publish_reviewed_version(actor, version: SpecificationVersion) -> Specificat
     """Make public a frozen version a published QA decision covers (ESG 2.6: the decision, its report and what
     was reviewed are published together); unlike publish_specification_version it need not be the latest."""
     if version.status == SpecificationStatus.DRAFT:
-        version.status = SpecificationStatus.PUBLISHED
-        version.published_at = utcnow()
-        db.session.flush()
-        record(actor, "specification.publish", version.micro_credential,
-               f"Published version {version.number} of “{version.title_en}” with the QA decision on it",
-               {"version": version.number, "reviewed": True})
+        SPECIFICATION_WORKFLOW.apply(version, SpecificationAction.PUBLISH_REVIEWED, actor, system=True)
     return version
 
 
@@ -155,15 +130,9 @@ def withdraw_specification(actor, credential: MicroCredential, reason: str) -> l
         raise DomainError(_("Give the reason for withdrawing this micro-credential."), field="reason")
     published = [v for v in credential.versions if v.status == SpecificationStatus.PUBLISHED]
     if not published:
-        raise DomainError(_("Only a published micro-credential can be withdrawn."))
-    now = utcnow()
+        raise TransitionRefused(_("Only a published micro-credential can be withdrawn."))
     for version in published:
-        version.status = SpecificationStatus.WITHDRAWN
-        version.withdrawn_at = now
-        version.withdrawal_reason = reason
-    db.session.flush()
-    record(actor, "specification.withdraw", credential, f"Withdrew “{published[-1].title_en}”",
-           {"versions": [v.number for v in published], "reason": reason})
+        SPECIFICATION_WORKFLOW.apply(version, SpecificationAction.WITHDRAW, actor, reason)
     return published
 
 

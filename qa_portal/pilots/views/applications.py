@@ -6,21 +6,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from qa_portal.core.access import login_required, require
-from qa_portal.core.errors import DomainError
-from qa_portal.core.forms import attach_error
+from qa_portal.core.forms import ButtonForm, form_page, run_service
 from qa_portal.extensions import db
-from qa_portal.pilots.forms.calls import (
-    APPLICATION_STATUS_LABELS, SELECTION_OUTCOME_LABELS, ApplicationForm, WithdrawForm,
+from qa_portal.pilots.forms.calls import SELECTION_OUTCOME_LABELS, ApplicationForm, WithdrawForm
+from qa_portal.pilots.models import (
+    Application, ApplicationAction, Call, CallStatus, Institution, MicroCredential, SpecificationVersion,
 )
-from qa_portal.pilots.models import Application, Call, CallStatus, Institution, MicroCredential, SpecificationVersion
+from qa_portal.pilots.models.specification_rules import completeness
 from qa_portal.pilots.permissions.calls import (
-    can_apply_to_call, can_edit_application, can_list_own_applications, can_view_application,
-    can_withdraw_application, visible_applications,
+    can_apply_to_call, can_edit_application, can_list_own_applications, can_submit_application,
+    can_view_application, can_withdraw_application, visible_applications,
 )
 from qa_portal.pilots.permissions.institutions import is_officer, member_institution_ids
 from qa_portal.pilots.services import applications as services
-from qa_portal.pilots.models.specification_rules import completeness
 from qa_portal.pilots.views import bp
+from qa_portal.pilots.workflow import APPLICATION_STATUS_LABELS, APPLICATION_WORKFLOW
 
 
 def _load_application(application_id: int) -> Application:
@@ -43,12 +43,17 @@ def _completeness_by_spec(specs) -> dict[int, object]:
     return {spec.id: completeness(spec.latest_version) for spec in specs}
 
 
-def _render_form(form, call, application, institution, status=200):
+def _application_url(application: Application) -> str:
+    return url_for("pilots.application_detail", application_id=application.id)
+
+
+def _application_form_page(form, service, success_message: str, call, application, institution):
+    """The application form (new or edit): one service call, or the form again with the user's choices."""
     specs = _institution_specifications(institution.id)
     form.set_choices(specs)
-    return render_template("pilots/application_form.html", form=form, call=call, application=application,
-                           institution=institution, specifications=specs,
-                           completeness=_completeness_by_spec(specs)), status
+    return form_page(form, service, "pilots/application_form.html", success_message, _application_url, call=call,
+                     application=application, institution=institution, specifications=specs,
+                     completeness=_completeness_by_spec(specs))
 
 
 @bp.route("/calls/<int:call_id>/apply", methods=["GET", "POST"])
@@ -58,19 +63,10 @@ def application_new(call_id: int):
     require(can_apply_to_call(current_user, call))
     institution = _applicant_institution()
     form = ApplicationForm()
-    form.set_choices(_institution_specifications(institution.id))
-    if form.validate_on_submit():
-        try:
-            application = services.create_application(current_user, call, institution,
-                                                      form.specification_ids.data, form.motivation.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            return _render_form(form, call, None, institution, error.status_code)
-        db.session.commit()
-        flash(_("Draft application saved. Submit it before the call closes."), "success")
-        return redirect(url_for("pilots.application_detail", application_id=application.id))
-    return _render_form(form, call, None, institution, 400 if form.is_submitted() else 200)
+    return _application_form_page(
+        form, lambda: services.create_application(current_user, call, institution, form.specification_ids.data,
+                                                  form.motivation.data),
+        _("Draft application saved. Submit it before the call closes."), call, None, institution)
 
 
 @bp.route("/applications/<int:application_id>/edit", methods=["GET", "POST"])
@@ -83,20 +79,10 @@ def application_edit(application_id: int):
     else:
         form = ApplicationForm(motivation=application.motivation,
                                specification_ids=[link.specification_id for link in application.specification_links])
-    form.set_choices(_institution_specifications(application.institution_id))
-    if form.validate_on_submit():
-        try:
-            services.update_application(current_user, application, form.specification_ids.data,
-                                        form.motivation.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            return _render_form(form, application.call, application, application.institution, error.status_code)
-        db.session.commit()
-        flash(_("Draft application saved."), "success")
-        return redirect(url_for("pilots.application_detail", application_id=application.id))
-    return _render_form(form, application.call, application, application.institution,
-                        400 if form.is_submitted() else 200)
+    return _application_form_page(
+        form, lambda: services.update_application(current_user, application, form.specification_ids.data,
+                                                  form.motivation.data),
+        _("Draft application saved."), application.call, application, application.institution)
 
 
 @bp.route("/applications")
@@ -111,10 +97,12 @@ def application_list():
                            officer=is_officer(current_user), application_status_labels=APPLICATION_STATUS_LABELS)
 
 
-def _render_detail(application: Application, error: str | None = None, status: int = 200):
+def _render_detail(application: Application, form: ButtonForm | None = None, status: int = 200):
     links = application.specification_links
+    withdraw = ApplicationAction.WITHDRAW
     return render_template(
-        "pilots/application_detail.html", application=application, error=error,
+        "pilots/application_detail.html", application=application, form=form or ButtonForm(),
+        withdraw_offered=APPLICATION_WORKFLOW.blocker(current_user, application, withdraw) is None,
         completeness={link.specification_id: completeness(link.specification_version or link.specification.latest_version)
                       for link in links},
         outcome_labels=SELECTION_OUTCOME_LABELS, CallStatus=CallStatus,
@@ -135,15 +123,13 @@ def application_detail(application_id: int):
 @login_required
 def application_submit(application_id: int):
     application = _load_application(application_id)
-    require(can_edit_application(current_user, application))
-    try:
-        services.submit_application(current_user, application)
-    except DomainError as error:
-        db.session.rollback()
-        return _render_detail(_load_application(application_id), error.message, error.status_code)
-    db.session.commit()
+    require(can_submit_application(current_user, application))
+    form = ButtonForm()
+    run = run_service(form, lambda: services.submit_application(current_user, application))
+    if not run.ok:
+        return _render_detail(_load_application(application_id), form, run.status)
     flash(_("Application submitted. The specification versions it uses are now frozen."), "success")
-    return redirect(url_for("pilots.application_detail", application_id=application.id))
+    return redirect(_application_url(application))
 
 
 @bp.route("/applications/<int:application_id>/withdraw", methods=["GET", "POST"])
@@ -152,15 +138,6 @@ def application_withdraw(application_id: int):
     application = _load_application(application_id)
     require(can_withdraw_application(current_user, application))
     form = WithdrawForm()
-    if form.validate_on_submit():
-        try:
-            services.withdraw_application(current_user, application, form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Application withdrawn."), "success")
-            return redirect(url_for("pilots.application_detail", application_id=application.id))
-    return render_template("pilots/application_withdraw.html", form=form, application=application), \
-        400 if form.is_submitted() else 200
+    return form_page(form, lambda: services.withdraw_application(current_user, application, form.reason.data),
+                     "pilots/application_withdraw.html", _("Application withdrawn."), _application_url(application),
+                     application=application)

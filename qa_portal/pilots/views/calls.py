@@ -1,36 +1,33 @@
 """Pilot calls: the officers' list and form, the call page, status changes, and the public call pages."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from qa_portal.core.access import login_required, public, require
-from qa_portal.core.errors import DomainError
-from qa_portal.core.forms import attach_error
+from qa_portal.core.forms import form_page
 from qa_portal.extensions import db
-from qa_portal.pilots.workflow import ACTION_LABELS, CallAction, available_actions
-from qa_portal.pilots.forms.calls import APPLICATION_STATUS_LABELS, CallForm
-from qa_portal.pilots.models import Application, ApplicationStatus, Call, CallStatus, OutcomeScheme
+from qa_portal.pilots.forms.calls import CallForm
+from qa_portal.pilots.models import Application, ApplicationStatus, Call, CallAction, CallStatus, OutcomeScheme
 from qa_portal.pilots.permissions.calls import (
     can_edit_call, can_list_calls, can_manage_calls, can_view_call, visible_calls,
 )
 from qa_portal.pilots.permissions.institutions import member_institution_ids
 from qa_portal.pilots.services import calls as services
 from qa_portal.pilots.views import bp
+from qa_portal.pilots.workflow import (
+    APPLICATION_STATUS_LABELS, CALL_ACTION_LABELS, CALL_STATUS_LABELS as STATUS_LABELS, CALL_WORKFLOW,
+)
 from qa_portal.standards.models import StandardVersion, VersionStatus
-
-STATUS_LABELS = {
-    CallStatus.DRAFT: _l("draft"),
-    CallStatus.OPEN: _l("open"),
-    CallStatus.CLOSED: _l("closed"),
-    CallStatus.SELECTION_DONE: _l("selection done"),
-}
 
 
 def _load_call(call_id: int) -> Call:
     return db.get_or_404(Call, call_id)
+
+
+def _call_url(call: Call) -> str:
+    return url_for("pilots.call_detail", call_id=call.id)
 
 
 def _form_with_choices(form: CallForm) -> CallForm:
@@ -81,21 +78,10 @@ def call_list():
 def call_new():
     require(can_manage_calls(current_user))
     form = _form_with_choices(CallForm())
-    status = 400 if form.is_submitted() else 200
-    if form.validate_on_submit():
-        try:
-            call = services.create_call(current_user, _call_data(form))
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = error.status_code
-        else:
-            db.session.commit()
-            flash(_("Call created as a draft. Open it when it is ready."), "success")
-            return redirect(url_for("pilots.call_detail", call_id=call.id))
     if not form.is_submitted():
         form.add_blank_criteria()
-    return render_template("pilots/call_form.html", form=form, call=None), status
+    return form_page(form, lambda: services.create_call(current_user, _call_data(form)), "pilots/call_form.html",
+                     _("Call created as a draft. Open it when it is ready."), _call_url, call=None)
 
 
 @bp.route("/calls/<int:call_id>/edit", methods=["GET", "POST"])
@@ -108,19 +94,8 @@ def call_edit(call_id: int):
     else:
         form = _form_with_choices(CallForm(obj=call))
         form.add_blank_criteria()
-    status = 400 if form.is_submitted() else 200
-    if form.validate_on_submit():
-        try:
-            services.update_call(current_user, call, _call_data(form))
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = error.status_code
-        else:
-            db.session.commit()
-            flash(_("Call saved."), "success")
-            return redirect(url_for("pilots.call_detail", call_id=call.id))
-    return render_template("pilots/call_form.html", form=form, call=call), status
+    return form_page(form, lambda: services.update_call(current_user, call, _call_data(form)),
+                     "pilots/call_form.html", _("Call saved."), _call_url, call=call)
 
 
 @bp.route("/calls/<int:call_id>")
@@ -132,12 +107,12 @@ def call_detail(call_id: int):
     if not can_manage_calls(current_user):
         own = member_institution_ids(current_user)
         own_applications = [a for a in call.applications if a.institution_id in own]
-    actions = available_actions(call) if can_manage_calls(current_user) else []
+    actions = CALL_WORKFLOW.available(current_user, call)
     return render_template("pilots/call_detail.html", call=call, status_labels=STATUS_LABELS,
                            own_applications=own_applications, ApplicationStatus=ApplicationStatus,
                            application_status_labels=APPLICATION_STATUS_LABELS,
-                           actions=[a for a in actions if a != CallAction.COMPLETE_SELECTION],
-                           action_labels=ACTION_LABELS)
+                           actions=[a for a in actions if a != CallAction.COMPLETE_SELECTION],  # the selection page's
+                           action_labels=CALL_ACTION_LABELS)
 
 
 @bp.route("/calls/<int:call_id>/status", methods=["POST"])

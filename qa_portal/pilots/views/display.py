@@ -5,14 +5,9 @@ from qa_portal.pilots.forms.specifications import (
     ASSESSMENT_LABELS, CERTIFICATE_LABELS, CYCLE_CHOICE_LABELS, LEARNING_MODE_LABELS, PARTICIPATION_LABELS,
     STACKABILITY_LABELS, SUPERVISION_LABELS,
 )
-from qa_portal.pilots.models import QaStatus, SpecificationStatus
+from qa_portal.pilots.models import QaStatus
 from qa_portal.pilots.models.reference import country_name, isced_name, language_name
-
-STATUS_LABELS = {
-    SpecificationStatus.DRAFT: _l("draft"),
-    SpecificationStatus.PUBLISHED: _l("published"),
-    SpecificationStatus.WITHDRAWN: _l("withdrawn"),
-}
+from qa_portal.pilots.workflow import SPECIFICATION_STATUS_LABELS as STATUS_LABELS
 QA_STATUS_LABELS = {
     QaStatus.NOT_REVIEWED: _l("Not yet reviewed by the agency"),
     QaStatus.UNDER_REVIEW: _l("Under review in the pilot"),

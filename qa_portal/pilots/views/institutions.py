@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from qa_portal.auth.models import Role, User, UserRole
 from qa_portal.core.access import login_required, require
 from qa_portal.core.errors import DomainError
-from qa_portal.core.forms import attach_error
+from qa_portal.core.forms import form_page, run_service
 from qa_portal.extensions import db
 from qa_portal.pilots.forms.institutions import INSTITUTION_TYPE_LABELS, InstitutionForm, LinkUserForm, UnlinkUserForm
 from qa_portal.pilots.models import Institution, InstitutionMembership, MicroCredential, SpecificationVersion
@@ -28,6 +28,10 @@ def _load_institution(institution_id: int) -> Institution:
     if institution is None:
         abort(404)
     return institution
+
+
+def _institution_url(institution: Institution) -> str:
+    return url_for("pilots.institution_detail", institution_id=institution.id)
 
 
 @bp.route("/institutions")
@@ -51,18 +55,8 @@ def institution_list():
 def institution_new():
     require(can_manage_institutions(current_user))
     form = InstitutionForm()
-    if form.validate_on_submit():
-        try:
-            institution = services.create_institution(current_user, form.institution_data())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Institution created."), "success")
-            return redirect(url_for("pilots.institution_detail", institution_id=institution.id))
-    return render_template("pilots/institution_form.html", form=form, institution=None), (
-        400 if form.is_submitted() else 200)
+    return form_page(form, lambda: services.create_institution(current_user, form.institution_data()),
+                     "pilots/institution_form.html", _("Institution created."), _institution_url, institution=None)
 
 
 @bp.route("/institutions/<int:institution_id>/edit", methods=["GET", "POST"])
@@ -75,18 +69,9 @@ def institution_edit(institution_id: int):
     else:
         form = InstitutionForm(obj=institution)
         form.institution_type.data = institution.institution_type.value if institution.institution_type else ""
-    if form.validate_on_submit():
-        try:
-            services.update_institution(current_user, institution, form.institution_data())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Institution updated."), "success")
-            return redirect(url_for("pilots.institution_detail", institution_id=institution.id))
-    return render_template("pilots/institution_form.html", form=form, institution=institution), (
-        400 if form.is_submitted() else 200)
+    return form_page(form, lambda: services.update_institution(current_user, institution, form.institution_data()),
+                     "pilots/institution_form.html", _("Institution updated."), _institution_url(institution),
+                     institution=institution)
 
 
 def _linkable_users(institution: Institution) -> list[User]:
@@ -143,21 +128,19 @@ def institution_link_user(institution_id: int):
     require(can_manage_institutions(current_user))
     form = LinkUserForm()
     form.set_choices(_linkable_users(institution))
-    user = db.session.get(User, int(form.user_id.data)) if (form.user_id.data or "").isdigit() else None
-    if not form.validate_on_submit() or user is None:
+
+    def link():
+        user = db.session.get(User, int(form.user_id.data))
         if user is None:
-            form.user_id.errors = [*form.user_id.errors, _("Choose an HEI user.")]
-        return _render_detail(institution, form, 400)
-    try:
-        services.link_institution_user(current_user, institution, user)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return _render_detail(institution, form, 409)
-    db.session.commit()
-    flash(_("%(name)s is now linked to %(institution)s.", name=user.full_name, institution=institution.short_name),
-          "success")
-    return redirect(url_for("pilots.institution_detail", institution_id=institution.id))
+            raise DomainError(_("Choose an HEI user."), field="user_id")
+        return services.link_institution_user(current_user, institution, user)
+
+    run = run_service(form, link)
+    if not run.ok:
+        return _render_detail(institution, form, run.status)
+    flash(_("%(name)s is now linked to %(institution)s.", name=run.result.user.full_name,
+            institution=institution.short_name), "success")
+    return redirect(_institution_url(institution))
 
 
 @bp.route("/institutions/<int:institution_id>/members/<int:membership_id>/remove", methods=["POST"])

@@ -5,27 +5,28 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from qa_portal.core.access import login_required, require
-from qa_portal.core.errors import DomainError
-from qa_portal.core.forms import attach_error
+from qa_portal.core.forms import ButtonForm, form_page, run_service
 from qa_portal.extensions import db
-from qa_portal.pilots.workflow import CallAction, refusal
 from qa_portal.pilots.forms.calls import SELECTION_OUTCOME_LABELS, ScoreForm, SelectionDecisionForm
-from qa_portal.pilots.models import Application, Call, SelectionOutcome, SelectionScore
+from qa_portal.pilots.models import Application, Call, CallAction, SelectionOutcome, SelectionScore
 from qa_portal.pilots.permissions.calls import (
     can_complete_selection, can_decide_selection, can_score_application, can_view_selection,
 )
 from qa_portal.pilots.services import selection as services
 from qa_portal.pilots.views import bp
+from qa_portal.pilots.workflow import CALL_WORKFLOW
 
 
-def _render_selection(call: Call, error: str | None = None, status: int = 200):
+def _render_selection(call: Call, form: ButtonForm | None = None, status: int = 200):
     ranking = services.selection_ranking(call)
     selected = sum(1 for row in ranking if row.application.decision
                    and row.application.decision.outcome == SelectionOutcome.SELECTED)
+    complete = CallAction.COMPLETE_SELECTION
+    offered = complete in CALL_WORKFLOW.available(current_user, call)  # closed, and an officer's
     return render_template(
-        "pilots/selection.html", call=call, ranking=ranking, error=error, selected_count=selected,
-        outcome_labels=SELECTION_OUTCOME_LABELS,
-        completion_blocker=refusal(call, CallAction.COMPLETE_SELECTION) if can_complete_selection(current_user, call) else None,
+        "pilots/selection.html", call=call, ranking=ranking, form=form or ButtonForm(), selected_count=selected,
+        outcome_labels=SELECTION_OUTCOME_LABELS, completion_offered=offered,
+        completion_blocker=CALL_WORKFLOW.blocker(current_user, call, complete) if offered else None,
     ), status
 
 
@@ -42,13 +43,11 @@ def selection(call_id: int):
 def selection_complete(call_id: int):
     call = db.get_or_404(Call, call_id)
     require(can_complete_selection(current_user, call))
-    try:
-        selected = services.complete_selection(current_user, call)
-    except DomainError as error:
-        db.session.rollback()
-        return _render_selection(db.get_or_404(Call, call_id), error.message, error.status_code)
-    db.session.commit()
-    flash(_("Selection complete: %(count)d review case(s) opened.", count=len(selected)), "success")
+    form = ButtonForm()
+    run = run_service(form, lambda: services.complete_selection(current_user, call))
+    if not run.ok:
+        return _render_selection(db.get_or_404(Call, call_id), form, run.status)
+    flash(_("Selection complete: %(count)d review case(s) opened.", count=len(run.result)), "success")
     return redirect(url_for("pilots.selection", call_id=call.id))
 
 
@@ -69,19 +68,10 @@ def application_score(application_id: int):
     while len(form.entries) < len(criteria):
         form.entries.append_entry()
     rows = list(zip(criteria, form.entries))
-    if form.validate_on_submit() and len(form.entries) == len(criteria):
-        scores = {criterion.id: (entry.form.score.data, entry.form.comment.data) for criterion, entry in rows}
-        try:
-            services.score_application(current_user, application, scores)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your scores are saved."), "success")
-            return redirect(url_for("pilots.selection", call_id=application.call_id))
-    return render_template("pilots/application_score.html", form=form, application=application, rows=rows), \
-        400 if form.is_submitted() else 200
+    scores = {criterion.id: (entry.form.score.data, entry.form.comment.data) for criterion, entry in rows}
+    return form_page(form, lambda: services.score_application(current_user, application, scores),
+                     "pilots/application_score.html", _("Your scores are saved."),
+                     url_for("pilots.selection", call_id=application.call_id), application=application, rows=rows)
 
 
 @bp.route("/applications/<int:application_id>/decide", methods=["GET", "POST"])
@@ -94,19 +84,7 @@ def application_decide(application_id: int):
         form = SelectionDecisionForm()
     else:
         form = SelectionDecisionForm(outcome=decision.outcome.value, rationale=decision.rationale)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.decide_selection(current_user, application, SelectionOutcome(form.outcome.data),
-                                      form.rationale.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = error.status_code
-        else:
-            db.session.commit()
-            flash(_("Selection decision saved."), "success")
-            return redirect(url_for("pilots.selection", call_id=application.call_id))
-    elif form.is_submitted():
-        status = 400
-    return render_template("pilots/application_decide.html", form=form, application=application), status
+    return form_page(form, lambda: services.decide_selection(current_user, application,
+                                                             SelectionOutcome(form.outcome.data), form.rationale.data),
+                     "pilots/application_decide.html", _("Selection decision saved."),
+                     url_for("pilots.selection", call_id=application.call_id), application=application)

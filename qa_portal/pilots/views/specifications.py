@@ -6,10 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from qa_portal.core.access import login_required, require
-from qa_portal.core.errors import DomainError
-from qa_portal.core.forms import attach_error
+from qa_portal.core.forms import ButtonForm, form_page, run_service
 from qa_portal.extensions import db
-from qa_portal.pilots.forms.specifications import PublishForm, SpecificationForm, WithdrawForm
+from qa_portal.pilots.forms.specifications import SpecificationForm, WithdrawForm
 from qa_portal.pilots.models import Institution, MicroCredential, SpecificationVersion
 from qa_portal.pilots.permissions import (
     can_create_specification, can_edit_specification, can_list_specifications, can_view_specification,
@@ -40,6 +39,10 @@ def _version(credential: MicroCredential, number: int) -> SpecificationVersion:
     abort(404)
 
 
+def _credential_url(credential_id: int) -> str:
+    return url_for("pilots.specification_detail", credential_id=credential_id)
+
+
 @bp.route("/specifications")
 @login_required
 def specification_list():
@@ -68,20 +71,14 @@ def specification_new():
     form = SpecificationForm(institutions=institutions)
     if request.method == "GET":
         form.add_blank_outcomes()
-    if form.validate_on_submit():
+
+    def create():
         institution = db.session.get(Institution, int(form.institution_id.data or 0))
         require(institution is not None and institution in institutions)
-        try:
-            version = services.create_specification(current_user, institution, form.specification_data())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Specification saved as a draft (version 1)."), "success")
-            return redirect(url_for("pilots.specification_detail", credential_id=version.micro_credential_id))
-    return render_template("pilots/specification_form.html", form=form, credential=None, latest=None), (
-        400 if form.is_submitted() else 200)
+        return services.create_specification(current_user, institution, form.specification_data())
+
+    return form_page(form, create, "pilots/specification_form.html", _("Specification saved as a draft (version 1)."),
+                     lambda version: _credential_url(version.micro_credential_id), credential=None, latest=None)
 
 
 @bp.route("/specifications/<int:credential_id>/edit", methods=["GET", "POST"])
@@ -94,30 +91,24 @@ def specification_edit(credential_id: int):
     if request.method == "GET":
         form.fill_from(services.version_content(latest))
         form.add_blank_outcomes()
-    if form.validate_on_submit():
-        try:
-            version = services.update_specification(current_user, credential, form.specification_data())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            if version.number != latest.number:
-                flash(_("Saved as version %(new)s; version %(old)s stays as it was.", new=version.number,
-                        old=latest.number), "success")
-            else:
-                flash(_("Specification saved."), "success")
-            return redirect(url_for("pilots.specification_detail", credential_id=credential.id))
-    return render_template("pilots/specification_form.html", form=form, credential=credential, latest=latest), (
-        400 if form.is_submitted() else 200)
+    run = run_service(form, lambda: services.update_specification(current_user, credential, form.specification_data()))
+    if not run.ok:
+        return render_template("pilots/specification_form.html", form=form, credential=credential,
+                               latest=latest), run.status
+    if run.result.number != latest.number:
+        flash(_("Saved as version %(new)s; version %(old)s stays as it was.", new=run.result.number,
+                old=latest.number), "success")
+    else:
+        flash(_("Specification saved."), "success")
+    return redirect(_credential_url(credential.id))
 
 
 def _render_version(credential: MicroCredential, version: SpecificationVersion, status: int = 200,
-                    withdraw_form: WithdrawForm | None = None):
+                    withdraw_form: WithdrawForm | None = None, publish_form: ButtonForm | None = None):
     percent, missing = completeness(version)
     return render_template(
         "pilots/specification_detail.html", credential=credential, version=version, percent=percent,
-        missing=missing, warnings=specification_warnings(version),
+        missing=missing, warnings=specification_warnings(version), publish_form=publish_form or ButtonForm(),
         withdraw_form=withdraw_form or WithdrawForm(), can_edit=can_edit_specification(current_user, credential),
         **element_context(),
     ), status
@@ -145,17 +136,12 @@ def specification_publish(credential_id: int, number: int):
     credential = _load_credential(credential_id)
     require(can_edit_specification(current_user, credential))
     version = _version(credential, number)
-    if not PublishForm().validate_on_submit():
-        abort(400)
-    try:
-        services.publish_specification_version(current_user, version)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _render_version(_load_credential(credential_id), version, 409)
-    db.session.commit()
+    form = ButtonForm()
+    run = run_service(form, lambda: services.publish_specification_version(current_user, version))
+    if not run.ok:
+        return _render_version(_load_credential(credential_id), version, run.status, publish_form=form)
     flash(_("Version %(number)s is published in the public catalogue.", number=version.number), "success")
-    return redirect(url_for("pilots.specification_detail", credential_id=credential.id))
+    return redirect(_credential_url(credential.id))
 
 
 @bp.route("/specifications/<int:credential_id>/withdraw", methods=["POST"])
@@ -164,15 +150,9 @@ def specification_withdraw(credential_id: int):
     credential = _load_credential(credential_id)
     require(can_edit_specification(current_user, credential))
     form = WithdrawForm()
-    if not form.validate_on_submit():
-        return _render_version(credential, credential.latest_version, 400, form)
-    try:
-        services.withdraw_specification(current_user, credential, form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
+    run = run_service(form, lambda: services.withdraw_specification(current_user, credential, form.reason.data))
+    if not run.ok:
         credential = _load_credential(credential_id)
-        return _render_version(credential, credential.latest_version, 409, form)
-    db.session.commit()
+        return _render_version(credential, credential.latest_version, run.status, withdraw_form=form)
     flash(_("The micro-credential is withdrawn; its published versions stay readable, marked withdrawn."), "success")
-    return redirect(url_for("pilots.specification_detail", credential_id=credential.id))
+    return redirect(_credential_url(credential.id))
