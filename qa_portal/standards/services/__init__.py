@@ -2,7 +2,7 @@
 
 Import them from here: `from qa_portal.standards import services; services.add_standard(...)`."""
 from qa_portal.standards.services.consultation import (
-    ConsultationClosed, add_comment, answer_comment, unanswered_comment_counts,
+    ConsultationClosed, add_comment, answer_comment, ensure_consultation_open, unanswered_comment_counts,
 )
 from qa_portal.standards.services.content import (
     add_criterion, add_level, add_standard, delete_criterion, delete_level, delete_standard, move_criterion,
@@ -17,7 +17,8 @@ from qa_portal.standards.services.versions import (
 __all__ = [
     "DEFAULT_SCALE", "ConsultationClosed", "VersionLocked", "add_comment", "add_criterion", "add_level",
     "add_standard", "answer_comment", "approve_version", "approved_versions", "create_standard_set",
-    "delete_criterion", "delete_level", "delete_standard", "ensure_editable", "find_standard_set",
+    "delete_criterion", "delete_level", "delete_standard", "ensure_consultation_open", "ensure_editable",
+    "find_standard_set",
     "latest_version", "move_criterion", "move_level", "move_standard", "open_consultation", "start_new_version",
     "unanswered_comment_counts", "update_criterion", "update_level", "update_standard", "update_standard_set",
     "update_version_details", "withdraw_version",

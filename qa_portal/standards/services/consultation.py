@@ -18,12 +18,17 @@ class ConsultationClosed(DomainError):
     status_code = 409
 
 
+def ensure_consultation_open(version: StandardVersion) -> None:
+    """Refuse (409) any comment on a version that is not in consultation."""
+    if version.status != VersionStatus.CONSULTATION:
+        raise ConsultationClosed(_("Version %(number)s is not open for consultation, so it takes no comments.",
+                                   number=version.number))
+
+
 def add_comment(actor, version: StandardVersion, standard: Standard | None, stakeholder_type: StakeholderType,
                 text: str) -> ConsultationComment:
     """Record a stakeholder's comment on a version in consultation (on one of its standards, or the whole)."""
-    if version.status != VersionStatus.CONSULTATION:
-        raise ConsultationClosed(_("Version %(number)s is not open for consultation, so it takes no comments.",
-                            number=version.number))
+    ensure_consultation_open(version)
     if standard is not None and standard.version_id != version.id:
         raise DomainError(_("Choose a standard of this version."), field="standard")
     text = _clean(text)

@@ -1,9 +1,7 @@
-"""Helpers shared by the standards views: loading objects or 404, and the one-service-call form pattern."""
-from flask import abort, flash, redirect, render_template, url_for
+"""Helpers shared by the standards views: the drafting pages' prefix, a version's URL, loading a version or 404."""
+from flask import abort, url_for
 from sqlalchemy.orm import selectinload
 
-from qa_portal.core.errors import DomainError
-from qa_portal.core.forms import attach_error
 from qa_portal.extensions import db
 from qa_portal.standards.models import Standard, StandardVersion
 
@@ -27,17 +25,3 @@ def load_version(version_id: int) -> StandardVersion:
         abort(404)
     return version
 
-
-def run_form(form, call, template: str, success_message: str, success_url, **context):
-    """Validate → one service call → commit → flash → redirect; on refusal re-render with the user's text."""
-    if form.validate_on_submit():
-        try:
-            result = call()
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            return render_template(template, form=form, **context), error.status_code
-        db.session.commit()
-        flash(success_message, "success")
-        return redirect(success_url(result) if callable(success_url) else success_url)
-    return render_template(template, form=form, **context), 400 if form.is_submitted() else 200

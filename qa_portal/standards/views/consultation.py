@@ -6,8 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from qa_portal.core.access import login_required, require
-from qa_portal.core.errors import DomainError
-from qa_portal.core.forms import attach_error
+from qa_portal.core.forms import run_service
 from qa_portal.extensions import db
 from qa_portal.standards import services
 from qa_portal.standards.forms import RESPONSE_LABELS, STAKEHOLDER_LABELS, CommentForm
@@ -51,26 +50,22 @@ def consultation(version_id: int):
     version = load_version(version_id)
     require(can_comment_on_standard_version(current_user, version))
     form = CommentForm(version)
-    if request.method == "POST":
-        # A closed consultation refuses every comment with 409, whatever was posted (the service decides).
-        if version.status != VersionStatus.CONSULTATION or form.validate_on_submit():
-            standard = None
-            if form.standard.data:
-                standard = db.session.get(Standard, int(form.standard.data)) if form.standard.data.isdigit() else None
-            try:
-                services.add_comment(current_user, version, standard, form.stakeholder_type.data or "other",
-                                     form.text.data)
-            except services.ConsultationClosed:
-                raise  # the 409 error page, not this page: a closed version's content is not shown again
-            except DomainError as error:
-                db.session.rollback()
-                attach_error(form, error)
-                return _render(version, form, error.status_code)
-            db.session.commit()
-            flash(_("Thank you: your comment is recorded. The agency will answer it in the consultation report."),
-                  "success")
-            return redirect(url_for("standards.consultation", version_id=version.id, _anchor="your-comments"))
-        return _render(version, form, 400)
-    if not can_view_consultation(current_user, version):
-        abort(404)
-    return _render(version, form)
+    if request.method == "GET":
+        if not can_view_consultation(current_user, version):
+            abort(404)
+        return _render(version, form)
+    # A closed consultation refuses every comment with 409, whatever was posted: the error page, not this page (a
+    # closed version's content is not shown again).
+    services.ensure_consultation_open(version)
+
+    def comment():
+        code = form.standard.data or ""
+        standard = db.session.get(Standard, int(code)) if code.isdigit() else None
+        return services.add_comment(current_user, version, standard, form.stakeholder_type.data or "other",
+                                    form.text.data)
+
+    run = run_service(form, comment)
+    if not run.ok:
+        return _render(version, form, run.status)
+    flash(_("Thank you: your comment is recorded. The agency will answer it in the consultation report."), "success")
+    return redirect(url_for("standards.consultation", version_id=version.id, _anchor="your-comments"))

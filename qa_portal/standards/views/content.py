@@ -4,13 +4,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from qa_portal.core.access import login_required, require
+from qa_portal.core.forms import form_page
 from qa_portal.extensions import db
 from qa_portal.standards import services
 from qa_portal.standards.forms import CriterionForm, LevelForm, StandardForm
 from qa_portal.standards.models import ComplianceLevel, Criterion, Standard
 from qa_portal.standards.permissions import can_edit_standard_version
 from qa_portal.standards.views import bp
-from qa_portal.standards.views.common import PREFIX, load_version, run_form, version_url as _version_url
+from qa_portal.standards.views.common import PREFIX, load_version, version_url as _version_url
 
 
 def _refs_from(form: StandardForm) -> tuple[list[str], list[int]]:
@@ -25,7 +26,7 @@ def standard_new(version_id: int):
     if request.method == "GET":
         services.ensure_editable(version)
     form = StandardForm()
-    return run_form(
+    return form_page(
         form, lambda: services.add_standard(current_user, version, form.code.data, form.title.data,
                                             form.statement.data, form.guidelines.data, *_refs_from(form)),
         "standards/standard_form.html", _("Standard added."),
@@ -47,7 +48,7 @@ def standard_edit(standard_id: int):
         form = StandardForm(obj=standard, principle_refs=[str(ref) for ref in standard.principle_refs])
     else:
         form = StandardForm()
-    return run_form(
+    return form_page(
         form, lambda: services.update_standard(current_user, standard, form.code.data, form.title.data,
                                                form.statement.data, form.guidelines.data, *_refs_from(form)),
         "standards/standard_form.html", _("Standard saved."), _version_url(version, f"standard-{standard.id}"),
@@ -89,7 +90,7 @@ def criterion_new(standard_id: int):
     if request.method == "GET":
         services.ensure_editable(version)
     form = CriterionForm()
-    return run_form(
+    return form_page(
         form, lambda: services.add_criterion(current_user, standard, form.code.data, form.text.data,
                                              form.expected_evidence.data, form.mandatory.data),
         "standards/criterion_form.html", _("Criterion added."), _version_url(version, f"standard-{standard.id}"),
@@ -109,7 +110,7 @@ def criterion_edit(criterion_id: int):
     if request.method == "GET":
         services.ensure_editable(version)
     form = CriterionForm(obj=criterion)
-    return run_form(
+    return form_page(
         form, lambda: services.update_criterion(current_user, criterion, form.code.data, form.text.data,
                                                 form.expected_evidence.data, form.mandatory.data),
         "standards/criterion_form.html", _("Criterion saved."), _version_url(version, f"standard-{standard.id}"),
@@ -147,7 +148,7 @@ def level_new(version_id: int):
     if request.method == "GET":
         services.ensure_editable(version)
     form = LevelForm()
-    return run_form(
+    return form_page(
         form, lambda: services.add_level(current_user, version, form.code.data, form.label.data,
                                          form.description.data, form.not_applicable.data),
         "standards/level_form.html", _("Scale level added."), _version_url(version, "scale"),
@@ -167,7 +168,7 @@ def level_edit(level_id: int):
     if request.method == "GET":
         services.ensure_editable(version)
     form = LevelForm(obj=level)
-    return run_form(
+    return form_page(
         form, lambda: services.update_level(current_user, level, form.code.data, form.label.data,
                                             form.description.data, form.not_applicable.data),
         "standards/level_form.html", _("Scale level saved."), _version_url(version, "scale"),

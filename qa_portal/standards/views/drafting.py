@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from qa_portal.core.access import login_required, require
+from qa_portal.core.forms import form_page
 from qa_portal.extensions import db
 from qa_portal.standards import services
 from qa_portal.standards.services.comparison import compare_versions
@@ -20,7 +21,7 @@ from qa_portal.standards.permissions import (
     can_withdraw_standard_version,
 )
 from qa_portal.standards.views import bp
-from qa_portal.standards.views.common import PREFIX, load_version, run_form, version_url as _version_url
+from qa_portal.standards.views.common import PREFIX, load_version, version_url as _version_url
 from qa_portal.standards.workflow import ACTION_LABELS, STATUS_LABELS, VERSION_WORKFLOW
 
 
@@ -41,7 +42,7 @@ def set_list():
 def set_new():
     require(can_manage_standards(current_user))
     form = StandardSetForm()
-    return run_form(
+    return form_page(
         form, lambda: services.create_standard_set(current_user, form.code.data, form.title.data,
                                                    form.title_hy.data, form.description.data),
         "standards/set_form.html", _("Standard set created with a first draft version."),
@@ -78,7 +79,7 @@ def set_edit(set_id: int):
     require(can_manage_standards(current_user))
     standard_set = _load_set(set_id)
     form = StandardSetEditForm(obj=standard_set)
-    return run_form(
+    return form_page(
         form, lambda: services.update_standard_set(current_user, standard_set, form.title.data, form.title_hy.data,
                                                    form.description.data),
         "standards/set_form.html", _("Standard set updated."),
@@ -131,7 +132,7 @@ def version_details(version_id: int):
     if request.method == "GET":
         services.ensure_editable(version)
     form = VersionDetailsForm(obj=version)
-    return run_form(
+    return form_page(
         form, lambda: services.update_version_details(current_user, version, form.decision_rule.data,
                                                       form.change_note.data),
         "standards/version_details_form.html", _("Decision rule and note saved."), _version_url(version),
@@ -168,7 +169,7 @@ def version_withdraw(version_id: int):
     version = load_version(version_id)
     require(can_withdraw_standard_version(current_user, version))
     form = WithdrawForm()
-    return run_form(form, lambda: services.withdraw_version(current_user, version, form.reason.data),
+    return form_page(form, lambda: services.withdraw_version(current_user, version, form.reason.data),
                     "standards/withdraw_form.html", _("Version withdrawn."), _version_url(version),
                     version=version)
 

@@ -9,8 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from qa_portal.core.access import login_required, require
-from qa_portal.core.errors import DomainError
-from qa_portal.core.forms import attach_error
+from qa_portal.core.forms import run_service
 from qa_portal.extensions import db
 from qa_portal.standards import services
 from qa_portal.standards.forms import RESPONSE_LABELS, STAKEHOLDER_LABELS, AnswerForm
@@ -85,15 +84,9 @@ def comment_answer(comment_id: int):
     require(can_answer_consultation_comment(current_user, comment))
     version = load_version(comment.version_id)
     form = AnswerForm(prefix=_answer_prefix(comment.id))
-    if form.validate_on_submit():
-        try:
-            services.answer_comment(current_user, comment, form.response.data, form.answer_text.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            return _render_report(version, {comment_id: form}, error.status_code)
-        db.session.commit()
-        flash(_("Answer saved."), "success")
-        return redirect(url_for("standards.consultation_report", version_id=version.id,
-                                _anchor=f"comment-{comment.id}"))
-    return _render_report(version, {comment_id: form}, 400)
+    run = run_service(form, lambda: services.answer_comment(current_user, comment, form.response.data,
+                                                            form.answer_text.data))
+    if not run.ok:
+        return _render_report(version, {comment_id: form}, run.status)
+    flash(_("Answer saved."), "success")
+    return redirect(url_for("standards.consultation_report", version_id=version.id, _anchor=f"comment-{comment.id}"))
