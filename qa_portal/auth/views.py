@@ -11,8 +11,7 @@ from qa_portal.auth.models import Role, User, UserRole
 from qa_portal.auth.permissions import can_change_own_password, can_manage_users
 from qa_portal.auth.services.tokens import TokenInvalid, read_set_password_token
 from qa_portal.core.access import login_required, public, require
-from qa_portal.core.errors import DomainError
-from qa_portal.core.forms import attach_error, safe_next_url
+from qa_portal.core.forms import form_page, run_service, safe_next_url
 from qa_portal.extensions import db, limiter
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -73,17 +72,9 @@ def logout():
 def change_password():
     require(can_change_own_password(current_user))
     form = ChangePasswordForm(current_user.email)
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data)
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("home.my_work"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("auth/change_password.html", form=form), status
+    return form_page(form, lambda: services.change_password(current_user, form.current_password.data,
+                                                            form.new_password.data),
+                     "auth/change_password.html", _("Your password has been changed."), url_for("home.my_work"))
 
 
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
@@ -99,17 +90,9 @@ def set_password(token: str):
         )
         return render_template("auth/set_password_invalid.html", message=message), 400
     form = SetPasswordForm(user.email)
-    if form.validate_on_submit():
-        try:
-            services.set_password_with_token(user, form.new_password.data)
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your password is set. You can sign in now."), "success")
-            return redirect(url_for("auth.login"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("auth/set_password.html", form=form, user=user), status
+    return form_page(form, lambda: services.set_password_with_token(user, form.new_password.data),
+                     "auth/set_password.html", _("Your password is set. You can sign in now."), url_for("auth.login"),
+                     user=user)
 
 
 USER_PAGE_SIZE = 50
@@ -147,20 +130,14 @@ def user_list():
 def user_new():
     require(can_manage_users(current_user))
     form = UserForm()
-    if form.validate_on_submit():
-        try:
-            user, token = services.create_user(
-                current_user, form.email.data, form.full_name.data, form.role_set()
-            )
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Account created. Copy the set-password link below and send it to %(email)s.",
-                    email=user.email), "success")
-            return _render_user_page(user, UserForm(obj=user, roles=sorted(user.roles)), token)
-    status = 400 if form.is_submitted() else 200
-    return render_template("auth/user_form.html", form=form, user=None), status
+    run = run_service(form, lambda: services.create_user(current_user, form.email.data, form.full_name.data,
+                                                         form.role_set()))
+    if not run.ok:
+        return render_template("auth/user_form.html", form=form, user=None), run.status
+    user, token = run.result
+    flash(_("Account created. Copy the set-password link below and send it to %(email)s.", email=user.email),
+          "success")
+    return _render_user_page(user, UserForm(obj=user, roles=sorted(user.roles)), token)
 
 
 def _render_user_page(user: User, form: UserForm, token: str | None = None, status: int = 200):
@@ -178,17 +155,12 @@ def user_edit(user_id: int):
     require(can_manage_users(current_user))
     user = _load_user(user_id)
     form = UserForm(obj=user) if request.method == "POST" else UserForm(obj=user, roles=sorted(user.roles))
-    if form.validate_on_submit():
-        try:
-            services.update_user(current_user, user, form.email.data, form.full_name.data, form.role_set())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Account updated."), "success")
-            return redirect(url_for("auth.user_edit", user_id=user.id))
-    return _render_user_page(user, form, status=400 if form.is_submitted() else 200)
+    run = run_service(form, lambda: services.update_user(current_user, user, form.email.data, form.full_name.data,
+                                                         form.role_set()))
+    if not run.ok:
+        return _render_user_page(user, form, status=run.status)
+    flash(_("Account updated."), "success")
+    return redirect(url_for("auth.user_edit", user_id=user.id))
 
 
 @bp.route("/admin/users/<int:user_id>/active", methods=["POST"])

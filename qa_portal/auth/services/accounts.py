@@ -15,6 +15,13 @@ from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
 
 
+class AccountInvalid(DomainError):
+    """What was entered for an account breaks a rule (a taken email, a weak or wrong password, dropping one's own
+    admin role): bad input, answered with 400 and the message at its field."""
+
+    status_code = 400
+
+
 def normalise_email(email: str) -> str:
     """Emails are stored trimmed and lower-case, so one person has one account."""
     return (email or "").strip().lower()
@@ -28,7 +35,7 @@ def find_user_by_email(email: str) -> User | None:
 def _ensure_email_free(email: str, user: User | None = None) -> None:
     existing = find_user_by_email(email)
     if existing is not None and existing is not user:
-        raise DomainError(_("Another account already uses this email address."), field="email")
+        raise AccountInvalid(_("Another account already uses this email address."), field="email")
 
 
 def _set_roles(user: User, roles: set[Role]) -> None:
@@ -57,7 +64,7 @@ def update_user(actor, user: User, email: str, full_name: str, roles: set[Role])
     email = normalise_email(email)
     _ensure_email_free(email, user)
     if user.id == getattr(actor, "id", None) and Role.ADMIN not in roles:
-        raise DomainError(_("You cannot remove your own administrator role."), field="roles")
+        raise AccountInvalid(_("You cannot remove your own administrator role."), field="roles")
     before = {"email": user.email, "full_name": user.full_name, "roles": sorted(user.roles)}
     user.email, user.full_name = email, full_name.strip()
     _set_roles(user, set(roles))
@@ -87,7 +94,7 @@ def issue_set_password_link(actor, user: User) -> str:
 def _store_password(user: User, new_password: str) -> None:
     problems = password_problems(new_password, user.email)
     if problems:
-        raise DomainError(" ".join(problems), field="new_password")
+        raise AccountInvalid(" ".join(problems), field="new_password")
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
 
@@ -95,7 +102,7 @@ def _store_password(user: User, new_password: str) -> None:
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """Change one's own password after proving the current one."""
     if not verify_password(user.password_hash, current_password):
-        raise DomainError(_("Your current password is not correct."), field="current_password")
+        raise AccountInvalid(_("Your current password is not correct."), field="current_password")
     _store_password(user, new_password)
     db.session.flush()
     record(user, "user.change_password", user, "Changed own password")
