@@ -13,6 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from qa_portal.core.errors import DomainError
+from qa_portal.extensions import db
 
 CHUNK = 64 * 1024
 
@@ -131,8 +132,6 @@ def store_upload(stream, filename: str | None) -> StoredFile:
 
 def _pending_files(root: Path) -> list:
     """Files stored during the current transaction; removed again if it rolls back."""
-    from qa_portal.extensions import db
-
     session = db.session()
     session.connection()  # make sure a transaction is open, so its end is seen
     session.info["qa_upload_root"] = str(root)
