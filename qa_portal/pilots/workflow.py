@@ -83,6 +83,7 @@ def _require_future_closing(call: Call, _data: dict) -> None:
 
 
 def _submitted(call: Call) -> list[Application]:
+    """The call's submitted applications (drafts and withdrawn ones take no part in the selection)."""
     return [application for application in call.applications if application.status == ApplicationStatus.SUBMITTED]
 
 
