@@ -5,6 +5,7 @@ from sqlalchemy import select
 from qa_portal.audit.services import record
 from qa_portal.auth.models import Role, User, UserRole
 from qa_portal.auth.passwords import hash_password, password_problems, verify_password
+from qa_portal.auth.services.sessions import end_sessions, renew_session
 from qa_portal.auth.tokens import make_set_password_token
 from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
@@ -48,29 +49,36 @@ def create_user(actor, email: str, full_name: str, roles: set[Role]) -> tuple[Us
     return user, make_set_password_token(user)
 
 
-def update_user(actor, user: User, email: str, full_name: str, roles: set[Role]) -> User:
-    """Change an account's email, name and roles; an admin cannot remove their own admin role."""
+def update_user(actor, user: User, email: str, full_name: str, roles: set[Role], actor_token: str | None = None) -> User:
+    """Change an account's email, name and roles; an admin cannot remove their own admin role. A change of roles
+    ends the user's sessions (but the acting admin's own, named by actor_token)."""
     email = normalise_email(email)
     _ensure_email_free(email, user)
     if user.id == getattr(actor, "id", None) and Role.ADMIN not in roles:
         raise DomainError(_("You cannot remove your own administrator role."), field="roles")
     before = {"email": user.email, "full_name": user.full_name, "roles": sorted(user.roles)}
+    roles_changed = set(roles) != user.roles
     user.email, user.full_name = email, full_name.strip()
     _set_roles(user, set(roles))
     db.session.flush()
     after = {"email": user.email, "full_name": user.full_name, "roles": sorted(roles)}
-    record(actor, "user.update", user, f"Updated account {email}", {"before": before, "after": after})
+    ended = end_sessions(user, keep_token=actor_token) if roles_changed else 0
+    record(actor, "user.update", user, f"Updated account {email}",
+           {"before": before, "after": after, "sessions_ended": ended})
     return user
 
 
 def set_user_active(actor, user: User, active: bool) -> User:
-    """Deactivate (or reactivate) an account; nobody can deactivate themselves."""
+    """Deactivate (or reactivate) an account; nobody can deactivate themselves. Deactivation ends every session of
+    the account for good: reactivating it does not bring an old cookie back."""
     if not active and user.id == getattr(actor, "id", None):
         raise DomainError(_("You cannot deactivate your own account."))
     user.active = active
+    ended = 0 if active else end_sessions(user)
     db.session.flush()
     action = "user.activate" if active else "user.deactivate"
-    record(actor, action, user, f"{'Activated' if active else 'Deactivated'} account {user.email}")
+    record(actor, action, user, f"{'Activated' if active else 'Deactivated'} account {user.email}",
+           {"sessions_ended": ended})
     return user
 
 
@@ -88,18 +96,23 @@ def _store_password(user: User, new_password: str) -> None:
     user.password_changed_at = utcnow()
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Change one's own password after proving the current one."""
+def change_password(user: User, current_password: str, new_password: str, token: str | None) -> str | None:
+    """Change one's own password after proving the current one. Every other session ends; this one continues under
+    the fresh token returned (so copies of its old cookie stop working too)."""
     if not verify_password(user.password_hash, current_password):
         raise DomainError(_("Your current password is not correct."), field="current_password")
     _store_password(user, new_password)
+    new_token = renew_session(user, token) if token else None
     db.session.flush()
-    record(user, "user.change_password", user, "Changed own password")
+    record(user, "user.change_password", user, "Changed own password; other sessions ended")
+    return new_token
 
 
 def set_password_with_token(user: User, new_password: str) -> None:
-    """Set the password of the user a valid set-password link named (which spends the link)."""
+    """Set the password of the user a valid set-password link named (which spends the link); every session of the
+    account ends."""
     _store_password(user, new_password)
+    end_sessions(user)
     db.session.flush()
     record(user, "user.set_password", user, "Set password through a one-time link")
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__, template_folder="../templates")
 
-from qa_portal.auth.views import account, sign_in, users  # noqa: E402,F401
+from qa_portal.auth.views import account, sign_in, two_factor, users  # noqa: E402,F401

@@ -1,4 +1,5 @@
-"""Account administration: the user list, creating and editing accounts, activation, set-password links."""
+"""Account administration: the user list, creating and editing accounts, activation, set-password links, and
+resetting a user's two-factor sign-in."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -7,8 +8,9 @@ from sqlalchemy import select
 from qa_portal.auth import services
 from qa_portal.auth.forms import ROLE_LABELS, UserForm
 from qa_portal.auth.models import Role, User, UserRole
-from qa_portal.auth.permissions import can_manage_users
+from qa_portal.auth.permissions import can_manage_users, can_reset_second_factor
 from qa_portal.auth.views import bp
+from qa_portal.auth.views.browser_session import current_token
 from qa_portal.core.access import login_required, require
 from qa_portal.core.errors import DomainError
 from qa_portal.core.forms import attach_error
@@ -83,7 +85,8 @@ def user_edit(user_id: int):
     form = UserForm(obj=user) if request.method == "POST" else UserForm(obj=user, roles=sorted(user.roles))
     if form.validate_on_submit():
         try:
-            services.update_user(current_user, user, form.email.data, form.full_name.data, form.role_set())
+            services.update_user(current_user, user, form.email.data, form.full_name.data, form.role_set(),
+                                 actor_token=current_token())
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
@@ -103,6 +106,19 @@ def user_set_active(user_id: int):
     services.set_user_active(current_user, user, activate)
     db.session.commit()
     flash(_("Account activated.") if activate else _("Account deactivated."), "success")
+    return redirect(url_for("auth.user_edit", user_id=user.id))
+
+
+@bp.route("/admin/users/<int:user_id>/two-factor/reset", methods=["POST"])
+@login_required
+def user_reset_two_factor(user_id: int):
+    require(can_manage_users(current_user))
+    user = _load_user(user_id)
+    require(can_reset_second_factor(current_user, user))
+    services.reset_two_factor(current_user, user)
+    db.session.commit()
+    flash(_("Two-factor sign-in of %(name)s was reset and their sessions ended. They set it up again at their next "
+            "sign-in if their role requires it.", name=user.full_name), "success")
     return redirect(url_for("auth.user_edit", user_id=user.id))
 
 
