@@ -42,7 +42,7 @@ def _fernet_key(secret_key: str) -> bytes:
 
 def _cipher() -> MultiFernet:
     # Keys derive from SECRET_KEY (and SECRET_KEY_FALLBACKS while a rotation is under way), never stored.
-    keys = [current_app.config["SECRET_KEY"], *current_app.config.get("SECRET_KEY_FALLBACKS", [])]
+    keys = [current_app.config["SECRET_KEY"], *(current_app.config.get("SECRET_KEY_FALLBACKS") or [])]
     return MultiFernet([Fernet(_fernet_key(key)) for key in keys])
 
 
