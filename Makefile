@@ -35,6 +35,8 @@ run: install
 	@echo "  hei-a@example.org  hei-b@example.org  (HEI quality units of demo HEI A and B)"
 	@echo "  chair@example.org  academic@example.org  student@example.org  employer@example.org"
 	@echo "  intl@example.org  qa@example.org  (experts)"
+	@echo "  secure-officer@example.org  (officer with two-factor sign-in: the password, then a code from this key)"
+	-@$(FLASK) demo totp-key secure-officer@example.org
 	@echo ""
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 

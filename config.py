@@ -11,6 +11,11 @@ def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def _env_list(name: str, default: str) -> tuple[str, ...]:
+    """A comma-separated setting as a tuple of trimmed, non-empty values ("" gives an empty tuple)."""
+    return tuple(value.strip() for value in os.environ.get(name, default).split(",") if value.strip())
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -28,10 +33,28 @@ class Config:
     MAX_CONTENT_LENGTH = _env_int("QA_MAX_UPLOAD_MB", 20) * 1024 * 1024
     UPLOAD_DIR = os.environ.get("QA_UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
 
-    # Login throttling: per account in the database, per address through Flask-Limiter.
-    QA_LOGIN_MAX_FAILURES = _env_int("QA_LOGIN_MAX_FAILURES", 5)
-    QA_LOGIN_WINDOW_MINUTES = _env_int("QA_LOGIN_WINDOW_MINUTES", 15)
+    # Sessions: a row per signed-in browser (user_sessions), ended by sign-out, password change, deactivation, role
+    # change, a second-factor reset or "Sign out everywhere else"; and after this long idle or in all.
+    QA_SESSION_IDLE_MINUTES = _env_int("QA_SESSION_IDLE_MINUTES", 60)
+    QA_SESSION_MAX_HOURS = _env_int("QA_SESSION_MAX_HOURS", 12)
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (Werkzeug's ProxyFix); with 0 those
+    # headers are ignored and the client address is the connection's.
+    QA_TRUSTED_PROXIES = _env_int("QA_TRUSTED_PROXIES", 0)
+
+    # Sign-in throttling per (account, client address) in the database: the first QA_LOGIN_FREE_FAILURES failures
+    # within the window cost nothing, each further one makes that pair wait twice as long (from the base delay up
+    # to the cap); the account's owner elsewhere is never refused. Failures from one address across accounts are
+    # limited through Flask-Limiter (password spraying).
+    QA_LOGIN_FREE_FAILURES = _env_int("QA_LOGIN_FREE_FAILURES", 5)
+    QA_LOGIN_WINDOW_MINUTES = _env_int("QA_LOGIN_WINDOW_MINUTES", 60)
+    QA_LOGIN_BASE_DELAY_SECONDS = _env_int("QA_LOGIN_BASE_DELAY_SECONDS", 30)
+    QA_LOGIN_MAX_DELAY_SECONDS = _env_int("QA_LOGIN_MAX_DELAY_SECONDS", 900)
     QA_LOGIN_ADDRESS_LIMIT = os.environ.get("QA_LOGIN_ADDRESS_LIMIT", "50 per 15 minutes")
+
+    # Two-factor sign-in (TOTP, RFC 6238): the roles that must use it (comma-separated role values), and the name
+    # authenticator apps show for the account.
+    QA_2FA_REQUIRED_ROLES = _env_list("QA_2FA_REQUIRED_ROLES", "")
+    QA_2FA_ISSUER = os.environ.get("QA_2FA_ISSUER", "QA Portal")
     RATELIMIT_STORAGE_URI = os.environ.get("QA_RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
     # If Redis is unreachable the per-address limit is skipped (and logged) rather than failing every
@@ -88,12 +111,17 @@ class Testing(Config):
 
 
 class Production(Config):
-    """Production: PostgreSQL, secure cookies, HSTS, Redis for rate limits."""
+    """Production: PostgreSQL, secure __Host- cookies, HSTS, Redis for rate limits, two-factor sign-in for staff."""
 
+    # __Host-: the browser accepts it only over HTTPS, for Path=/ and without a Domain, so no sibling host sets it.
+    SESSION_COOKIE_NAME = "__Host-qa_session"
+    SESSION_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = None
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     QA_HSTS = True
     QA_DEMO_ALLOWED = False
+    QA_2FA_REQUIRED_ROLES = _env_list("QA_2FA_REQUIRED_ROLES", "admin,officer,council,appeals")
     RATELIMIT_STORAGE_URI = os.environ.get(
         "QA_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0"
     )

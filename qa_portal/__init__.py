@@ -27,6 +27,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         app.config.update(overrides)
     _check_production_secret(app, config_name)
     os.makedirs(app.instance_path, exist_ok=True)
+    _trust_proxies(app)
 
     _init_extensions(app)
     _import_subscribers()
@@ -51,6 +52,16 @@ def _check_production_secret(app: Flask, config_name: str) -> None:
             "QA Portal refuses to start in production with the default SECRET_KEY: "
             "set the SECRET_KEY environment variable to a long random value."
         )
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind QA_TRUSTED_PROXIES reverse proxies, take the client address and scheme from their X-Forwarded-For and
+    X-Forwarded-Proto (only the hops they added); with 0, those headers are ignored. X-Forwarded-Host never counts."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    hops = app.config["QA_TRUSTED_PROXIES"]
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
 
 
 @event.listens_for(Engine, "connect")
@@ -94,12 +105,10 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
-    from qa_portal.auth.models import User
+    # The signed-in user comes from the server-side session the cookie names (revocable, idle and absolute expiry).
+    from qa_portal.auth.views.browser_session import load_session_user
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+    login_manager.user_loader(load_session_user)
 
     _import_models()
 

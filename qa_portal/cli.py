@@ -39,6 +39,26 @@ def demo_load_if_empty():
     click.echo("Demo data loaded.")
 
 
+@demo_cli.command("totp-key")
+@click.argument("email")
+def demo_totp_key(email: str):
+    """Print a demo account's authenticator key, its otpauth address and the current code (refused in production)."""
+    if not current_app.config.get("QA_DEMO_ALLOWED"):
+        raise click.ClickException("Authenticator keys are never printed under the Production configuration.")
+    import pyotp
+
+    from qa_portal.auth.services import find_user_by_email, provisioning_uri
+    from qa_portal.auth.services.two_factor import decrypt_secret
+
+    user = find_user_by_email(email)
+    if user is None or not user.two_factor_enabled:
+        raise click.ClickException(f"{email} has no two-factor sign-in (run `flask demo load` to add the demo account).")
+    secret = decrypt_secret(user.second_factor.secret)
+    click.echo(f"{user.email}: authenticator key {secret} (time-based, SHA-1, 6 digits, 30 s)")
+    click.echo(f"  otpauth address: {provisioning_uri(user, secret)}")
+    click.echo(f"  code right now: {pyotp.TOTP(secret).now()}   (or: oathtool --totp -b {secret})")
+
+
 @demo_cli.command("scale")
 @click.option("--decisions", "count", type=click.IntRange(min=1), default=1000, show_default=True,
               help="How many synthetic published decisions to add.")

@@ -11,6 +11,10 @@ PUBLIC_ENDPOINTS = {
     "home.landing",
     "home.switch_language",
     "auth.login",
+    # The second sign-in step and the enrolment a role requires: they answer only a visitor whose password was just
+    # right (a half-signed-in state in the signed session); anyone else is sent back to /login.
+    "auth.second_factor",
+    "auth.second_factor_enrolment",
     "auth.set_password",
     # Published standard-set versions at permanent URLs, and their PDF (drafts answer 404).
     "standards.public_index",
@@ -46,6 +50,11 @@ ANY_SIGNED_IN_ENDPOINTS = {
     "home.my_work",
     "auth.logout",
     "auth.change_password",
+    "auth.account",
+    "auth.end_other_sessions",
+    "auth.two_factor_setup",
+    "auth.renew_recovery_codes",
+    "auth.turn_off_two_factor",
     # Consultation on draft standards (ESG 2.2): any signed-in stakeholder reads and comments.
     "standards.consultation_list",
     "standards.consultation",

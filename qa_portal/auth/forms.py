@@ -69,3 +69,20 @@ class UserForm(FlaskForm):
 
     def role_set(self) -> set[Role]:
         return {Role(value) for value in self.roles.data or []}
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=64)],
+                       render_kw={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"})
+
+
+class EnrolTwoFactorForm(FlaskForm):
+    code = StringField(_l("Code from your app"), validators=[DataRequired(), Length(max=16)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+
+
+class TwoFactorCodeForm(FlaskForm):
+    """A current code from one's authenticator app, confirming a change to two-factor sign-in."""
+
+    code = StringField(_l("Current code from your app"), validators=[DataRequired(), Length(max=16)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})

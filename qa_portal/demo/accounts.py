@@ -1,9 +1,14 @@
-"""Demo accounts (one or more per role) and the two demo institutions."""
+"""Demo accounts (one or more per role, one with two-factor sign-in) and the two demo institutions."""
+import time
+
+import pyotp
 from sqlalchemy import select
 
-from qa_portal.auth.models import Role, User
+from qa_portal.auth.models import Role, TwoFactorCredential, User
+from qa_portal.auth.services import confirm_enrolment, create_user, find_user_by_email
 from qa_portal.auth.services.passwords import hash_password
-from qa_portal.auth.services import create_user, find_user_by_email
+from qa_portal.auth.services.two_factor import encrypt_secret
+from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution, InstitutionMembership
 
@@ -28,6 +33,20 @@ DEMO_USERS = [
     ("appeals@example.org", "Aram Appeals", {Role.APPEALS}, None),
 ]
 
+# The demo's enrolled account signs in with the password and a code from this key (`make run` prints it; any
+# authenticator app or `oathtool --totp -b KEY` gives the codes). Demo data never loads in production.
+TWO_FACTOR_DEMO_EMAIL = "secure-officer@example.org"
+TWO_FACTOR_DEMO_KEY = "QAPORTALDEMOSECUREOFFICERTOTPKEY"
+
+
+def _enrol_two_factor_demo(user: User) -> None:
+    """Enrol the demo account through the real confirmation, with the previous step's code so the current one is
+    still free for the newcomer's first sign-in."""
+    db.session.add(TwoFactorCredential(user=user, pending_secret=encrypt_secret(TWO_FACTOR_DEMO_KEY),
+                                       pending_at=utcnow()))
+    db.session.flush()
+    confirm_enrolment(user, pyotp.TOTP(TWO_FACTOR_DEMO_KEY).at(time.time() - 30))
+
 
 def _institution(short_name: str) -> Institution:
     return db.session.scalar(select(Institution).where(Institution.short_name == short_name))
@@ -48,6 +67,11 @@ def load() -> bool:
         user.password_hash = hash_password(DEMO_PASSWORD)
         if institution_short:
             db.session.add(InstitutionMembership(user=user, institution=_institution(institution_short)))
+        created = True
+    if find_user_by_email(TWO_FACTOR_DEMO_EMAIL) is None:
+        user, _token = create_user(None, TWO_FACTOR_DEMO_EMAIL, "Siran Secure (two-factor)", {Role.OFFICER})
+        user.password_hash = hash_password(DEMO_PASSWORD)
+        _enrol_two_factor_demo(user)
         created = True
     # One account still waiting for its first password, to show the set-password link flow.
     if find_user_by_email("new-officer@example.org") is None:

@@ -1,11 +1,8 @@
-"""Sign-in, sign-out and login throttling rules."""
-from datetime import timedelta
-
+"""Sign-in and sign-out rules (throttling: test_throttling.py; sessions: test_sessions.py)."""
 from sqlalchemy import select
 
 from qa_portal.audit.models import AuditEntry
-from qa_portal.auth.models import LoginFailure, Role
-from qa_portal.core.models import utcnow
+from qa_portal.auth.models import Role
 from qa_portal.extensions import db
 from tests.factories import PASSWORD, login, make_user
 
@@ -58,34 +55,6 @@ def test_login_empty_form_is_a_400_with_field_messages(client):
     response = client.post("/login", data={"email": "", "password": ""})
     assert response.status_code == 400
     assert b"This field is required." in response.data
-
-
-def test_login_throttled_after_five_failures_for_the_account(client):
-    """After 5 failures in 15 minutes the account is refused, even with the right password."""
-    user = make_user(Role.OFFICER)
-    for _ in range(5):
-        assert client.post("/login", data={"email": user.email, "password": "wrong-password-x"}).status_code == 401
-    response = login(client, user)
-    assert response.status_code == 429
-    assert b"Too many failed sign-ins for this account" in response.data
-    assert "auth.login_throttled" in _actions()
-
-
-def test_login_throttle_ends_after_the_window(client):
-    """Failures older than 15 minutes no longer count."""
-    user = make_user(Role.OFFICER)
-    long_ago = utcnow() - timedelta(minutes=16)
-    db.session.add_all([LoginFailure(email=user.email, at=long_ago) for _ in range(5)])
-    db.session.commit()
-    assert login(client, user).status_code == 302
-
-
-def test_login_throttle_is_per_account(client):
-    """One account's failures do not lock another account."""
-    victim, other = make_user(Role.OFFICER), make_user(Role.OFFICER)
-    for _ in range(5):
-        client.post("/login", data={"email": victim.email, "password": "wrong-password-x"})
-    assert login(client, other).status_code == 302
 
 
 def test_login_per_address_limit_stops_password_spraying(app, client):

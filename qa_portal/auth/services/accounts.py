@@ -1,14 +1,11 @@
-"""Account services: create and edit users, passwords, sign-in with per-account throttling."""
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-
-from flask import current_app
+"""Account services: create and edit users, roles, activation, passwords, the interface language."""
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from qa_portal.audit.services import record
-from qa_portal.auth.models import LoginFailure, Role, User, UserRole
+from qa_portal.auth.models import Role, User, UserRole
 from qa_portal.auth.services.passwords import hash_password, password_problems, verify_password
+from qa_portal.auth.services.sessions import end_sessions, renew_session
 from qa_portal.auth.services.tokens import make_set_password_token
 from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
@@ -59,29 +56,36 @@ def create_user(actor, email: str, full_name: str, roles: set[Role]) -> tuple[Us
     return user, make_set_password_token(user)
 
 
-def update_user(actor, user: User, email: str, full_name: str, roles: set[Role]) -> User:
-    """Change an account's email, name and roles; an admin cannot remove their own admin role."""
+def update_user(actor, user: User, email: str, full_name: str, roles: set[Role], actor_token: str | None = None) -> User:
+    """Change an account's email, name and roles; an admin cannot remove their own admin role. A change of roles
+    ends the user's sessions (but the acting admin's own, named by actor_token)."""
     email = normalise_email(email)
     _ensure_email_free(email, user)
     if user.id == getattr(actor, "id", None) and Role.ADMIN not in roles:
         raise AccountInvalid(_("You cannot remove your own administrator role."), field="roles")
     before = {"email": user.email, "full_name": user.full_name, "roles": sorted(user.roles)}
+    roles_changed = set(roles) != user.roles
     user.email, user.full_name = email, full_name.strip()
     _set_roles(user, set(roles))
     db.session.flush()
     after = {"email": user.email, "full_name": user.full_name, "roles": sorted(roles)}
-    record(actor, "user.update", user, f"Updated account {email}", {"before": before, "after": after})
+    ended = end_sessions(user, keep_token=actor_token) if roles_changed else 0
+    record(actor, "user.update", user, f"Updated account {email}",
+           {"before": before, "after": after, "sessions_ended": ended})
     return user
 
 
 def set_user_active(actor, user: User, active: bool) -> User:
-    """Deactivate (or reactivate) an account; nobody can deactivate themselves."""
+    """Deactivate (or reactivate) an account; nobody can deactivate themselves. Deactivation ends every session of
+    the account for good: reactivating it does not bring an old cookie back."""
     if not active and user.id == getattr(actor, "id", None):
         raise DomainError(_("You cannot deactivate your own account."))
     user.active = active
+    ended = 0 if active else end_sessions(user)
     db.session.flush()
     action = "user.activate" if active else "user.deactivate"
-    record(actor, action, user, f"{'Activated' if active else 'Deactivated'} account {user.email}")
+    record(actor, action, user, f"{'Activated' if active else 'Deactivated'} account {user.email}",
+           {"sessions_ended": ended})
     return user
 
 
@@ -99,66 +103,25 @@ def _store_password(user: User, new_password: str) -> None:
     user.password_changed_at = utcnow()
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Change one's own password after proving the current one."""
+def change_password(user: User, current_password: str, new_password: str, token: str | None) -> str | None:
+    """Change one's own password after proving the current one. Every other session ends; this one continues under
+    the fresh token returned (so copies of its old cookie stop working too)."""
     if not verify_password(user.password_hash, current_password):
         raise AccountInvalid(_("Your current password is not correct."), field="current_password")
     _store_password(user, new_password)
+    new_token = renew_session(user, token) if token else None
     db.session.flush()
-    record(user, "user.change_password", user, "Changed own password")
+    record(user, "user.change_password", user, "Changed own password; other sessions ended")
+    return new_token
 
 
 def set_password_with_token(user: User, new_password: str) -> None:
-    """Set the password of the user a valid set-password link named (which spends the link)."""
+    """Set the password of the user a valid set-password link named (which spends the link); every session of the
+    account ends."""
     _store_password(user, new_password)
+    end_sessions(user)
     db.session.flush()
     record(user, "user.set_password", user, "Set password through a one-time link")
-
-
-@dataclass
-class SignInResult:
-    user: User | None = None
-    throttled_until: datetime | None = None
-
-
-def throttled_until(email: str) -> datetime | None:
-    """When the account's lock ends, if it has had the configured number of failures in the window."""
-    config = current_app.config
-    window = timedelta(minutes=config["QA_LOGIN_WINDOW_MINUTES"])
-    now = utcnow()
-    count, latest = db.session.execute(
-        select(func.count(LoginFailure.id), func.max(LoginFailure.at)).where(
-            LoginFailure.email == normalise_email(email), LoginFailure.at > now - window
-        )
-    ).one()
-    if count >= config["QA_LOGIN_MAX_FAILURES"]:
-        return latest + window
-    return None
-
-
-def sign_in(email: str, password: str, remote_addr: str | None) -> SignInResult:
-    """Check credentials; record and audit failures; refuse a throttled account without checking."""
-    email = normalise_email(email)
-    locked_until = throttled_until(email)
-    user = find_user_by_email(email)
-    if locked_until is not None:
-        record(None, "auth.login_throttled", user, f"Refused sign-in for throttled account {email}",
-               {"email": email, "remote_addr": remote_addr})
-        return SignInResult(throttled_until=locked_until)
-    if user is None or not user.active or not verify_password(user.password_hash, password):
-        db.session.add(LoginFailure(email=email, remote_addr=remote_addr))
-        reason = "unknown account" if user is None else ("inactive" if not user.active else "wrong password")
-        record(None, "auth.login_failed", user, f"Failed sign-in for {email}",
-               {"email": email, "remote_addr": remote_addr, "reason": reason})
-        return SignInResult()
-    user.last_login_at = utcnow()
-    record(user, "auth.login", user, f"Signed in as {email}", {"remote_addr": remote_addr})
-    return SignInResult(user=user)
-
-
-def sign_out(user: User) -> None:
-    """Audit a sign-out."""
-    record(user, "auth.logout", user, f"Signed out {user.email}")
 
 
 def set_locale(user: User, locale: str) -> None:

@@ -1,4 +1,7 @@
 """Password hashing (argon2id) and the password policy."""
+import secrets
+from functools import lru_cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -19,12 +22,21 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+@lru_cache(maxsize=4)
+def _dummy_hash(time_cost: int, memory_cost: int, parallelism: int) -> str:
+    # A hash of a random secret with the current cost, made once per process: checking a password against it costs
+    # what checking a real account does.
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism).hash(
+        secrets.token_urlsafe(32))
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """True when the password matches the stored hash; False for a missing or broken hash."""
-    if not password_hash:
-        return False
+    """True when the password matches the stored hash. A missing hash (unknown account, no password yet) still costs
+    one full check against a dummy hash, so the answer's timing does not tell whether an account exists."""
+    hasher = _hasher()
     try:
-        return _hasher().verify(password_hash, password)
+        return hasher.verify(password_hash or _dummy_hash(hasher.time_cost, hasher.memory_cost, hasher.parallelism),
+                             password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -1,98 +1,19 @@
-"""Sign-in, sign-out, own password, set-password links, and account administration."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import format_datetime
+"""Account administration: the user list, creating and editing accounts, activation, set-password links, and
+resetting a user's two-factor sign-in."""
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from sqlalchemy import select
 
 from qa_portal.auth import services
-from qa_portal.auth.forms import ROLE_LABELS, ChangePasswordForm, LoginForm, SetPasswordForm, UserForm
+from qa_portal.auth.forms import ROLE_LABELS, UserForm
 from qa_portal.auth.models import Role, User, UserRole
-from qa_portal.auth.permissions import can_change_own_password, can_manage_users
-from qa_portal.auth.services.tokens import TokenInvalid, read_set_password_token
-from qa_portal.core.access import login_required, public, require
-from qa_portal.core.forms import form_page, run_service, safe_next_url
-from qa_portal.extensions import db, limiter
-
-bp = Blueprint("auth", __name__, template_folder="templates")
-
-
-def _address_limit() -> str:
-    return current_app.config["QA_LOGIN_ADDRESS_LIMIT"]
-
-
-@bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    _address_limit,
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code == 401,
-    error_message=lambda: _("Too many failed sign-ins from your network address. Wait 15 minutes and try again."),
-)
-@public
-def login():
-    if current_user.is_authenticated:
-        return redirect(url_for("home.my_work"))
-    form = LoginForm()
-    if not form.validate_on_submit():
-        return render_template("auth/login.html", form=form), 400 if form.is_submitted() else 200
-    result = services.sign_in(form.email.data, form.password.data, request.remote_addr)
-    db.session.commit()
-    if result.throttled_until is not None:
-        form.form_errors.append(
-            _("Too many failed sign-ins for this account. Try again after %(time)s (UTC).",
-              time=format_datetime(result.throttled_until, "HH:mm"))
-        )
-        return render_template("auth/login.html", form=form), 429
-    if result.user is None:
-        form.form_errors.append(_("The email or password is not correct."))
-        return render_template("auth/login.html", form=form), 401
-    next_url = safe_next_url(request.args.get("next"))
-    locale = session.get("locale")
-    session.clear()  # a fresh session at every sign-in
-    if locale:
-        session["locale"] = locale
-    login_user(result.user)
-    flash(_("Welcome, %(name)s.", name=result.user.full_name), "success")
-    return redirect(next_url or url_for("home.my_work"))
-
-
-@bp.route("/logout", methods=["POST"])
-@login_required
-def logout():
-    services.sign_out(current_user)
-    db.session.commit()
-    logout_user()
-    session.clear()
-    flash(_("You have signed out."), "info")
-    return redirect(url_for("home.landing"))
-
-
-@bp.route("/account/password", methods=["GET", "POST"])
-@login_required
-def change_password():
-    require(can_change_own_password(current_user))
-    form = ChangePasswordForm(current_user.email)
-    return form_page(form, lambda: services.change_password(current_user, form.current_password.data,
-                                                            form.new_password.data),
-                     "auth/change_password.html", _("Your password has been changed."), url_for("home.my_work"))
-
-
-@bp.route("/set-password/<token>", methods=["GET", "POST"])
-@public
-def set_password(token: str):
-    try:
-        user = read_set_password_token(token, lambda uid: db.session.get(User, uid))
-    except TokenInvalid as error:
-        message = (
-            _("This link has expired. Ask an administrator for a new one.")
-            if error.expired
-            else _("This link is not valid or has already been used. Ask an administrator for a new one.")
-        )
-        return render_template("auth/set_password_invalid.html", message=message), 400
-    form = SetPasswordForm(user.email)
-    return form_page(form, lambda: services.set_password_with_token(user, form.new_password.data),
-                     "auth/set_password.html", _("Your password is set. You can sign in now."), url_for("auth.login"),
-                     user=user)
+from qa_portal.auth.permissions import can_manage_users, can_reset_second_factor
+from qa_portal.auth.views import bp
+from qa_portal.auth.views.browser_session import current_token
+from qa_portal.core.access import login_required, require
+from qa_portal.core.forms import run_service
+from qa_portal.extensions import db
 
 
 USER_PAGE_SIZE = 50
@@ -156,7 +77,7 @@ def user_edit(user_id: int):
     user = _load_user(user_id)
     form = UserForm(obj=user) if request.method == "POST" else UserForm(obj=user, roles=sorted(user.roles))
     run = run_service(form, lambda: services.update_user(current_user, user, form.email.data, form.full_name.data,
-                                                         form.role_set()))
+                                                         form.role_set(), actor_token=current_token()))
     if not run.ok:
         return _render_user_page(user, form, status=run.status)
     flash(_("Account updated."), "success")
@@ -172,6 +93,19 @@ def user_set_active(user_id: int):
     services.set_user_active(current_user, user, activate)
     db.session.commit()
     flash(_("Account activated.") if activate else _("Account deactivated."), "success")
+    return redirect(url_for("auth.user_edit", user_id=user.id))
+
+
+@bp.route("/admin/users/<int:user_id>/two-factor/reset", methods=["POST"])
+@login_required
+def user_reset_two_factor(user_id: int):
+    require(can_manage_users(current_user))
+    user = _load_user(user_id)
+    require(can_reset_second_factor(current_user, user))
+    services.reset_two_factor(current_user, user)
+    db.session.commit()
+    flash(_("Two-factor sign-in of %(name)s was reset and their sessions ended. They set it up again at their next "
+            "sign-in if their role requires it.", name=user.full_name), "success")
     return redirect(url_for("auth.user_edit", user_id=user.id))
 
 
