@@ -28,6 +28,7 @@ class RequestStats:
     """What one request did, filled while it runs and read when its response closes."""
 
     request_id: str
+    session_user_id: int | None = None
     started: float = field(default_factory=time.perf_counter)
     queries: int = 0
 
@@ -55,16 +56,22 @@ def _count_query(_connection, _cursor, _statement, _parameters, _context, _execu
             stats.queries += 1
 
 
-def _user_id(app: Flask) -> int | None:
-    """The signed-in user's id without loading the user: Flask-Login's loaded user, else the session cookie's id
-    (read only when the request carries one, so an anonymous response does not gain `Vary: Cookie`)."""
-    user = g.get("_login_user")
-    if user is not None:
-        return user.id if user.is_authenticated else None
+def _session_user_id(app: Flask) -> int | None:
+    """The user id in the session cookie, without loading the user (read only when the request carries a session
+    cookie, so an anonymous response does not gain `Vary: Cookie`)."""
     if app.config["SESSION_COOKIE_NAME"] not in request.cookies:
         return None
     raw = session.get("_user_id")
     return int(raw) if raw is not None and str(raw).isdigit() else None
+
+
+def _user_id(stats: RequestStats) -> int | None:
+    """Who made the request: the user Flask-Login loaded (the one who just signed in, for a sign-in), else the one
+    the session named when the request came in (the one signing out, for a sign-out)."""
+    user = g.get("_login_user")
+    if user is not None and user.is_authenticated:
+        return user.id
+    return stats.session_user_id
 
 
 def _log_line(app: Flask, stats: RequestStats, fields: dict) -> None:
@@ -97,7 +104,7 @@ def register_request_logging(app: Flask) -> None:
     _attach_stderr_handler(app)
 
     def start_request() -> None:
-        g.qa_request_stats = RequestStats(request_id=incoming_request_id())
+        g.qa_request_stats = RequestStats(request_id=incoming_request_id(), session_user_id=_session_user_id(app))
 
     # First of all before-request functions, so a request refused by the rate limiter is timed and logged too.
     app.before_request_funcs.setdefault(None, []).insert(0, start_request)
@@ -110,14 +117,19 @@ def register_request_logging(app: Flask) -> None:
         response.headers[REQUEST_ID_HEADER] = stats.request_id
         fields = {
             "request_id": stats.request_id,
-            "user_id": _user_id(app),
+            "user_id": _user_id(stats),
             "method": request.method,
             "endpoint": request.endpoint,
             "route": request.url_rule.rule if request.url_rule is not None else None,
             "status": response.status_code,
             "remote_addr": request.remote_addr,
         }
-        response.call_on_close(lambda: _log_line(app, stats, fields))
+        if response.direct_passthrough:
+            # A file sent as it is (send_file): the server may hand it to sendfile() and never close this response,
+            # so the line is written now; the transfer itself is the server's time, not the app's.
+            _log_line(app, stats, fields)
+        else:
+            response.call_on_close(lambda: _log_line(app, stats, fields))
         return response
 
     app.jinja_env.globals["current_request_id"] = current_request_id
