@@ -175,8 +175,9 @@ def start_nginx(work: Path, app_port: int, https_port: int) -> tuple[subprocess.
         os.chmod(work, 0o755)
     command = ["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "error.log")]
     run(command + ["-t"], dict(os.environ), "nginx -t (configuration test)")
-    process = subprocess.Popen(command + ["-g", "daemon off;"], cwd=prefix, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=open(prefix / "stderr.log", "wb"))
+    with open(prefix / "stderr.log", "wb") as stderr:
+        process = subprocess.Popen(command + ["-g", "daemon off;"], cwd=prefix, start_new_session=True,
+                                   stdout=subprocess.DEVNULL, stderr=stderr)
     base_url = f"https://127.0.0.1:{https_port}"
     wait_for(f"{base_url}/healthz", cafile=str(cert))
     redirect = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", f"http://127.0.0.1:{http_port}/"],
@@ -237,10 +238,11 @@ def prod_check(args, work: Path) -> None:
         run(flask + ["demo", "load"], env | {"QA_CONFIG": "development"}, "flask demo load")
         step(f"gunicorn: 2 workers on 127.0.0.1:{app_port}")
         gunicorn_log = work / "gunicorn.log"
-        processes["gunicorn"] = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", str(DEPLOY / "gunicorn.conf.py"), "wsgi:app"], cwd=ROOT,
-            env=env | {"QA_BIND": f"127.0.0.1:{app_port}"}, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=open(gunicorn_log, "wb"))
+        with open(gunicorn_log, "wb") as stderr:
+            processes["gunicorn"] = subprocess.Popen(
+                [str(BIN / "gunicorn"), "-c", str(DEPLOY / "gunicorn.conf.py"), "wsgi:app"], cwd=ROOT,
+                env=env | {"QA_BIND": f"127.0.0.1:{app_port}"}, start_new_session=True,
+                stdout=subprocess.DEVNULL, stderr=stderr)
         wait_for(f"http://127.0.0.1:{app_port}/healthz")
         smoke = [sys.executable, DEPLOY / "smoke.py", "--report", work / "requests.json"]
         if use_nginx:

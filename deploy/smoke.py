@@ -90,9 +90,17 @@ class Client:
     it, as browsers do), CSRF tokens read from forms, Referer sent with every form, every request id recorded."""
 
     def __init__(self, base_url: str, cafile: str | None = None, direct: bool = False,
-                 jar: http.cookiejar.CookieJar | None = None):
+                 jar: http.cookiejar.CookieJar | None = None, public_host: str | None = None):
         self.base_url = base_url.rstrip("/")
         self.direct = direct
+        # Direct mode with public_host: every request names the host the proxy would pass on (Host and
+        # X-Forwarded-Host), so servers on different ports see one site, as they do behind one proxy.
+        self.public_host = public_host
+        # The origin the browser believes it is on (https behind the proxy), for Referer and Origin.
+        if public_host:
+            self.origin = f"https://{public_host}"
+        else:
+            self.origin = self.base_url.replace("http://", "https://", 1) if direct else self.base_url
         self.jar = jar if jar is not None else http.cookiejar.CookieJar()
         if direct:  # plain HTTP to the app, as the TLS proxy sends it: keep and send the Secure cookies
             self.jar.set_policy(http.cookiejar.DefaultCookiePolicy(secure_protocols=("https", "wss", "http")))
@@ -105,6 +113,9 @@ class Client:
         headers = dict(headers or {})
         if self.direct:
             headers.setdefault("X-Forwarded-Proto", "https")
+            if self.public_host:
+                headers.setdefault("Host", self.public_host)
+                headers.setdefault("X-Forwarded-Host", self.public_host)
         request = urllib.request.Request(self.base_url + path, data=body, method=method, headers=headers)
         try:
             with self.opener.open(request, timeout=60) as answer:
@@ -128,7 +139,7 @@ class Client:
 
     def post_form(self, path: str, fields: dict, files: dict | None = None, referer: str | None = None) -> Response:
         """POST fields (urlencoded, or multipart when files={name: (filename, bytes, type)}) from the page referer."""
-        headers = {"Referer": self.base_url + (referer or path), "Origin": self.base_url}
+        headers = {"Referer": self.origin + (referer or path), "Origin": self.origin}
         if files:
             boundary = f"----smoke{secrets.token_hex(12)}"
             body = multipart(boundary, fields, files)

@@ -134,3 +134,10 @@ def test_my_work_shows_sections_for_each_role(client):
         nav_has_users = "/admin/users" in body
         assert nav_has_users == (Role.ADMIN in roles)
         client.post("/logout")
+
+
+def test_production_refuses_in_process_rate_limits():
+    """Production will not count rate limits in each process's memory unless a single-process install says so."""
+    overrides = {"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://", "RATELIMIT_STORAGE_URI": "memory://"}
+    with pytest.raises(RuntimeError, match="QA_RATELIMIT_STORAGE_URI"):
+        create_app("production", overrides=overrides)

@@ -102,3 +102,24 @@ def test_request_log_times_a_streamed_export_to_its_end(client, request_log):
     assert response.status_code == 200 and response.get_data()
     lines = _request_lines(request_log)
     assert len(lines) == 1 and lines[0]["queries"] >= 2
+
+
+def test_request_log_has_a_file_download(client, request_log):
+    """A file sent as it is (evidence download) is logged too, though the server may never close its response."""
+    from tests.reviews.factories import hei_user_for, make_case, make_evidence
+
+    case = make_case()
+    evidence = make_evidence(case)
+    login(client, hei_user_for(case))
+    assert client.get(f"/cases/{case.id}/evidence/{evidence.id}/download").status_code == 200
+    line = _request_lines(request_log)[-1]
+    assert line["endpoint"] == "reviews.evidence_download" and line["status"] == 200
+
+
+def test_request_log_names_the_user_who_signs_out(client, request_log):
+    """A sign-out's line carries the id of the user who signed out (the session named them when it came in)."""
+    officer = make_user(Role.OFFICER)
+    login(client, officer)
+    client.post("/logout")
+    line = _request_lines(request_log)[-1]
+    assert line["endpoint"] == "auth.logout" and line["user_id"] == officer.id
