@@ -85,18 +85,20 @@ def test_backup_round_trip_restores_every_row_file_and_the_audit_chain(app, empt
     manifest = json.loads((backup_dir / "manifest.json").read_text())
     assert manifest["database"]["dialect"] == db.engine.dialect.name
     assert manifest["database"]["revision"] == manifest["code_migration_heads"]
-    assert len([name for name in manifest["files"] if name.startswith("uploads/")]) == 2
+    stored = _file_hashes(app.config["UPLOAD_DIR"])  # the suite's folder: this test's two files and earlier ones
+    assert {name for name in manifest["files"] if name.startswith("uploads/")} == {f"uploads/{n}" for n in stored}
+    assert len(stored) >= 2
 
     target_app = _restore_app(empty_target)
     try:
         restored = _in_app(target_app, ["backup", "restore", str(backup_dir)])
         assert restored.exit_code == 0, restored.output
-        assert "2 uploaded file(s)" in restored.output and "db upgrade" not in restored.output
+        assert f"{len(stored)} uploaded file(s)" in restored.output and "db upgrade" not in restored.output
         with target_app.app_context():
             restored_rows = _rows(db.engine)
         assert restored_rows == _rows(db.engine)
         assert sum(len(rows) for rows in restored_rows.values()) > 50
-        assert _file_hashes(empty_target[1]) == _file_hashes(app.config["UPLOAD_DIR"])
+        assert _file_hashes(empty_target[1]) == stored
         verified = _in_app(target_app, ["audit", "verify"])
         assert verified.exit_code == 0 and "Audit chain intact" in verified.output
     finally:
