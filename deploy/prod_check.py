@@ -191,6 +191,7 @@ def stop(process: subprocess.Popen | None, name: str) -> None:
     """Stop a server this check started (SIGTERM, then SIGKILL after 20 s) and its workers."""
     if process is None or process.poll() is not None:
         return
+    started = time.perf_counter()
     os.killpg(process.pid, signal.SIGTERM)
     try:
         process.wait(timeout=20)
@@ -198,6 +199,7 @@ def stop(process: subprocess.Popen | None, name: str) -> None:
         print(f"   {name} did not stop in 20 s: killing it", flush=True)
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
+    print(f"   {name} stopped in {time.perf_counter() - started:.1f} s", flush=True)
 
 
 def check_request_log(report: Path, log: Path) -> str:
@@ -280,6 +282,7 @@ def prod_check(args, work: Path) -> None:
         print(f"   servers stopped; {removed} Redis keys of this run removed", flush=True)
         if not args.keep:
             drop_database(f"{args.database_server}/postgres", args.database)
+        step("Done")
 
 
 def main() -> int:
