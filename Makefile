@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 TRANSLATIONS := qa_portal/translations
 
-.PHONY: run test install install-dev migrate demo translations babel-extract babel-update babel-compile browser clean
+.PHONY: run test install install-dev migrate demo translations babel-extract babel-update babel-compile browser clean prod-check nginx
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,21 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null) \
 	      || { echo "Could not install chromium"; exit 1; }; \
 	  else echo "Browser tests need /usr/bin/chromium: install Debian's chromium package."; exit 1; fi; \
+	fi
+
+## make prod-check: boot the production stack (local PostgreSQL and Redis, gunicorn, nginx with a self-signed
+## certificate) and smoke-test it: deploy/prod_check.py; the README's "Running in production" describes it.
+prod-check: install nginx
+	$(BIN)/python deploy/prod_check.py
+
+## Debian's nginx fronts the stack in prod-check (installed when missing and run as root; otherwise gunicorn is
+## tested directly).
+nginx:
+	@if ! command -v nginx >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null) \
+	      || echo "Could not install nginx: prod-check will test gunicorn directly"; \
+	  else echo "nginx is not installed: prod-check will test gunicorn directly"; fi; \
 	fi
 
 migrate: install

@@ -24,6 +24,8 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'qa_portal.sqlite'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # A read replica of DATABASE_URL for the registry API's read-only requests (core/replica.py); unset: none.
+    QA_DATABASE_REPLICA_URL = os.environ.get("QA_DATABASE_REPLICA_URL") or None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -56,10 +58,20 @@ class Config:
     QA_2FA_REQUIRED_ROLES = _env_list("QA_2FA_REQUIRED_ROLES", "")
     QA_2FA_ISSUER = os.environ.get("QA_2FA_ISSUER", "QA Portal")
     RATELIMIT_STORAGE_URI = os.environ.get("QA_RATELIMIT_STORAGE_URI", "memory://")
+    # Production refuses memory:// (each process would count alone) unless this is set for a single-process install.
+    QA_ALLOW_LOCAL_RATE_LIMITS = os.environ.get("QA_ALLOW_LOCAL_RATE_LIMITS", "") in ("1", "true", "yes")
+    RATELIMIT_KEY_PREFIX = os.environ.get("QA_RATELIMIT_KEY_PREFIX", "qa-portal")  # several apps may share a Redis
     RATELIMIT_HEADERS_ENABLED = False
     # If Redis is unreachable the per-address limit is skipped (and logged) rather than failing every
     # sign-in; the per-account throttle lives in the database and still holds.
     RATELIMIT_SWALLOW_ERRORS = True
+
+    # The daily maintenance pass removes failed sign-ins older than this (never younger than the throttle window).
+    QA_LOGIN_FAILURE_RETENTION_DAYS = _env_int("QA_LOGIN_FAILURE_RETENTION_DAYS", 30)
+
+    # One JSON line per request on stderr (logger qa_portal.request); slower requests are logged at WARNING.
+    QA_REQUEST_LOG_TO_STDERR = True
+    QA_SLOW_REQUEST_MS = _env_int("QA_SLOW_REQUEST_MS", 1000)
 
     QA_SET_PASSWORD_MAX_AGE_HOURS = _env_int("QA_SET_PASSWORD_MAX_AGE_HOURS", 72)
     QA_PASSWORD_MIN_LENGTH = 12
@@ -108,6 +120,7 @@ class Testing(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("QA_TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
     QA_FAST_PASSWORD_HASH = True
+    QA_REQUEST_LOG_TO_STDERR = False  # tests read the request log through pytest's log capture
 
 
 class Production(Config):

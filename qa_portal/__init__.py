@@ -25,7 +25,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.config.from_pyfile("config.py", silent=True)
     if overrides:
         app.config.update(overrides)
-    _check_production_secret(app, config_name)
+    _check_production_settings(app, config_name)
     os.makedirs(app.instance_path, exist_ok=True)
     _trust_proxies(app)
 
@@ -34,8 +34,12 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     _register_blueprints(app)
 
     from qa_portal.core.errors import register_error_handlers
+    from qa_portal.core.health import bp as health_bp
+    from qa_portal.core.observability import register_request_logging
     from qa_portal.core.security import register_security_headers
 
+    app.register_blueprint(health_bp)
+    register_request_logging(app)
     register_error_handlers(app)
     register_security_headers(app)
     _register_template_globals(app)
@@ -46,11 +50,21 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     return app
 
 
-def _check_production_secret(app: Flask, config_name: str) -> None:
-    if config_name == "production" and app.config["SECRET_KEY"] in (None, "", DEFAULT_SECRET_KEY):
+def _check_production_settings(app: Flask, config_name: str) -> None:
+    """Production refuses settings that would make app servers disagree: a default (or per-process) SECRET_KEY, and
+    rate limits counted in each process's memory instead of the shared Redis."""
+    if config_name != "production":
+        return
+    if app.config["SECRET_KEY"] in (None, "", DEFAULT_SECRET_KEY):
         raise RuntimeError(
             "QA Portal refuses to start in production with the default SECRET_KEY: "
             "set the SECRET_KEY environment variable to a long random value."
+        )
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("memory://") and not app.config["QA_ALLOW_LOCAL_RATE_LIMITS"]:
+        raise RuntimeError(
+            "QA Portal refuses to start in production with in-process rate limits (memory://): each worker and "
+            "server would count on its own. Set QA_RATELIMIT_STORAGE_URI to the shared Redis, e.g. "
+            "redis://127.0.0.1:6379/0 (or QA_ALLOW_LOCAL_RATE_LIMITS=1 for a single process)."
         )
 
 
@@ -91,8 +105,10 @@ def select_locale() -> str:
 
 
 def _init_extensions(app: Flask) -> None:
+    from qa_portal.core.replica import configure_replica
     from qa_portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
+    configure_replica(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)

@@ -1,4 +1,6 @@
-"""Flask commands: demo data, audit verification, user creation."""
+"""Flask commands: demo data, audit verification, user creation, the daily maintenance pass, backups."""
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
@@ -9,6 +11,8 @@ demo_cli = AppGroup("demo", help="Demo data for a newcomer.")
 audit_cli = AppGroup("audit", help="The audit log.")
 users_cli = AppGroup("users", help="Accounts.")
 pilots_cli = AppGroup("pilots", help="Pilot calls and their reference data.")
+maintenance_cli = AppGroup("maintenance", help="Scheduled upkeep (run daily by deploy/qa-portal-maintenance.timer).")
+backup_cli = AppGroup("backup", help="Back up and restore the database and the uploaded files.")
 
 
 @demo_cli.command("load")
@@ -130,7 +134,65 @@ def standards_load_default():
                else f"Standard set {standard_set.code} already exists; nothing changed.")
 
 
+@maintenance_cli.command("daily")
+def maintenance_daily():
+    """Run every package's daily job, each committed on its own; exit 1 if any failed or found a problem."""
+    from qa_portal.core.maintenance import MaintenanceProblem, daily_jobs
+    from qa_portal.core.models import utcnow
+
+    failed = 0
+    for job in daily_jobs():
+        try:
+            summary = job.run(current_app._get_current_object(), now=utcnow())
+            db.session.commit()
+        except MaintenanceProblem as problem:
+            db.session.rollback()
+            failed += 1
+            click.echo(f"PROBLEM {job.name}: {problem}", err=True)
+        except Exception:  # noqa: BLE001  (one broken job must not stop the others)
+            db.session.rollback()
+            failed += 1
+            current_app.logger.exception("Daily maintenance job %s failed", job.name)
+            click.echo(f"FAILED  {job.name}: see the log above.", err=True)
+        else:
+            click.echo(f"ok      {job.name}: {summary}")
+    if failed:
+        raise SystemExit(1)
+
+
+@backup_cli.command("create")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def backup_create(directory: Path):
+    """Back up the database and the uploaded files into DIRECTORY (new or empty), with manifest.json."""
+    from qa_portal.core.backup import BackupError, create_backup
+
+    try:
+        manifest = create_backup(directory)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    uploads = len(manifest["files"]) - 1
+    click.echo(f"Backed up the {manifest['database']['dialect']} database (revision "
+               f"{', '.join(manifest['database']['revision']) or 'none'}) and {uploads} uploaded file(s) to {directory}.")
+
+
+@backup_cli.command("restore")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database or upload folder that already holds data.")
+def backup_restore(directory: Path, force: bool):
+    """Check DIRECTORY's manifest hashes, then restore its database and uploaded files."""
+    from qa_portal.core.backup import BackupError, restore_backup
+
+    try:
+        report = restore_backup(directory, force=force)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored the database (revision {', '.join(report.revision) or 'none'}) and {report.files} "
+               f"uploaded file(s) from {directory}.")
+    if report.needs_upgrade:
+        click.echo("The backup's schema is older than this code: run `flask --app wsgi db upgrade` now.")
+
+
 def register_cli(app: Flask) -> None:
     """Attach the command groups to the app."""
-    for group in (demo_cli, audit_cli, users_cli, pilots_cli, standards_cli):
+    for group in (demo_cli, audit_cli, users_cli, pilots_cli, standards_cli, maintenance_cli, backup_cli):
         app.cli.add_command(group)

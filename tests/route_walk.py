@@ -35,6 +35,9 @@ PUBLIC_ENDPOINTS = {
     "decisions.register_report",
     # The appeal and complaint procedures with their deadlines (ESG 2.7, rule A4).
     "decisions.procedures",
+    # Health for load balancers and orchestrators: JSON status only, no data (tests/core/test_health.py).
+    "health.healthz",
+    "health.readyz",
 } | {
     # The registry export API (/api/v1): read-only JSON of published data only (tests/registry/test_no_leak.py).
     f"registry.{name}" for name in (

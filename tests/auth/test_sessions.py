@@ -235,7 +235,7 @@ def production_app(app):
     production = create_app("production", overrides={
         "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "x" * 48,
         "RATELIMIT_STORAGE_URI": "memory://", "WTF_CSRF_ENABLED": False, "QA_FAST_PASSWORD_HASH": True,
-        "QA_2FA_REQUIRED_ROLES": (), "QA_PUBLIC_BASE_URL": "https://qa.example.org",
+        "QA_2FA_REQUIRED_ROLES": (), "QA_PUBLIC_BASE_URL": "https://qa.example.org", "QA_ALLOW_LOCAL_RATE_LIMITS": True,
     })
     yield production
     with production.app_context():

@@ -8,7 +8,9 @@ from qa_portal.auth.services.sessions import (  # noqa: F401
     SessionCheck, SessionRefusal, check_session, token_hash, end_session, end_sessions, renew_session, sign_out_everywhere_else,
     start_session, two_factor_required, visible_sessions,
 )
-from qa_portal.auth.services.sign_in import SignInResult, seconds_to_wait, sign_in  # noqa: F401
+from qa_portal.auth.services.sign_in import (  # noqa: F401
+    SignInResult, purge_expired_login_failures, seconds_to_wait, sign_in,
+)
 from qa_portal.auth.services.two_factor import (  # noqa: F401
     SecondFactorResult, begin_enrolment, confirm_enrolment, provisioning_uri, renew_recovery_codes, reset_two_factor,
     turn_off_two_factor, unused_recovery_codes, verify_second_factor,

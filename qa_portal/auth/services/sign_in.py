@@ -1,10 +1,10 @@
 """The password step of sign-in, throttled per (account, client address), and the failures that throttle it."""
 import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from qa_portal.audit.services import record
 from qa_portal.auth.models import LoginFailure, SignInStep, User
@@ -84,3 +84,18 @@ def sign_in(email: str, password: str, remote_addr: str | None) -> SignInResult:
                {"email": email, "remote_addr": remote_addr, "reason": reason})
         return SignInResult()
     return SignInResult(user=user)
+
+
+def purge_expired_login_failures(actor, now: datetime) -> int:
+    """Delete failed sign-ins older than QA_LOGIN_FAILURE_RETENTION_DAYS (never younger than the throttle window, so
+    no row that still counts goes); the audit log keeps every failure. Audits the purge when it removed rows."""
+    config = current_app.config
+    keep = max(timedelta(days=config["QA_LOGIN_FAILURE_RETENTION_DAYS"]),
+               timedelta(minutes=config["QA_LOGIN_WINDOW_MINUTES"]))
+    cutoff = now - keep
+    removed = db.session.execute(delete(LoginFailure).where(LoginFailure.at < cutoff)).rowcount
+    if removed:
+        record(actor, "auth.login_failures_purged", None,
+               f"Removed {removed} failed sign-ins from before {cutoff:%Y-%m-%d %H:%M}",
+               {"removed": removed, "before": cutoff.isoformat()})
+    return removed

@@ -3,6 +3,7 @@ rate-limited per client address."""
 from flask import Blueprint, current_app
 
 from qa_portal.core.errors import register_error_renderer
+from qa_portal.core.replica import read_from_replica
 from qa_portal.extensions import csrf, limiter
 from qa_portal.registry.services.errors import ApiError, error_response, render_http_error
 
@@ -16,6 +17,7 @@ def _api_rate_limit() -> str:
 
 
 limiter.limit(_api_rate_limit)(bp)
+bp.before_request(read_from_replica)  # with QA_DATABASE_REPLICA_URL set, the API reads from the replica
 
 
 @bp.record_once
