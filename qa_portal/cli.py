@@ -75,15 +75,13 @@ def audit_verify():
 @click.argument("full_name")
 def create_admin(email: str, full_name: str):
     """Create an administrator and print their one-time set-password link."""
-    from flask import url_for
-
     from qa_portal.auth.models import Role
     from qa_portal.auth.services import create_user
+    from qa_portal.core.urls import public_url
 
     user, token = create_user(None, email, full_name, {Role.ADMIN})
     db.session.commit()
-    with current_app.test_request_context():
-        click.echo(f"Created {user.email}. Set the password at: {url_for('auth.set_password', token=token, _external=True)}")
+    click.echo(f"Created {user.email}. Set the password at: {public_url('auth.set_password', token=token)}")
 
 
 @pilots_cli.command("load-outcome-schemes")

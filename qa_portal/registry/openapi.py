@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from qa_portal.core.input_checks import MAX_ID
 from qa_portal.pilots.models import QaStatus
 from qa_portal.registry.export import CSV_COLUMNS
 from qa_portal.registry.openapi_schemas import SCHEMAS, ref
@@ -61,7 +62,10 @@ OPERATIONS = {
         "Exports", "NdjsonStream", DECISION_FILTERS, media_type=NDJSON, line_schema="Decision"),
     "decision_export_csv": Operation(
         _l("Every published decision as CSV"),
-        _l("The full export, streamed: one row per decision and specification covered, with a header row."),
+        _l("The full export, streamed: one row per decision and specification covered, with a header row. RFC 4180 "
+           "(comma, double quotes, CRLF, UTF-8). To keep spreadsheets from running a cell as a formula, a text cell "
+           "that would start with =, +, -, @, a tab or a carriage return starts with a single quote (') added by "
+           "the portal; remove that one leading quote to get the value the JSON answers give."),
         "Exports", "CsvStream", DECISION_FILTERS, media_type=CSV, columns=CSV_COLUMNS),
     "micro_credential_list": Operation(
         _l("Published micro-credentials"),
@@ -104,7 +108,7 @@ PARAMETERS = {
                "description": _l("The `next` cursor of the previous page; omit it for the first page.")},
     "updated_since": {"schema": {"type": "string", "format": "date-time"},
                       "description": _l("Only records changed at or after this ISO 8601 time (UTC if no offset).")},
-    "institution": {"schema": {"type": "integer", "minimum": 1},
+    "institution": {"schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                     "description": _l("Only records of this institution (its id).")},
     "outcome": {"schema": {"type": "string"},
                 "description": _l("Only decisions with this outcome: an outcome code of a scheme (e.g. "
@@ -160,10 +164,11 @@ def openapi_path(rule_path: str) -> str:
 
 
 def _path_parameters(rule_path: str) -> list[dict]:
-    """The rule's placeholders as required path parameters (int converters are integers)."""
+    """The rule's placeholders as required path parameters (int converters are integers up to MAX_ID; a larger id is
+    no id of ours and answers 404)."""
     parameters = []
     for converter, name in _PLACEHOLDER.findall(rule_path):
-        schema = {"type": "integer", "minimum": 1} if converter == "int" else {"type": "string"}
+        schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID} if converter == "int" else {"type": "string"}
         parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
     return parameters
 

@@ -9,6 +9,7 @@ from qa_portal.auth.models import Role, User, UserRole
 from qa_portal.core.access import login_required, require
 from qa_portal.core.errors import DomainError
 from qa_portal.core.forms import attach_error
+from qa_portal.core.input_checks import parse_id
 from qa_portal.extensions import db
 from qa_portal.pilots.forms.institutions import INSTITUTION_TYPE_LABELS, InstitutionForm, LinkUserForm, UnlinkUserForm
 from qa_portal.pilots.models import Institution, InstitutionMembership, MicroCredential, SpecificationVersion
@@ -143,7 +144,7 @@ def institution_link_user(institution_id: int):
     require(can_manage_institutions(current_user))
     form = LinkUserForm()
     form.set_choices(_linkable_users(institution))
-    user = db.session.get(User, int(form.user_id.data)) if (form.user_id.data or "").isdigit() else None
+    user = db.session.get(User, user_id) if (user_id := parse_id(form.user_id.data)) else None
     if not form.validate_on_submit() or user is None:
         if user is None:
             form.user_id.errors = [*form.user_id.errors, _("Choose an HEI user.")]

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from qa_portal.core.access import login_required, require
 from qa_portal.core.errors import DomainError
 from qa_portal.core.forms import attach_error
+from qa_portal.core.input_checks import parse_id
 from qa_portal.extensions import db
 from qa_portal.standards import services
 from qa_portal.standards.forms import RESPONSE_LABELS, STAKEHOLDER_LABELS, CommentForm
@@ -56,7 +57,7 @@ def consultation(version_id: int):
         if version.status != VersionStatus.CONSULTATION or form.validate_on_submit():
             standard = None
             if form.standard.data:
-                standard = db.session.get(Standard, int(form.standard.data)) if form.standard.data.isdigit() else None
+                standard = db.session.get(Standard, standard_id) if (standard_id := parse_id(form.standard.data)) else None
             try:
                 services.add_comment(current_user, version, standard, form.stakeholder_type.data or "other",
                                      form.text.data)
