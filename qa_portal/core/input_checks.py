@@ -9,6 +9,7 @@ Control characters: PostgreSQL refuses NUL in text and nothing the portal stores
 (tab, line feed and carriage return excepted). A path, query string or form-field name carrying one is refused with
 400 before any view runs; a form-field value carrying one is refused by the form (core.forms.FlaskForm), which
 re-renders with the rest of the user's text kept."""
+import builtins
 import re
 
 from flask import Flask, abort, g, request
@@ -32,19 +33,30 @@ FORM_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 FORM_MIMETYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 
+def digits_up_to(maximum: int) -> str:
+    """A regular expression matching exactly the whole numbers 0..maximum written in ASCII digits (no sign), so a
+    larger one fails the URL match itself: a plain 404, never a 405 from a sibling rule on the same path."""
+    digits = str(maximum)
+    alternatives = [f"[0-9]{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    for position, digit in enumerate(digits):
+        low, high = (1 if position == 0 and len(digits) > 1 else 0), int(digit) - 1
+        if high >= low:
+            rest = len(digits) - position - 1
+            alternatives.append(f"{digits[:position]}[{low}-{high}]" + (f"[0-9]{{{rest}}}" if rest else ""))
+    alternatives.append(digits)
+    return "(?:" + "|".join(alternatives) + ")"
+
+
 class IdConverter(IntegerConverter):
-    """`<int:…>` in routes: one to ten ASCII digits up to MAX_ID; anything longer or larger does not match (404)."""
+    """`<int:…>` in routes: ASCII digits up to MAX_ID; a longer or larger number does not match the route (404)."""
 
-    regex = r"[0-9]{1,10}"
+    regex = digits_up_to(MAX_ID)
 
-    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_ID,  # noqa: A002
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None,  # noqa: A002
                  signed: bool = False) -> None:
-        super().__init__(map, fixed_digits=fixed_digits, min=min, max=bounded_maximum(max), signed=signed)
-
-
-def bounded_maximum(maximum: int | None) -> int:
-    """A route may lower the bound (`<int(max=8):level>`) but never lift it beyond MAX_ID."""
-    return MAX_ID if maximum is None else min(maximum, MAX_ID)
+        maximum = MAX_ID if max is None else builtins.min(max, MAX_ID)  # a route may lower the bound, never lift it
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=maximum, signed=signed)
+        self.regex = digits_up_to(maximum)
 
 
 def parse_id(text: str | None, maximum: int = MAX_ID) -> int | None:
