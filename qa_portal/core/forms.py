@@ -10,7 +10,8 @@ from wtforms import Field, FieldList, FormField
 
 from qa_portal.core.errors import DomainError
 from qa_portal.core.input_checks import (
-    FIELD_VALUE_REFUSED, has_control_characters, mark_control_characters_refused, without_control_characters,
+    FIELD_VALUE_REFUSED, MAX_ID, NUMBER_REFUSED, has_control_characters, mark_control_characters_refused,
+    without_control_characters,
 )
 from qa_portal.extensions import db
 
@@ -27,21 +28,32 @@ def _leaf_fields(fields) -> Iterator[Field]:
 
 
 class FlaskForm(flask_wtf.FlaskForm):
-    """Flask-WTF's form that also refuses control characters (such as NUL) in any field.
+    """Flask-WTF's form that also refuses control characters (such as NUL) and numbers no id column can hold.
 
-    The characters are removed from the field, so the page re-renders with the rest of the user's text and a
-    message at the field, and the answer is 400 (core.input_checks); validators and services never see them. Every
-    form of the portal derives from this class (tests/core/test_input_checks.py checks it)."""
+    Control characters are removed from the field, so the page re-renders with the rest of the user's text and a
+    message at the field, and the answer is 400 (core.input_checks); validators and services never see them. A
+    whole number beyond ±MAX_ID (a choice coerced to int, an IntegerField) is refused at its field, so it never
+    reaches a query. Every form of the portal derives from this class (tests/core/test_input_checks.py checks it)."""
 
     def validate(self, extra_validators=None) -> bool:
-        """Remove control characters first (so no validator meets them), validate, then flag the fields they were in."""
+        """Remove control characters first (so no validator meets them), validate, then flag the fields they were in
+        and the numbers out of range."""
         tainted = [field for field in _leaf_fields(self) if _strip_control_characters(field)]
         valid = super().validate(extra_validators)
         for field in tainted:
             field.errors = [*field.errors, str(FIELD_VALUE_REFUSED)]
         if tainted:
             mark_control_characters_refused()
-        return valid and not tainted
+        out_of_range = [field for field in _leaf_fields(self) if _holds_an_unstorable_number(field)]
+        for field in out_of_range:
+            field.errors = [*field.errors, str(NUMBER_REFUSED)]
+        return valid and not tainted and not out_of_range
+
+
+def _holds_an_unstorable_number(field: Field) -> bool:
+    """Whether the field's value is (or holds) a whole number no INTEGER column can store."""
+    values = field.data if isinstance(field.data, list | tuple) else [field.data]
+    return any(isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_ID for value in values)
 
 
 def _strip_control_characters(field: Field) -> bool:

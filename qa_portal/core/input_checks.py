@@ -29,6 +29,7 @@ FIELD_NAME_REFUSED = _l("The form sent a field name with control characters (suc
                         "try again.")
 FIELD_VALUE_REFUSED = _l("This field contained control characters (such as NUL), which cannot be saved; they have "
                          "been removed. Check the text and save again.")
+NUMBER_REFUSED = _l("This number is out of range.")
 FORM_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 FORM_MIMETYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 

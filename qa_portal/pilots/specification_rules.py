@@ -67,10 +67,10 @@ def parse_ects(text: str | None) -> tuple[Decimal | None, str | None]:
 def _ects_problem(value: Decimal) -> str | None:
     if value <= 0:
         return _("ECTS must be greater than 0.")
+    if value >= 1000:  # before quantize(), which cannot round a number of thousands of digits
+        return _("ECTS must be less than 1000.")
     if value != value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP):
         return _("ECTS takes at most one decimal place, e.g. 6 or 7.5.")
-    if value >= 1000:
-        return _("ECTS must be less than 1000.")
     return None
 
 

@@ -163,12 +163,25 @@ def openapi_path(rule_path: str) -> str:
     return _PLACEHOLDER.sub(r"{\2}", rule_path.removeprefix(API_PREFIX)) or "/"
 
 
+# Every request with a control character (other than tab, CR and LF) in its path or query string is refused with 400
+# before any route runs (core/input_checks.py); free-text parameters say so.
+NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+
+
+def text_schema(schema: dict) -> dict:
+    """A string parameter's schema with the control-character rule, unless an enum or a format already bounds it."""
+    if schema.get("type") != "string" or "enum" in schema or "format" in schema or "pattern" in schema:
+        return schema
+    return {**schema, "pattern": NO_CONTROL_CHARACTERS}
+
+
 def _path_parameters(rule_path: str) -> list[dict]:
     """The rule's placeholders as required path parameters (int converters are integers up to MAX_ID; a larger id is
     no id of ours and answers 404)."""
     parameters = []
     for converter, name in _PLACEHOLDER.findall(rule_path):
-        schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID} if converter == "int" else {"type": "string"}
+        schema = ({"type": "integer", "minimum": 1, "maximum": MAX_ID} if converter == "int"
+                  else text_schema({"type": "string"}))
         parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
     return parameters
 
@@ -228,7 +241,7 @@ def _components() -> dict:
             responses[name]["headers"] = {"Retry-After": {"$ref": "#/components/headers/Retry-After"}}
     return {
         "schemas": SCHEMAS,
-        "parameters": {name: {"name": name, "in": "query", "required": False, "schema": spec["schema"],
+        "parameters": {name: {"name": name, "in": "query", "required": False, "schema": text_schema(spec["schema"]),
                               "description": str(spec["description"])} for name, spec in PARAMETERS.items()},
         "headers": {name: {"description": str(spec["description"]), "schema": spec["schema"]}
                     for name, spec in HEADERS.items()},

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from qa_portal.core.access import login_required, require
 from qa_portal.core.errors import DomainError
 from qa_portal.core.forms import attach_error
+from qa_portal.core.input_checks import parse_id
 from qa_portal.extensions import db
 from qa_portal.pilots.forms.specifications import PublishForm, SpecificationForm, WithdrawForm
 from qa_portal.pilots.models import Institution, MicroCredential, SpecificationVersion
@@ -69,7 +70,8 @@ def specification_new():
     if request.method == "GET":
         form.add_blank_outcomes()
     if form.validate_on_submit():
-        institution = db.session.get(Institution, int(form.institution_id.data or 0))
+        institution_id = parse_id(form.institution_id.data)
+        institution = db.session.get(Institution, institution_id) if institution_id else None
         require(institution is not None and institution in institutions)
         try:
             version = services.create_specification(current_user, institution, form.specification_data())
