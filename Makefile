@@ -36,7 +36,7 @@ run: install
 	@echo "  chair@example.org  academic@example.org  student@example.org  employer@example.org"
 	@echo "  intl@example.org  qa@example.org  (experts)"
 	@echo ""
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	QA_PUBLIC_BASE_URL="$${QA_PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)}" $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## make test: the whole suite on SQLite, then on PostgreSQL when one is configured or answers on 5432
 test: install-dev browser
