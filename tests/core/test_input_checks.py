@@ -5,6 +5,7 @@ odd numbers (huge, other scripts' digits, negative) in every query parameter and
 The data is one published decision with its case, institution, specification and standards (ids 1 exist), not the
 whole demo, so the walk stays fast on SQLite and PostgreSQL alike."""
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import String, Text, select
@@ -223,3 +224,23 @@ def test_sign_in_never_redirects_to_a_crafted_next(app, client, target):
                            data={"email": user.email, "password": PASSWORD})
     assert response.status_code in (302, 400)
     assert response.headers.get("Location", "/my-work") in ("/my-work", "http://localhost/my-work")
+
+
+def test_every_form_of_the_portal_derives_from_the_core_form():
+    """Every Flask-WTF form in qa_portal is a core.forms.FlaskForm, so none skips the control-character and range
+    checks; no module imports Flask-WTF's FlaskForm directly."""
+    import flask_wtf
+
+    import qa_portal
+
+    package = Path(qa_portal.__file__).parent
+    direct = sorted(str(path.relative_to(package)) for path in package.rglob("*.py")
+                    if "from flask_wtf import FlaskForm" in path.read_text())
+    assert direct == []
+    pending, outside = list(flask_wtf.FlaskForm.__subclasses__()), []
+    while pending:
+        form_class = pending.pop()
+        pending += form_class.__subclasses__()
+        if form_class.__module__.startswith("qa_portal.") and not issubclass(form_class, FlaskForm):
+            outside.append(form_class.__qualname__)
+    assert outside == []
