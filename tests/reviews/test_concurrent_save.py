@@ -27,6 +27,16 @@ def competing_save():
     event.remove(Session, "before_flush", before_flush)
 
 
+def _save_my_entry(client, case, criterion, version: str):
+    """Post "My text." as the criterion's entry; assert the conflict page shows both texts and theirs stays saved."""
+    response = client.post(f"/cases/{case.id}/ser/criteria/{criterion.id}",
+                           data={"version": version, "narrative": "My text.", "level": str(first_level(case).id)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Colleague&#39;s text." in page and "My text.</textarea>" in page
+    assert _entry(case, criterion).narrative == "Colleague's text."
+
+
 def _entry(case, criterion):
     db.session.expire_all()
     return db.session.scalar(select(SerEntry).where(SerEntry.case_id == case.id, SerEntry.criterion_id == criterion.id))
@@ -42,13 +52,7 @@ def test_ser_entry_simultaneous_save_is_a_conflict_page_with_both_texts(app, cli
     login(client, hei_user_for(case))
     competing_save(update(SerEntry).where(SerEntry.id == entry.id)
                    .values(narrative="Colleague's text.", version=entry.version + 1))
-    response = client.post(f"/cases/{case.id}/ser/criteria/{criterion.id}",
-                           data={"version": str(entry.version), "narrative": "My text.",
-                                 "level": str(first_level(case).id)})
-    page = response.get_data(as_text=True)
-    assert response.status_code == 409
-    assert "Colleague&#39;s text." in page and "My text.</textarea>" in page
-    assert _entry(case, criterion).narrative == "Colleague's text."
+    _save_my_entry(client, case, criterion, str(entry.version))
 
 
 def test_ser_entry_simultaneous_first_save_is_a_conflict_page_with_both_texts(app, client, competing_save):
@@ -58,12 +62,7 @@ def test_ser_entry_simultaneous_first_save_is_a_conflict_page_with_both_texts(ap
     login(client, hei_user_for(case))
     competing_save(insert(SerEntry).values(case_id=case.id, criterion_id=criterion.id, narrative="Colleague's text.",
                                            justification="", version=1))
-    response = client.post(f"/cases/{case.id}/ser/criteria/{criterion.id}",
-                           data={"version": "", "narrative": "My text.", "level": str(first_level(case).id)})
-    page = response.get_data(as_text=True)
-    assert response.status_code == 409
-    assert "Colleague&#39;s text." in page and "My text.</textarea>" in page
-    assert _entry(case, criterion).narrative == "Colleague's text."
+    _save_my_entry(client, case, criterion, "")
 
 
 def test_ser_texts_simultaneous_save_is_a_conflict_page_with_both_texts(app, client, competing_save):
