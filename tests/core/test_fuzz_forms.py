@@ -17,7 +17,7 @@ from qa_portal.pilots.models import SpecificationVersion
 from qa_portal.reviews.models import SerEntry
 from qa_portal.standards.models import ConsultationComment, VersionStatus
 from tests.decisions.factories import council_member, outcome, pending_case
-from tests.factories import PASSWORD, login, make_institution, make_user
+from tests.factories import login, make_institution, make_user
 from tests.reviews.factories import criteria_of, first_level, hei_user_for, make_case
 from tests.standards.factories import make_version
 
