@@ -1,7 +1,7 @@
 """Input the database cannot hold never reaches it: ids beyond its integer range are 404, control characters are 400.
 
 Ids: every `<int:…>` in a route is an id or a small number, and every id column is an INTEGER, which PostgreSQL
-limits to 2^31-1 (SQLite to 2^63-1). The `int` URL converter here accepts at most ten ASCII digits up to 2^31-1, so
+limits to 2^31-1 (SQLite to 2^63-1). The `int` URL converter here matches ASCII digits up to 2^31-1 only, so
 `/cases/99999999999999999999` is an ordinary 404 on both databases instead of an overflow inside the driver;
 `parse_id()` gives query-string and form values the same rule.
 
