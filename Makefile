@@ -38,7 +38,7 @@ run: install
 	@echo "  secure-officer@example.org  (officer with two-factor sign-in: the password, then a code from this key)"
 	-@$(FLASK) demo totp-key secure-officer@example.org
 	@echo ""
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	QA_PUBLIC_BASE_URL="$${QA_PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)}" $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## make test: the whole suite on SQLite, then on PostgreSQL when one is configured or answers on 5432
 test: install-dev browser

@@ -34,6 +34,16 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = _env_int("QA_MAX_UPLOAD_MB", 20) * 1024 * 1024
     UPLOAD_DIR = os.environ.get("QA_UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    # Archive uploads (DOCX, XLSX, ODT) are zip files: bounds on what their central directory may declare, so a zip
+    # bomb is refused before anything is inflated.
+    QA_UPLOAD_MAX_ENTRIES = _env_int("QA_UPLOAD_MAX_ENTRIES", 10_000)
+    QA_UPLOAD_MAX_UNCOMPRESSED = _env_int("QA_UPLOAD_MAX_UNCOMPRESSED_MB", 200) * 1024 * 1024
+    QA_UPLOAD_MAX_RATIO = _env_int("QA_UPLOAD_MAX_RATIO", 100)
+
+    # The portal's public address: every absolute URL (API paging, Link headers, DEQAR report and file URLs,
+    # set-password links, letters) is built from it, never from the request's Host header. Production refuses to
+    # start without it; elsewhere it defaults to the development server's address (core/urls.py).
+    QA_PUBLIC_BASE_URL = os.environ.get("QA_PUBLIC_BASE_URL", "")
 
     # Sessions: a row per signed-in browser (user_sessions), ended by sign-out, password change, deactivation, role
     # change, a second-factor reset or "Sign out everywhere else"; and after this long idle or in all.

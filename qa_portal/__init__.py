@@ -25,10 +25,15 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.config.from_pyfile("config.py", silent=True)
     if overrides:
         app.config.update(overrides)
+    from qa_portal.core.input_checks import register_input_checks
+    from qa_portal.core.urls import configure_public_base_url
+
     _check_production_settings(app, config_name)
+    configure_public_base_url(app, config_name)  # production refuses to start without QA_PUBLIC_BASE_URL
     os.makedirs(app.instance_path, exist_ok=True)
     _trust_proxies(app)
 
+    register_input_checks(app)  # the bounded `int` converter before any route, the input checks before any other hook
     _init_extensions(app)
     _import_subscribers()
     _register_blueprints(app)
@@ -164,6 +169,7 @@ def _register_template_globals(app: Flask) -> None:
     from qa_portal.auth.forms import ROLE_LABELS
     from qa_portal.auth.models import Role
     from qa_portal.core.contributions import register_contribution_globals
+    from qa_portal.core.urls import public_url
 
     register_contribution_globals(app)
 
@@ -177,4 +183,5 @@ def _register_template_globals(app: Flask) -> None:
         get_locale=get_locale,
         locales=app.config["QA_LOCALES"],
         nav_packages=PACKAGES,
+        public_url=public_url,
     )

@@ -99,15 +99,13 @@ def audit_verify():
 @click.argument("full_name")
 def create_admin(email: str, full_name: str):
     """Create an administrator and print their one-time set-password link."""
-    from flask import url_for
-
     from qa_portal.auth.models import Role
     from qa_portal.auth.services import create_user
+    from qa_portal.core.urls import public_url
 
     user, token = create_user(None, email, full_name, {Role.ADMIN})
     db.session.commit()
-    with current_app.test_request_context():
-        click.echo(f"Created {user.email}. Set the password at: {url_for('auth.set_password', token=token, _external=True)}")
+    click.echo(f"Created {user.email}. Set the password at: {public_url('auth.set_password', token=token)}")
 
 
 @pilots_cli.command("load-outcome-schemes")
@@ -192,7 +190,41 @@ def backup_restore(directory: Path, force: bool):
         click.echo("The backup's schema is older than this code: run `flask --app wsgi db upgrade` now.")
 
 
+storage_cli = AppGroup("storage", help="The upload folder.")
+
+
+@storage_cli.command("check")
+@click.option("--fix", is_flag=True, help="Remove the partial uploads and orphans found.")
+@click.option("--older-than-hours", "hours", type=click.FloatRange(min=0), default=24, show_default=True,
+              help="Leave younger files alone: they may belong to an upload still in progress.")
+def storage_check(fix: bool, hours: float):
+    """List partial uploads and files no record references (older than a day); report stored files missing on disk.
+
+    Exits 1 while anything needs attention (with --fix: once the leftovers are removed, only missing files)."""
+    from qa_portal.core.storage_check import check_storage
+
+    report = check_storage(fix=fix, grace_seconds=hours * 3600)
+    verb = "removed" if fix else "found"
+    for path in report.stale_partials:
+        click.echo(f"partial upload {verb}: {path.name}")
+    for path in report.orphans:
+        click.echo(f"orphan {verb} (no record references it): {path.name}")
+    for table, row_id, name in report.missing:
+        click.echo(f"missing on disk: {name} (referenced by {table} {row_id})")
+    for path in report.foreign:
+        click.echo(f"not written by the portal, left alone: {path.name}")
+    if report.recent_unreferenced:
+        click.echo(f"{report.recent_unreferenced} unreferenced file(s) younger than {hours:g} hours left alone "
+                   "(possibly uploads in progress).")
+    click.echo(f"{len(report.stale_partials)} partial upload(s), {len(report.orphans)} orphan(s)"
+               f"{' removed' if fix else ''}; {len(report.missing)} stored file(s) missing.")
+    if not report.clean:
+        if not fix and (report.stale_partials or report.orphans):
+            click.echo("Run again with --fix to remove the partial uploads and orphans.")
+        raise SystemExit(1)
+
+
 def register_cli(app: Flask) -> None:
     """Attach the command groups to the app."""
-    for group in (demo_cli, audit_cli, users_cli, pilots_cli, standards_cli, maintenance_cli, backup_cli):
+    for group in (demo_cli, audit_cli, users_cli, pilots_cli, standards_cli, maintenance_cli, backup_cli, storage_cli):
         app.cli.add_command(group)

@@ -43,6 +43,7 @@ def app():
         "SQLALCHEMY_DATABASE_URI": database_url(),
         "WTF_CSRF_ENABLED": False,
         "UPLOAD_DIR": tempfile.mkdtemp(prefix="qa-portal-uploads-"),
+        "QA_PUBLIC_BASE_URL": "http://localhost",  # the test client's own address, so absolute URLs can be followed
     })
     app.test_client_class = IsolatedClient
     with app.app_context():

@@ -36,3 +36,18 @@ def make_institution(short_name: str | None = None, name_en: str | None = None) 
 def login(client, user: User, password: str = PASSWORD):
     """Sign in through the real login form and return the response."""
     return client.post("/login", data={"email": user.email, "password": password})
+
+
+# A production app for one test: every setting production insists on, valid, so a test changes only the one it
+# checks (a refused setting is passed explicitly, e.g. QA_PUBLIC_BASE_URL="").
+PRODUCTION_TEST_SETTINGS = {
+    "SECRET_KEY": "x" * 48, "SQLALCHEMY_DATABASE_URI": "sqlite://", "RATELIMIT_STORAGE_URI": "memory://",
+    "QA_ALLOW_LOCAL_RATE_LIMITS": True, "QA_PUBLIC_BASE_URL": "https://qa.example.am",
+}
+
+
+def make_production_app(**settings):
+    """create_app("production") with PRODUCTION_TEST_SETTINGS overridden by `settings`."""
+    from qa_portal import create_app
+
+    return create_app("production", overrides={**PRODUCTION_TEST_SETTINGS, **settings})

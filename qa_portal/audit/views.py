@@ -1,16 +1,16 @@
 """The audit log viewer: filters, pages and a streamed CSV download."""
-import csv
-import io
 import json
 from datetime import datetime, time
 
-from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 from sqlalchemy import Select, select
 
 from qa_portal.audit.models import AuditEntry
 from qa_portal.audit.permissions import can_view_audit
 from qa_portal.core.access import login_required, require
+from qa_portal.core.csv_export import CsvWriter, csv_attachment
+from qa_portal.core.pagination import paginate
 from qa_portal.extensions import db
 
 bp = Blueprint("audit", __name__, template_folder="templates", url_prefix="/audit")
@@ -49,7 +49,7 @@ def filtered_entries(args) -> tuple[Select, dict]:
 def entry_list():
     require(can_view_audit(current_user))
     query, filters = filtered_entries(request.args)
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    page = paginate(query, PAGE_SIZE)
     return render_template("audit/entry_list.html", page=page, filters=filters)
 
 
@@ -60,9 +60,8 @@ def entry_csv():
     query, _filters = filtered_entries(request.args)
 
     def rows():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["id", "at", "actor", "action", "object_type", "object_id", "summary", "data", "entry_hash"])
+        writer = CsvWriter()
+        writer.row(["id", "at", "actor", "action", "object_type", "object_id", "summary", "data", "entry_hash"])
         last_id = None
         while True:
             batch_query = query if last_id is None else query.where(AuditEntry.id < last_id)
@@ -70,13 +69,11 @@ def entry_csv():
             if not batch:
                 break
             for entry in batch:
-                writer.writerow([entry.id, entry.at.isoformat(), entry.actor_label, entry.action,
-                                 entry.object_type or "", entry.object_id or "", entry.summary,
-                                 json.dumps(entry.data, ensure_ascii=False), entry.entry_hash])
+                writer.row([entry.id, entry.at.isoformat(), entry.actor_label, entry.action,
+                            entry.object_type or "", entry.object_id or "", entry.summary,
+                            json.dumps(entry.data, ensure_ascii=False), entry.entry_hash])
             last_id = batch[-1].id
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
+            yield writer.take()
+        yield writer.take()  # the header of an empty log
 
-    headers = {"Content-Disposition": "attachment; filename=audit-log.csv"}
-    return Response(stream_with_context(rows()), mimetype="text/csv", headers=headers)
+    return csv_attachment(rows(), "audit-log.csv")

@@ -1,6 +1,5 @@
 """Sign-in, password and user-administration forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
@@ -8,6 +7,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from qa_portal.auth.models import Role
 from qa_portal.auth.services.passwords import password_problems
+from qa_portal.core.forms import FlaskForm
 
 ROLE_LABELS = {
     Role.ADMIN: _l("Administrator"),

@@ -74,5 +74,20 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         app.logger.exception("Unhandled error")
         if app.config.get("TESTING") and app.config.get("QA_RAISE_UNEXPECTED", True):
-            raise error
+            raise error  # the suite sees every miss of the input checks (core/input_checks.py) as a failure
+        if is_unstorable_input(error):
+            return _respond(app, 400, str(UNSTORABLE_INPUT))
         return _respond(app, 500, None)
+
+
+UNSTORABLE_INPUT = _l("The request holds a value the portal cannot store, such as a number beyond its range or a "
+                      "control character.")
+
+
+def is_unstorable_input(error: Exception) -> bool:
+    """A last line behind core/input_checks.py: the driver refused a value of the request (a number beyond the
+    database's integers — OverflowError on SQLite, DataError on PostgreSQL — or a NUL byte in text), which is the
+    client's 400, not the server's 500."""
+    from sqlalchemy.exc import DataError
+
+    return isinstance(error, (DataError, OverflowError))

@@ -1,14 +1,70 @@
-"""Small helpers for forms shared by every domain: the one form runner, refusals on their fields, safe redirects."""
-from collections.abc import Callable
+"""Forms shared by every domain: the base form class, the one form runner, refusals on their fields, safe redirects."""
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import flask_wtf
 from flask import flash, redirect, render_template
-from flask_wtf import FlaskForm
+from wtforms import Field, FieldList, FormField
 
 from qa_portal.core.errors import DomainError
+from qa_portal.core.input_checks import (
+    FIELD_VALUE_REFUSED, MAX_ID, NUMBER_REFUSED, has_control_characters, mark_control_characters_refused,
+    without_control_characters,
+)
 from qa_portal.extensions import db
+
+
+def _leaf_fields(fields) -> Iterator[Field]:
+    """Every field that holds a value, inside sub-forms (FormField) and repeated fields (FieldList) too."""
+    for field in fields:
+        if isinstance(field, FormField):
+            yield from _leaf_fields(field.form)
+        elif isinstance(field, FieldList):
+            yield from _leaf_fields(field.entries)
+        else:
+            yield field
+
+
+class FlaskForm(flask_wtf.FlaskForm):
+    """Flask-WTF's form that also refuses control characters (such as NUL) and numbers no id column can hold.
+
+    Control characters are removed from the field, so the page re-renders with the rest of the user's text and a
+    message at the field, and the answer is 400 (core.input_checks); validators and services never see them. A
+    whole number beyond ±MAX_ID (a choice coerced to int, an IntegerField) is refused at its field, so it never
+    reaches a query. Every form of the portal derives from this class (tests/core/test_input_checks.py checks it)."""
+
+    def validate(self, extra_validators=None) -> bool:
+        """Remove control characters first (so no validator meets them), validate, then flag the fields they were in
+        and the numbers out of range."""
+        tainted = [field for field in _leaf_fields(self) if _strip_control_characters(field)]
+        valid = super().validate(extra_validators)
+        for field in tainted:
+            field.errors = [*field.errors, str(FIELD_VALUE_REFUSED)]
+        if tainted:
+            mark_control_characters_refused()
+        out_of_range = [field for field in _leaf_fields(self) if _holds_an_unstorable_number(field)]
+        for field in out_of_range:
+            field.errors = [*field.errors, str(NUMBER_REFUSED)]
+        return valid and not tainted and not out_of_range
+
+
+def _holds_an_unstorable_number(field: Field) -> bool:
+    """Whether the field's value is (or holds) a whole number no INTEGER column can store."""
+    values = field.data if isinstance(field.data, list | tuple) else [field.data]
+    return any(isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_ID for value in values)
+
+
+def _strip_control_characters(field: Field) -> bool:
+    """Remove control characters from the field's submitted text (and its value); True when there were any."""
+    raw = getattr(field, "raw_data", None) or []
+    if not any(isinstance(value, str) and has_control_characters(value) for value in raw):
+        return False
+    field.raw_data = [without_control_characters(value) if isinstance(value, str) else value for value in raw]
+    if isinstance(field.data, str):
+        field.data = without_control_characters(field.data)
+    return True
 
 
 def attach_error(form, error: DomainError) -> None:
@@ -72,6 +128,8 @@ def safe_next_url(target: str | None) -> str | None:
     if not target:
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if has_control_characters(target) or "\n" in target or "\r" in target or "\t" in target:
         return None
     return target

@@ -1,8 +1,7 @@
-"""Safe file storage: type checked by content, random names, SHA-256, size limit, no orphans."""
+"""Safe file storage: type checked by content, random names, SHA-256, size limit, no zip bombs, no orphans."""
 import hashlib
 import os
 import secrets
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from qa_portal.core.archives import ArchiveLimits, ArchiveRefused, archive_kind
 from qa_portal.core.errors import DomainError
 from qa_portal.extensions import db
 
@@ -44,26 +44,16 @@ class StoredFile:
     original_name: str
 
 
-def _zip_kind(path: Path) -> str | None:
-    """Tell DOCX, XLSX and ODT apart by the archive's own parts, not by the file name."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
-                return "odt" if mimetype == KINDS["odt"][1] else None
-            if "[Content_Types].xml" in names:
-                if any(name.startswith("word/") for name in names):
-                    return "docx"
-                if any(name.startswith("xl/") for name in names):
-                    return "xlsx"
-    except (zipfile.BadZipFile, OSError, KeyError):
-        return None
-    return None
+def archive_limits() -> ArchiveLimits:
+    """The configured bounds on what an uploaded archive may declare."""
+    config = current_app.config
+    return ArchiveLimits(max_entries=config["QA_UPLOAD_MAX_ENTRIES"],
+                         max_uncompressed=config["QA_UPLOAD_MAX_UNCOMPRESSED"], max_ratio=config["QA_UPLOAD_MAX_RATIO"])
 
 
 def sniff_kind(path: Path) -> str | None:
-    """The file's real kind from its first bytes (and archive contents); None if not allowed."""
+    """The file's real kind from its first bytes (and, for DOCX, XLSX and ODT, the archive's central directory); None
+    if not allowed; ArchiveRefused for an archive beyond the configured bounds (a zip bomb)."""
     with open(path, "rb") as handle:
         head = handle.read(16)
     if head.startswith(b"%PDF-"):
@@ -73,7 +63,7 @@ def sniff_kind(path: Path) -> str | None:
     if head.startswith(b"\xff\xd8\xff"):
         return "jpg"
     if head.startswith(b"PK\x03\x04"):
-        return _zip_kind(path)
+        return archive_kind(path, archive_limits())
     return None
 
 
@@ -92,10 +82,11 @@ def upload_root() -> Path:
 
 
 def store_upload(stream, filename: str | None) -> StoredFile:
-    """Copy an upload to a random name, hashing as it goes; refuse wrong kinds and oversize files.
+    """Copy an upload to a random name, hashing as it goes; refuse wrong kinds, oversize files and zip bombs.
 
-    The file is written to a temporary name and renamed only once every check passed, so a
-    refused or interrupted upload leaves nothing behind."""
+    The file is written to a temporary name (`.<name>.part`) and atomically renamed only once every check passed;
+    any failure on the way (a refusal, a dropped connection, a full disk) removes the temporary file. A process
+    killed mid-write cannot run that cleanup: `flask storage check --fix` removes such leftovers later."""
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     root = upload_root()
     storage_name = secrets.token_hex(16)
@@ -111,9 +102,14 @@ def store_upload(stream, filename: str | None) -> StoredFile:
                         field="file")
                 digest.update(chunk)
                 out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())  # the renamed file is whole on disk, even if the machine stops right after
         if size == 0:
             raise UploadRefused(_("The file is empty."), field="file")
-        kind = sniff_kind(temporary)
+        try:
+            kind = sniff_kind(temporary)
+        except ArchiveRefused as refusal:
+            raise UploadRefused(refusal.message, field="file") from None
         if kind is None:
             raise UploadRefused(
                 _("This file type is not accepted. Upload a PDF, DOCX, XLSX, ODT, PNG or JPG file."),

@@ -1,12 +1,12 @@
 """Forms for appeals (lodge, admissibility, the appeals body's decision) and complaints (lodge, answer)."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
 from qa_portal.auth.forms import MultiCheckboxField
+from qa_portal.core.forms import FlaskForm
 from qa_portal.decisions.appeals import ADMISSIBILITY_LABELS, GROUND_LABELS, OUTCOME_LABELS
 
 __all__ = ["AppealForm", "AdmissibilityForm", "AppealDecisionForm", "ComplaintForm", "AnswerForm"]

@@ -1,11 +1,11 @@
 """The council's declaration and decision forms, and the officers' publication selection."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, FieldList, Form, FormField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from qa_portal.auth.forms import MultiCheckboxField
+from qa_portal.core.forms import FlaskForm
 
 __all__ = ["DeclarationForm", "DecisionForm", "PublishForm", "CONDITION_ROWS"]
 

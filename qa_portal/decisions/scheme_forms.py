@@ -1,10 +1,10 @@
 """Forms of the outcome-scheme pages: the scheme (with outcome rows when created), one outcome, a copy, a move."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
+from qa_portal.core.forms import FlaskForm
 from qa_portal.decisions.schemes import CODE_MAX, MAX_MONTHS, MAX_YEARS, NAME_MAX, OutcomeData, SchemeData
 from qa_portal.pilots.models import DeqarDecision, OutcomeKind
 

@@ -29,8 +29,10 @@ V2_COMMENTS = [
     ("hei-b@example.org", StakeholderType.HEI, "S3",
      "Online proctoring is expensive. Could supervised assessment at a partner site count as identity verification?",
      None, None),
+    # Pasted as a list, so it starts with "-": the consultation CSV writes it as text ('- …), never as a formula.
     ("employer@example.org", StakeholderType.EMPLOYER, "S5",
-     "Practitioners who teach on micro-credentials need a short pedagogical induction.", None, None),
+     "- Practitioners who teach on micro-credentials need a short pedagogical induction.\n"
+     "- Their teaching hours should count in the staff workload.", None, None),
     ("academic@example.org", StakeholderType.OTHER, None,
      "The decision rule should explain how a condition is followed up.", None, None),
 ]

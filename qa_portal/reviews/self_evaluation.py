@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -201,17 +202,20 @@ def save_ser_entry(actor, case: Case, criterion: Criterion, narrative: str, leve
     if entry is not None and expected_version != entry.version:
         raise EditConflict(_("Someone else saved this entry after you opened it. Compare the two texts below."),
                            entry)
-    if entry is None:
-        entry = SerEntry(case_id=case.id, criterion_id=criterion.id)
-        db.session.add(entry)
-    entry.narrative = (narrative or "").strip()
-    entry.level_id = level.id if level else None
-    entry.justification = (justification or "").strip()
-    entry.updated_at, entry.updated_by_id = utcnow(), getattr(actor, "id", None)
-    _link_evidence(case, criterion, evidence_ids)
     try:
+        # No flush before ours: a colleague's save landing meanwhile must meet our version check in the UPDATE below,
+        # not in an autoflush triggered by loading the evidence links.
+        with db.session.no_autoflush:
+            if entry is None:
+                entry = SerEntry(case_id=case.id, criterion_id=criterion.id)
+                db.session.add(entry)
+            entry.narrative = (narrative or "").strip()
+            entry.level_id = level.id if level else None
+            entry.justification = (justification or "").strip()
+            entry.updated_at, entry.updated_by_id = utcnow(), getattr(actor, "id", None)
+            _link_evidence(case, criterion, evidence_ids)
         db.session.flush()
-    except StaleDataError:
+    except (StaleDataError, IntegrityError):  # updated, or first created, by a simultaneous save
         db.session.rollback()
         current = db.session.scalar(select(SerEntry).where(SerEntry.case_id == case.id,
                                                            SerEntry.criterion_id == criterion.id))
@@ -256,7 +260,7 @@ def save_ser_texts(actor, case: Case, texts: dict[str, str], expected_version: i
     ser.updated_at, ser.updated_by_id = utcnow(), getattr(actor, "id", None)
     try:
         db.session.flush()
-    except StaleDataError:
+    except (StaleDataError, IntegrityError):  # updated, or first created, by a simultaneous save
         db.session.rollback()
         raise EditConflict(_("Someone else saved these texts at the same moment. Compare the two versions below."),
                            self_evaluation_of(case)) from None

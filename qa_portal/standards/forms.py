@@ -1,11 +1,11 @@
 """Forms for standard sets, versions, standards, criteria, scale levels, consultation comments and answers."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from qa_portal.core.forms import FlaskForm
 from qa_portal.standards.models import ESG_PART1_REFS, PRINCIPLE_REFS, CommentResponse, StakeholderType
 
 CODE_PATTERN = Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$",

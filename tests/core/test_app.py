@@ -23,7 +23,8 @@ def test_production_uses_secure_cookies_and_hsts():
     """Production marks cookies Secure and sends HSTS."""
     app = create_app("production", overrides={"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://",
                                               "RATELIMIT_STORAGE_URI": "memory://",
-                                              "QA_ALLOW_LOCAL_RATE_LIMITS": True})
+                                              "QA_ALLOW_LOCAL_RATE_LIMITS": True,
+                                              "QA_PUBLIC_BASE_URL": "https://qa.example.am"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     response = app.test_client().get("/")
     assert "max-age" in response.headers["Strict-Transport-Security"]
@@ -115,7 +116,8 @@ def test_demo_load_refused_in_production():
     """The demo loader refuses to run under the Production configuration."""
     app = create_app("production", overrides={"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://",
                                               "RATELIMIT_STORAGE_URI": "memory://",
-                                              "QA_ALLOW_LOCAL_RATE_LIMITS": True})
+                                              "QA_ALLOW_LOCAL_RATE_LIMITS": True,
+                                              "QA_PUBLIC_BASE_URL": "https://qa.example.am"})
     runner = app.test_cli_runner()
     # A context of its own, so the command runs in this production app, not the suite's app.
     result = contextvars.Context().run(runner.invoke, args=["demo", "load"])

@@ -77,9 +77,13 @@ def test_the_route_check_catches_an_undocumented_route(app):
             assert_routes_and_document_agree(document)
 
 
-def test_the_server_url_is_the_one_the_request_reached(client):
-    """servers[0].url is the API root as the client called it (scheme and host included)."""
-    document = client.get("/api/v1/openapi.json", base_url="https://registry.example.am").get_json()
+def test_the_server_url_is_the_configured_public_address_whatever_the_host(app, client):
+    """servers[0].url is the API root at QA_PUBLIC_BASE_URL, however the request reached the server."""
+    app.config["QA_PUBLIC_BASE_URL"] = "https://registry.example.am"
+    try:
+        document = client.get("/api/v1/openapi.json", base_url="http://evil.example").get_json()
+    finally:
+        app.config["QA_PUBLIC_BASE_URL"] = "http://localhost"
     assert document["servers"] == [{"url": "https://registry.example.am/api/v1"}]
 
 

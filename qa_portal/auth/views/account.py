@@ -11,6 +11,7 @@ from qa_portal.auth.views.browser_session import current_token, replace_token
 from qa_portal.core.access import login_required, require
 from qa_portal.core.errors import DomainError
 from qa_portal.core.forms import attach_error
+from qa_portal.core.pagination import paginate
 from qa_portal.extensions import db
 
 SESSION_PAGE_SIZE = 20
@@ -18,7 +19,7 @@ SESSION_PAGE_SIZE = 20
 
 def render_account_page(renew_form=None, turn_off_form=None, status: int = 200):
     """The account page, with the two code forms given (re-shown with their errors) or fresh ones."""
-    sessions = db.paginate(services.visible_sessions(current_user), per_page=SESSION_PAGE_SIZE, error_out=False)
+    sessions = paginate(services.visible_sessions(current_user), SESSION_PAGE_SIZE)
     return render_template(
         "auth/account.html",
         sessions=sessions,

@@ -13,6 +13,8 @@ from qa_portal.auth.views import bp
 from qa_portal.auth.views.browser_session import current_token
 from qa_portal.core.access import login_required, require
 from qa_portal.core.forms import run_service
+from qa_portal.core.pagination import paginate
+from qa_portal.core.urls import public_url
 from qa_portal.extensions import db
 
 
@@ -42,7 +44,7 @@ def _filtered_users(args):
 def user_list():
     require(can_manage_users(current_user))
     query, filters = _filtered_users(request.args)
-    page = db.paginate(query, per_page=USER_PAGE_SIZE, error_out=False)
+    page = paginate(query, USER_PAGE_SIZE)
     return render_template("auth/user_list.html", page=page, filters=filters, role_labels=ROLE_LABELS)
 
 
@@ -62,7 +64,7 @@ def user_new():
 
 
 def _render_user_page(user: User, form: UserForm, token: str | None = None, status: int = 200):
-    link = url_for("auth.set_password", token=token, _external=True) if token else None
+    link = public_url("auth.set_password", token=token) if token else None
     return render_template("auth/user_form.html", form=form, user=user, set_password_link=link), status
 
 

@@ -7,7 +7,6 @@ from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
 from wtforms import RadioField, TextAreaField
@@ -16,6 +15,7 @@ from wtforms.validators import Length
 
 from qa_portal.audit.services import record
 from qa_portal.core.access import login_required, require
+from qa_portal.core.forms import FlaskForm
 from qa_portal.core.storage import stored_path
 from qa_portal.extensions import db
 from qa_portal.pilots.models import SpecificationVersion

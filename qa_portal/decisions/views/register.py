@@ -3,7 +3,7 @@ published panel report as PDFs. Unpublished decisions answer 404."""
 from flask import Response, abort, render_template, request
 
 from qa_portal.core.access import public
-from qa_portal.extensions import db
+from qa_portal.core.pagination import paginate
 from qa_portal.decisions import register
 from qa_portal.decisions.letter import decision_letter_pdf
 from qa_portal.decisions.models import Decision
@@ -18,8 +18,7 @@ REGISTER_PAGE_SIZE = 20
 @public
 def register_index():
     filters, errors = register.read_filters(request.args)
-    page = None if errors else db.paginate(register.register_query(filters), per_page=REGISTER_PAGE_SIZE,
-                                           error_out=False)
+    page = None if errors else paginate(register.register_query(filters), REGISTER_PAGE_SIZE)
     links = {name: value for name, value in filters.items() if value}
     return render_template("decisions/register.html", page=page, filters=filters, errors=errors, links=links,
                            public_specifications=register.public_specifications,

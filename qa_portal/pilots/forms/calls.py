@@ -1,6 +1,5 @@
 """Forms for pilot calls, applications, scoring and selection decisions."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField, FieldList, Form, FormField, IntegerField, RadioField, SelectField,
     SelectMultipleField, StringField, TextAreaField,
@@ -9,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from qa_portal.core.forms import FlaskForm
 from qa_portal.pilots.models import SelectionOutcome
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"

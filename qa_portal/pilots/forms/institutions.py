@@ -1,10 +1,10 @@
 """Forms for institutions and for linking HEI users to them."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
+from qa_portal.core.forms import FlaskForm
 from qa_portal.pilots.models import InstitutionType
 from qa_portal.pilots.models.reference import countries
 from qa_portal.pilots.services.institutions import check_institution

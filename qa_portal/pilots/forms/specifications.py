@@ -1,10 +1,10 @@
 """Forms for writing, publishing and withdrawing micro-credential specifications."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from qa_portal.core.forms import FlaskForm
 from qa_portal.pilots.models import (
     AssessmentType, CertificateType, LearningMode, ParticipationForm, QfEheaCycle, Stackability, Supervision,
 )

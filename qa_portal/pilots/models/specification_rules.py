@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from qa_portal.core.input_checks import parse_id
 from qa_portal.pilots.models import (
     CYCLE_EQF_LEVEL, AssessmentType, CertificateType, LearningMode, ParticipationForm, QfEheaCycle, Stackability,
     Supervision,
@@ -66,10 +67,10 @@ def parse_ects(text: str | None) -> tuple[Decimal | None, str | None]:
 def _ects_problem(value: Decimal) -> str | None:
     if value <= 0:
         return _("ECTS must be greater than 0.")
+    if value >= 1000:  # before quantize(), which cannot round a number of thousands of digits
+        return _("ECTS must be less than 1000.")
     if value != value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP):
         return _("ECTS takes at most one decimal place, e.g. 6 or 7.5.")
-    if value >= 1000:
-        return _("ECTS must be less than 1000.")
     return None
 
 
@@ -78,9 +79,8 @@ def parse_positive_int(text: str | None, message: str) -> tuple[int | None, str 
     text = (text or "").strip()
     if not text:
         return None, None
-    if not text.isdigit() or int(text) <= 0 or int(text) > 100000:
-        return None, message
-    return int(text), None
+    value = parse_id(text, maximum=100000)
+    return (value, None) if value is not None else (None, message)
 
 
 def check_specification(data: dict) -> dict[str, str]:

@@ -6,6 +6,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from qa_portal.core.access import public
+from qa_portal.core.input_checks import parse_id
+from qa_portal.core.pagination import paginate
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution, MicroCredential, QaStatus, SpecificationStatus, SpecificationVersion
 from qa_portal.pilots.models.reference import isced_fields
@@ -53,13 +55,13 @@ def catalogue_query(filters: dict):
                                 func.lower(SpecificationVersion.title_hy).like(lowered),
                                 SpecificationVersion.title_en.like(exact),
                                 SpecificationVersion.title_hy.like(exact)))
-    if filters["institution"].isdigit():
-        query = query.where(MicroCredential.institution_id == int(filters["institution"]))
+    if institution_id := parse_id(filters["institution"]):
+        query = query.where(MicroCredential.institution_id == institution_id)
     if filters["eqf"] == "na":
         query = query.where(SpecificationVersion.eqf_not_applicable.is_(True))
-    elif filters["eqf"].isdigit():
-        query = query.where(SpecificationVersion.eqf_level == int(filters["eqf"]))
-    if filters["field"].isdigit():
+    elif eqf_level := parse_id(filters["eqf"]):
+        query = query.where(SpecificationVersion.eqf_level == eqf_level)
+    if filters["field"].isascii() and filters["field"].isdigit():
         query = query.where(SpecificationVersion.isced_f_code.like(f"{filters['field']}%"))
     ects_min, ects_max = _decimal(filters["ects_min"]), _decimal(filters["ects_max"])
     if ects_min is not None:
@@ -75,7 +77,7 @@ def catalogue_query(filters: dict):
 @public
 def catalogue():
     filters = {name: (request.args.get(name) or "").strip()[:200] for name in FILTER_NAMES}
-    page = db.paginate(catalogue_query(filters), per_page=CATALOGUE_PAGE_SIZE, error_out=False)
+    page = paginate(catalogue_query(filters), CATALOGUE_PAGE_SIZE)
     institutions = db.session.scalars(
         select(Institution).where(Institution.id.in_(  # only institutions with something published (no drafts)
             select(MicroCredential.institution_id).join(MicroCredential.versions)

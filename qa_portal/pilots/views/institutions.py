@@ -9,6 +9,7 @@ from qa_portal.auth.models import Role, User, UserRole
 from qa_portal.core.access import login_required, require
 from qa_portal.core.errors import DomainError
 from qa_portal.core.forms import form_page, run_service
+from qa_portal.core.input_checks import parse_id
 from qa_portal.extensions import db
 from qa_portal.pilots.forms.institutions import INSTITUTION_TYPE_LABELS, InstitutionForm, LinkUserForm, UnlinkUserForm
 from qa_portal.pilots.models import Institution, InstitutionMembership, MicroCredential, SpecificationVersion
@@ -130,7 +131,8 @@ def institution_link_user(institution_id: int):
     form.set_choices(_linkable_users(institution))
 
     def link():
-        user = db.session.get(User, int(form.user_id.data))
+        user_id = parse_id(form.user_id.data)
+        user = db.session.get(User, user_id) if user_id else None
         if user is None:
             raise DomainError(_("Choose an HEI user."), field="user_id")
         return services.link_institution_user(current_user, institution, user)

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from qa_portal.core.access import login_required, require
 from qa_portal.core.forms import ButtonForm, form_page, run_service
+from qa_portal.core.input_checks import parse_id
 from qa_portal.extensions import db
 from qa_portal.pilots.forms.specifications import SpecificationForm, WithdrawForm
 from qa_portal.pilots.models import Institution, MicroCredential, SpecificationVersion
@@ -73,7 +74,8 @@ def specification_new():
         form.add_blank_outcomes()
 
     def create():
-        institution = db.session.get(Institution, int(form.institution_id.data or 0))
+        institution_id = parse_id(form.institution_id.data)
+        institution = db.session.get(Institution, institution_id) if institution_id else None
         require(institution is not None and institution in institutions)
         return services.create_specification(current_user, institution, form.specification_data())
 

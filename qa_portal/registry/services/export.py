@@ -8,8 +8,6 @@ decisions by id), assembled into light records with the attributes decision_json
 server and dropped.
 
 Tests check that every NDJSON line equals the decision's detail JSON (decision_json, the function the API uses)."""
-import csv
-import io
 from collections import defaultdict, namedtuple
 from collections.abc import Iterator
 from types import SimpleNamespace as Record
@@ -18,6 +16,7 @@ from flask import g, has_app_context
 from sqlalchemy import Select, String, or_, select, type_coerce
 from sqlalchemy.orm import joinedload
 
+from qa_portal.core.csv_export import CsvWriter
 from qa_portal.decisions.models import decision_criteria
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution, Outcome, OutcomeScheme, SpecificationStatus, SpecificationVersion
@@ -229,14 +228,12 @@ def csv_rows(payload: dict) -> list[list]:
 
 
 def csv_chunks(statement: Select, batch_size: int | None = None) -> Iterator[str]:
-    """RFC 4180 CSV (CRLF line ends, quoted where needed): the header, then one chunk per batch."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    yield buffer.getvalue()
+    """RFC 4180 CSV (CRLF line ends, quoted where needed, formula-like text neutralised by core's CsvWriter): the
+    header, then one chunk per batch."""
+    writer = CsvWriter()
+    writer.row(CSV_COLUMNS)
+    yield writer.take()
     for batch in decision_batches(statement, batch_size):
-        buffer.seek(0)
-        buffer.truncate()
         for decision in batch:
-            writer.writerows(csv_rows(decision_json(decision)))
-        yield buffer.getvalue()
+            writer.rows(csv_rows(decision_json(decision)))
+        yield writer.take()

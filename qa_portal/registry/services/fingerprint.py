@@ -12,6 +12,7 @@ from flask import current_app, request
 from sqlalchemy import func, select
 
 from qa_portal.core.models import utcnow
+from qa_portal.core.urls import public_base_url
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution, OutcomeScheme, SpecificationVersion
 from qa_portal.decisions.models import Appeal, ConditionFollowUp, Decision
@@ -40,8 +41,9 @@ def _state_of_the_public_record() -> tuple:
 
 
 def export_etag(kind: str) -> str:
-    """The export's ETag: a hash of its kind, the request's URL (filters and host), today's date, the appeal window
-    and the state of the public record."""
-    parts = (kind, request.url, utcnow().date().isoformat(), current_app.config["QA_APPEAL_WINDOW_DAYS"],
+    """The export's ETag: a hash of its kind, the request's path and filters, the public address its URLs are built
+    from (QA_PUBLIC_BASE_URL, not the Host header), today's date, the appeal window and the state of the public
+    record."""
+    parts = (kind, public_base_url(), request.full_path, utcnow().date().isoformat(), current_app.config["QA_APPEAL_WINDOW_DAYS"],
              *_state_of_the_public_record())
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from qa_portal.core.input_checks import MAX_ID
 from qa_portal.pilots.models import QaStatus
 from qa_portal.registry.services.export import CSV_COLUMNS
 from qa_portal.registry.services.openapi_schemas import SCHEMAS, ref
@@ -61,7 +62,10 @@ OPERATIONS = {
         "Exports", "NdjsonStream", DECISION_FILTERS, media_type=NDJSON, line_schema="Decision"),
     "decision_export_csv": Operation(
         _l("Every published decision as CSV"),
-        _l("The full export, streamed: one row per decision and specification covered, with a header row."),
+        _l("The full export, streamed: one row per decision and specification covered, with a header row. RFC 4180 "
+           "(comma, double quotes, CRLF, UTF-8). To keep spreadsheets from running a cell as a formula, a text cell "
+           "that would start with =, +, -, @, a tab or a carriage return starts with a single quote (') added by "
+           "the portal; remove that one leading quote to get the value the JSON answers give."),
         "Exports", "CsvStream", DECISION_FILTERS, media_type=CSV, columns=CSV_COLUMNS),
     "micro_credential_list": Operation(
         _l("Published micro-credentials"),
@@ -104,7 +108,7 @@ PARAMETERS = {
                "description": _l("The `next` cursor of the previous page; omit it for the first page.")},
     "updated_since": {"schema": {"type": "string", "format": "date-time"},
                       "description": _l("Only records changed at or after this ISO 8601 time (UTC if no offset).")},
-    "institution": {"schema": {"type": "integer", "minimum": 1},
+    "institution": {"schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                     "description": _l("Only records of this institution (its id).")},
     "outcome": {"schema": {"type": "string"},
                 "description": _l("Only decisions with this outcome: an outcome code of a scheme (e.g. "
@@ -159,11 +163,25 @@ def openapi_path(rule_path: str) -> str:
     return _PLACEHOLDER.sub(r"{\2}", rule_path.removeprefix(API_PREFIX)) or "/"
 
 
+# Every request with a control character (other than tab, CR and LF) in its path or query string is refused with 400
+# before any route runs (core/input_checks.py); free-text parameters say so.
+NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+
+
+def text_schema(schema: dict) -> dict:
+    """A string parameter's schema with the control-character rule, unless an enum or a format already bounds it."""
+    if schema.get("type") != "string" or "enum" in schema or "format" in schema or "pattern" in schema:
+        return schema
+    return {**schema, "pattern": NO_CONTROL_CHARACTERS}
+
+
 def _path_parameters(rule_path: str) -> list[dict]:
-    """The rule's placeholders as required path parameters (int converters are integers)."""
+    """The rule's placeholders as required path parameters (int converters are integers up to MAX_ID; a larger id is
+    no id of ours and answers 404)."""
     parameters = []
     for converter, name in _PLACEHOLDER.findall(rule_path):
-        schema = {"type": "integer", "minimum": 1} if converter == "int" else {"type": "string"}
+        schema = ({"type": "integer", "minimum": 1, "maximum": MAX_ID} if converter == "int"
+                  else text_schema({"type": "string"}))
         parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
     return parameters
 
@@ -223,7 +241,7 @@ def _components() -> dict:
             responses[name]["headers"] = {"Retry-After": {"$ref": "#/components/headers/Retry-After"}}
     return {
         "schemas": SCHEMAS,
-        "parameters": {name: {"name": name, "in": "query", "required": False, "schema": spec["schema"],
+        "parameters": {name: {"name": name, "in": "query", "required": False, "schema": text_schema(spec["schema"]),
                               "description": str(spec["description"])} for name, spec in PARAMETERS.items()},
         "headers": {name: {"description": str(spec["description"]), "schema": spec["schema"]}
                     for name, spec in HEADERS.items()},

@@ -10,6 +10,7 @@ from flask import Response, current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Select
 
+from qa_portal.core.urls import public_url
 from qa_portal.extensions import db
 from qa_portal.registry.services.errors import ApiError
 
@@ -66,10 +67,11 @@ def json_response(payload, status: int = 200, headers: dict | None = None) -> Re
 
 
 def next_url(cursor: str) -> str:
-    """This request's URL with the cursor replaced by the next page's."""
+    """This request's public URL (QA_PUBLIC_BASE_URL, never the Host header) with the cursor replaced by the next
+    page's."""
     arguments = [(key, value) for key, value in request.args.items(multi=True) if key != "cursor"]
     arguments.append(("cursor", cursor))
-    return f"{request.base_url}?{urlencode(arguments)}"
+    return f"{public_url(request.endpoint, **(request.view_args or {}))}?{urlencode(arguments)}"
 
 
 def list_response(items: list, next_cursor: str | None, limit: int) -> Response:

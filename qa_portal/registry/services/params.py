@@ -3,10 +3,16 @@ from datetime import date, datetime, timezone
 
 from flask import request
 
+from qa_portal.core.input_checks import MAX_ID, parse_id
 from qa_portal.registry.services.errors import ApiError
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
+
+
+def _whole_number(raw: str, maximum: int) -> int | None:
+    """raw as an integer from 1 to maximum written in ASCII digits only (no sign, space or other script's digits)."""
+    return parse_id(raw, maximum) if raw == raw.strip() else None
 
 
 def reject_unknown(allowed: set[str]) -> None:
@@ -22,10 +28,11 @@ def limit_param() -> int:
     raw = request.args.get("limit")
     if raw is None:
         return DEFAULT_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    value = _whole_number(raw, MAX_LIMIT)
+    if value is None:
         raise ApiError(400, "invalid_limit", f"limit must be an integer from 1 to {MAX_LIMIT}.",
                        {"parameter": "limit", "value": raw})
-    return int(raw)
+    return value
 
 
 def date_param(name: str) -> date | None:
@@ -60,10 +67,11 @@ def int_param(name: str) -> int | None:
     raw = request.args.get(name)
     if raw is None:
         return None
-    if not raw.isdigit() or int(raw) < 1:
-        raise ApiError(400, "invalid_integer", f"{name} must be a positive integer.",
+    value = _whole_number(raw, MAX_ID)
+    if value is None:
+        raise ApiError(400, "invalid_integer", f"{name} must be a positive integer no larger than {MAX_ID}.",
                        {"parameter": name, "value": raw})
-    return int(raw)
+    return value
 
 
 def text_param(name: str, max_length: int = 200) -> str | None:

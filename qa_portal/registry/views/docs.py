@@ -4,10 +4,11 @@ The page is drawn from the same document the JSON serves, so the two cannot disa
 import json
 import shlex
 
-from flask import render_template, url_for
+from flask import render_template
 from flask_babel import force_locale
 
 from qa_portal.core.access import public
+from qa_portal.core.urls import public_url
 from qa_portal.registry.services.openapi import build_document
 from qa_portal.registry.services.paging import json_response
 from qa_portal.registry.services.params import reject_unknown
@@ -20,8 +21,8 @@ ERROR_EXAMPLE = {"error": {"code": "invalid_date", "message": "valid_on must be 
 
 
 def server_url() -> str:
-    """The API's base URL as this request reached it (scheme, host, /api/v1)."""
-    return url_for("registry.index", _external=True).rstrip("/")
+    """The API's public base URL (QA_PUBLIC_BASE_URL + /api/v1), whatever Host the request came with."""
+    return public_url("registry.index").rstrip("/")
 
 
 @bp.route("/openapi.json")
@@ -42,7 +43,7 @@ def openapi_docs():
     document = build_document(server_url())
     return render_template("registry/docs.html", document=document, operations=page_operations(document),
                            schemas=page_schemas(document["components"]["schemas"]),
-                           document_url=url_for("registry.openapi_document", _external=True),
+                           document_url=public_url("registry.openapi_document"),
                            error_example=pretty_json(ERROR_EXAMPLE))
 
 

@@ -1,7 +1,8 @@
 """The API's entry point: what it serves and where, discovered from the URL map so it never goes stale."""
-from flask import current_app, url_for
+from flask import current_app
 
 from qa_portal.core.access import public
+from qa_portal.core.urls import public_url
 from qa_portal.registry.services.paging import json_response
 from qa_portal.registry.services.params import reject_unknown
 from qa_portal.registry.views import bp
@@ -19,7 +20,7 @@ def index():
     return json_response({
         "api": "QA Portal registry export API",
         "version": "v1",
-        "self": url_for("registry.index", _external=True),
-        "resources": [url_for("registry.index", _external=True).rstrip("/") + path.removeprefix("/api/v1")
+        "self": public_url("registry.index"),
+        "resources": [public_url("registry.index").rstrip("/") + path.removeprefix("/api/v1")
                       for path in collections],
     })

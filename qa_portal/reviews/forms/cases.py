@@ -1,12 +1,13 @@
 """Review-case forms: workflow actions, coordination, SER entries and texts, evidence uploads."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from qa_portal.core.forms import FlaskForm
+from qa_portal.core.input_checks import parse_id
 from qa_portal.reviews.evidence import EVIDENCE_LANGUAGES
 from qa_portal.reviews.models import Confidentiality, EvidenceType
 
@@ -62,7 +63,7 @@ class SerEntryForm(FlaskForm):
         return int(self.level.data) if self.level.data else None
 
     def base_version(self) -> int | None:
-        return int(self.version.data) if (self.version.data or "").isdigit() else None
+        return parse_id(self.version.data)
 
 
 class SerTextsForm(FlaskForm):
@@ -73,7 +74,7 @@ class SerTextsForm(FlaskForm):
     improvement_plan = TextAreaField(_l("Improvement plan"), validators=[Length(max=50000)])
 
     def base_version(self) -> int | None:
-        return int(self.version.data) if (self.version.data or "").isdigit() else None
+        return parse_id(self.version.data)
 
 
 class EvidenceDetailsForm(FlaskForm):

@@ -1,11 +1,11 @@
 """Expert-pool forms: the expert profile (officer's create form adds the account) and a dated affiliation."""
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from qa_portal.core.forms import FlaskForm
 from qa_portal.pilots.models.reference import countries, language_name
 from qa_portal.reviews.experts import (
     EXPERT_LANGUAGES, AffiliationDetails, ProfileDetails, affiliation_problem, split_codes, unknown_field_codes,

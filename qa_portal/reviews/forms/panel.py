@@ -1,10 +1,11 @@
 """Panel forms: propose and remove members, rule on conflicts and objections, object, declare interests."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from qa_portal.core.forms import FlaskForm
+from qa_portal.core.input_checks import parse_id
 from qa_portal.reviews.forms.experts import EXPERT_TYPE_LABELS
 from qa_portal.reviews.models import ConflictKind
 from qa_portal.reviews.panel.conflicts import KIND_LABELS
@@ -36,7 +37,7 @@ class ProposeMemberForm(FlaskForm):
             SelectChoice(role.value, label) for role, label in role_labels.items()]
 
     def expert_id(self) -> int | None:
-        return int(self.expert.data) if (self.expert.data or "").isdigit() else None
+        return parse_id(self.expert.data)
 
 
 class RemoveMemberForm(FlaskForm):

@@ -1,10 +1,12 @@
 """Panel-report forms: a standard's section, the overall conclusion and recommendation, factual-accuracy comments
 and the chair's answers."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
+
+from qa_portal.core.forms import FlaskForm
+from qa_portal.core.input_checks import parse_id
 
 __all__ = ["ReportSectionForm", "ReportConclusionForm", "FactualCommentForm", "FactualAnswerForm"]
 
@@ -12,7 +14,7 @@ _LONG = [Length(max=50000)]
 
 
 def _optional_id(value: str | None) -> int | None:
-    return int(value) if (value or "").isdigit() else None
+    return parse_id(value)
 
 
 class ReportSectionForm(FlaskForm):

@@ -1,10 +1,11 @@
 """Desk review and site visit forms: a member's judgement, the consensus, the visit plan, sessions, skipping."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from qa_portal.core.forms import FlaskForm
+from qa_portal.core.input_checks import parse_id
 from qa_portal.reviews.forms.cases import MultiCheckboxField
 from qa_portal.reviews.models import VisitMode
 from qa_portal.reviews.site_visit import GROUP_LABELS, MODE_LABELS
@@ -30,7 +31,7 @@ class JudgementForm(FlaskForm):
         self.evidence.choices = [SelectChoice(item.id, item.title) for item in evidence]
 
     def level_id(self) -> int | None:
-        return int(self.level.data) if (self.level.data or "").isdigit() else None
+        return parse_id(self.level.data)
 
 
 class ConsensusForm(FlaskForm):
@@ -45,7 +46,7 @@ class ConsensusForm(FlaskForm):
         self.level.choices = _level_choices(levels, _l("— choose —"))
 
     def level_id(self) -> int | None:
-        return int(self.level.data) if (self.level.data or "").isdigit() else None
+        return parse_id(self.level.data)
 
 
 class SubmitJudgementsForm(FlaskForm):

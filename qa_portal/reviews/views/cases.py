@@ -11,6 +11,7 @@ from qa_portal.auth.models import Role, User, UserRole
 from qa_portal.core.access import login_required, require
 from qa_portal.core.errors import DomainError
 from qa_portal.core.forms import attach_error
+from qa_portal.core.input_checks import parse_id
 from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Application
@@ -26,8 +27,7 @@ from qa_portal.reviews.views.common import load_case
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return parse_id(request.args.get(name))
 
 
 @bp.route("/cases")

@@ -9,6 +9,7 @@ from qa_portal.auth.models import Role, User
 from qa_portal.core.access import login_required, require
 from qa_portal.core.errors import DomainError
 from qa_portal.core.forms import attach_error
+from qa_portal.core.pagination import paginate
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution
 from qa_portal.pilots.models.reference import country_name, isced_fields
@@ -49,7 +50,7 @@ def _search_filters() -> services.ExpertFilters:
     field_code = (request.args.get("field") or "").strip()
     language = (request.args.get("language") or "").strip()
     return services.ExpertFilters(
-        field=field_code if field_code.isdigit() and len(field_code) <= 4 else "",
+        field=field_code if field_code.isascii() and field_code.isdigit() and len(field_code) <= 4 else "",
         expert_type=request.args.get("type") if request.args.get("type") in set(ExpertType) else "",
         language=language if language.isalpha() and len(language) == 2 else "",
         available_only=request.args.get("available") == "1",
@@ -64,7 +65,7 @@ def expert_list():
     # The list shows neither affiliations nor roles: skip loading them for each row.
     query = services.search_experts(filters).options(
         lazyload(ExpertProfile.affiliations), defaultload(ExpertProfile.user).lazyload(User.role_links))
-    page = db.paginate(query, per_page=EXPERT_PAGE_SIZE, error_out=False)
+    page = paginate(query, EXPERT_PAGE_SIZE)
     loads = services.panel_load_counts(profile.user_id for profile in page.items)
     args = {"field": filters.field, "type": filters.expert_type, "language": filters.language,
             "available": "1" if filters.available_only else "", "q": filters.text}

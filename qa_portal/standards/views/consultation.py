@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from qa_portal.core.access import login_required, require
 from qa_portal.core.forms import run_service
+from qa_portal.core.input_checks import parse_id
 from qa_portal.extensions import db
 from qa_portal.standards import services
 from qa_portal.standards.forms import RESPONSE_LABELS, STAKEHOLDER_LABELS, CommentForm
@@ -59,8 +60,8 @@ def consultation(version_id: int):
     services.ensure_consultation_open(version)
 
     def comment():
-        code = form.standard.data or ""
-        standard = db.session.get(Standard, int(code)) if code.isdigit() else None
+        standard_id = parse_id(form.standard.data)
+        standard = db.session.get(Standard, standard_id) if standard_id else None
         return services.add_comment(current_user, version, standard, form.stakeholder_type.data or "other",
                                     form.text.data)
 

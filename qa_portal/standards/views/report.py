@@ -1,14 +1,12 @@
 """The consultation report for officers: comments with answers per standard, counts, CSV, answer forms."""
-import csv
-import io
-
-from flask import Response, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from qa_portal.core.access import login_required, require
+from qa_portal.core.csv_export import csv_attachment, csv_text
 from qa_portal.core.forms import run_service
 from qa_portal.extensions import db
 from qa_portal.standards import services
@@ -62,19 +60,15 @@ def consultation_report(version_id: int):
 def consultation_report_csv(version_id: int):
     version = load_version(version_id)
     require(can_manage_standards(current_user))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["comment_id", "standard", "stakeholder_type", "author", "commented_at", "comment",
-                     "response", "answer", "answered_by", "answered_at"])
-    for c in _report_comments(version):
-        writer.writerow([c.id, c.standard.code if c.standard else "", c.stakeholder_type.value,
-                         c.author.full_name if c.author else "", c.created_at.isoformat(timespec="seconds"),
-                         c.text, c.response.value if c.response else "", c.answer_text or "",
-                         c.answered_by.full_name if c.answered_by else "",
-                         c.answered_at.isoformat(timespec="seconds") if c.answered_at else ""])
-    filename = f"consultation-{version.standard_set.code}-v{version.number}.csv"
-    return Response(buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+    header = ["comment_id", "standard", "stakeholder_type", "author", "commented_at", "comment", "response", "answer",
+              "answered_by", "answered_at"]
+    rows = ([c.id, c.standard.code if c.standard else "", c.stakeholder_type.value,
+             c.author.full_name if c.author else "", c.created_at.isoformat(timespec="seconds"),
+             c.text, c.response.value if c.response else "", c.answer_text or "",
+             c.answered_by.full_name if c.answered_by else "",
+             c.answered_at.isoformat(timespec="seconds") if c.answered_at else ""]
+            for c in _report_comments(version))
+    return csv_attachment(csv_text(header, rows), f"consultation-{version.standard_set.code}-v{version.number}.csv")
 
 
 @bp.route(f"{PREFIX}/comments/<int:comment_id>/answer", methods=["POST"])

@@ -3,9 +3,10 @@ names, DEQAR's string-typed vocabulary values, our agency and activity from sett
 specification version the case reviewed. Values we lack are left out, never invented, so rules.py reports them."""
 from decimal import Decimal
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 
+from qa_portal.core.urls import public_url
 from qa_portal.decisions.models import Decision
 from qa_portal.decisions.register import public_specifications
 from qa_portal.extensions import db
@@ -53,10 +54,9 @@ def _report_files(decision: Decision) -> list[dict]:
     languages = ["hy", "en"] if _has_armenian(decision.case.institution.name_hy) else ["en"]
     files = []
     if "decisions.register_report" in current_app.view_functions:
-        files.append({"original_location": url_for("decisions.register_report", decision_id=decision.id,
-                                                   _external=True),
+        files.append({"original_location": public_url("decisions.register_report", decision_id=decision.id),
                       "display_name": "Expert panel report", "report_language": languages})
-    files.append({"original_location": url_for("decisions.register_letter", decision_id=decision.id, _external=True),
+    files.append({"original_location": public_url("decisions.register_letter", decision_id=decision.id),
                   "display_name": "QA decision letter", "report_language": languages})
     return files
 
@@ -125,7 +125,7 @@ def deqar_report(decision: Decision, sequence: int | None = None) -> dict:
         "date_format": DATE_FORMAT,
         "institutions": [_institution(institution)],
         "report_files": _report_files(decision),
-        "report_links": [{"link": url_for("decisions.register_decision", decision_id=decision.id, _external=True),
+        "report_links": [{"link": public_url("decisions.register_decision", decision_id=decision.id),
                           "link_display_name": "Decision record on agency website"}],
         "programmes": [_programme(version, institution.country) for version in public_specifications(decision.case)],
     }

@@ -4,8 +4,7 @@ the latest published version, the public version history, the QA status) and app
 Each function reads only what the caller has loaded: no function here runs a query."""
 from datetime import datetime
 
-from flask import url_for
-
+from qa_portal.core.urls import public_url
 from qa_portal.pilots.models import Institution, MicroCredential, SpecificationStatus, SpecificationVersion
 from qa_portal.pilots.models.reference import isced_name
 from qa_portal.standards.models import Standard, StandardVersion
@@ -33,7 +32,7 @@ def institution_json(institution: Institution) -> dict:
     never its members, their emails or contact persons. Embedded in decisions and micro-credentials."""
     return {
         "id": institution.id,
-        "url": url_for("registry.institution_detail", institution_id=institution.id, _external=True),
+        "url": public_url("registry.institution_detail", institution_id=institution.id),
         "name_en": institution.name_en,
         "name_hy": institution.name_hy or None,
         "acronym": institution.short_name,
@@ -54,11 +53,11 @@ def institution_detail_json(institution: Institution, micro_credential_count: in
         "updated_at": iso_time(institution.updated_at),
         "micro_credentials": {
             "count": micro_credential_count,
-            "url": url_for("registry.micro_credential_list", institution=institution.id, _external=True),
+            "url": public_url("registry.micro_credential_list", institution=institution.id),
         },
         "decisions": {
             "count": decision_count,
-            "url": url_for("registry.decision_list", institution=institution.id, _external=True),
+            "url": public_url("registry.decision_list", institution=institution.id),
         },
     }
 
@@ -76,8 +75,8 @@ class QaDecision:
         """The decision's id, API URL, public register page and outcome."""
         return {
             "id": self.id,
-            "url": url_for("registry.decision_detail", decision_id=self.id, _external=True),
-            "page_url": url_for("decisions.register_decision", decision_id=self.id, _external=True),
+            "url": public_url("registry.decision_detail", decision_id=self.id),
+            "page_url": public_url("decisions.register_decision", decision_id=self.id),
             "outcome": self.outcome_code,
             "outcome_kind": _code(self.outcome_kind),
             "published_at": iso_time(self.published_at),
@@ -130,8 +129,7 @@ def _version_summary(credential: MicroCredential, version: SpecificationVersion)
         "status": version.status.value,
         "published_at": iso_time(version.published_at),
         "withdrawn_at": iso_time(version.withdrawn_at),
-        "page_url": url_for("pilots.catalogue_version", credential_id=credential.id, number=version.number,
-                            _external=True),
+        "page_url": public_url("pilots.catalogue_version", credential_id=credential.id, number=version.number),
     }
 
 
@@ -160,9 +158,8 @@ def micro_credential_json(credential: MicroCredential, decisions: list[QaDecisio
     latest_decision = decisions[-1] if decisions else None
     return {
         "id": credential.id,
-        "url": url_for("registry.micro_credential_detail", specification_id=credential.id, _external=True),
-        "page_url": url_for("pilots.catalogue_version", credential_id=credential.id, number=latest.number,
-                            _external=True),
+        "url": public_url("registry.micro_credential_detail", specification_id=credential.id),
+        "page_url": public_url("pilots.catalogue_version", credential_id=credential.id, number=latest.number),
         "institution": institution_json(credential.institution),
         "version": latest.number,
         "elements": specification_elements_json(latest),
@@ -199,11 +196,9 @@ def standard_version_json(version: StandardVersion) -> dict:
     standard_set = version.standard_set
     return {
         "id": version.id,
-        "url": url_for("registry.standard_detail", version_id=version.id, _external=True),
-        "page_url": url_for("standards.public_version", code=standard_set.code, number=version.number,
-                            _external=True),
-        "pdf_url": url_for("standards.public_version_pdf", code=standard_set.code, number=version.number,
-                           _external=True),
+        "url": public_url("registry.standard_detail", version_id=version.id),
+        "page_url": public_url("standards.public_version", code=standard_set.code, number=version.number),
+        "pdf_url": public_url("standards.public_version_pdf", code=standard_set.code, number=version.number),
         "set": {"code": standard_set.code, "title_en": standard_set.title, "title_hy": standard_set.title_hy or None,
                 "description": standard_set.description},
         "number": version.number,

@@ -9,8 +9,9 @@ verdict reasons, the appeal's grounds, statement, documents or admissibility rea
 Each function reads only what published_decisions() loaded: no function here runs a query."""
 from datetime import date, datetime, timedelta
 
-from flask import current_app, g, has_request_context, request, url_for
+from flask import current_app, g, has_request_context, request
 
+from qa_portal.core.urls import public_url
 from qa_portal.decisions.follow_up import condition_status, is_overdue
 from qa_portal.decisions.models import Admissibility, Appeal, AppealOutcome, Decision, DecisionCondition
 from qa_portal.pilots.models import Outcome, SpecificationStatus, SpecificationVersion
@@ -27,16 +28,16 @@ def _iso_date(day: date | None) -> str | None:
 
 
 def _template(endpoint: str, *names: str) -> str:
-    """url_for(endpoint, ..., _external=True) as a str.format template over the named integer arguments."""
+    """public_url(endpoint, ...) as a str.format template over the named integer arguments."""
     placeholders = {name: 9_000_000_001 + index for index, name in enumerate(names)}
-    template = url_for(endpoint, **placeholders, _external=True).replace("{", "{{").replace("}", "}}")
+    template = public_url(endpoint, **placeholders).replace("{", "{{").replace("}", "}}")
     for name, placeholder in placeholders.items():
         template = template.replace(str(placeholder), "{%s}" % name)
     return template
 
 
 class DecisionUrls:
-    """The URLs a decision's JSON gives, formatted from templates built once per request: url_for costs tens of
+    """The URLs a decision's JSON gives, formatted from templates built once per request: building a URL costs tens of
     microseconds, and an export builds about ten URLs for each of 100k decisions."""
 
     def __init__(self) -> None:
