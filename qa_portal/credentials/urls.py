@@ -5,7 +5,7 @@ from urllib.parse import quote, urlsplit
 
 from flask import current_app, has_request_context, request
 
-FALLBACK_BASE_URL = "http://localhost:5000"
+FALLBACK_BASE_URL = "http://127.0.0.1:5000"  # where `make run` serves
 
 
 def public_base_url() -> str:
