@@ -22,7 +22,8 @@ def test_production_refuses_the_default_secret_key(monkeypatch):
 def test_production_uses_secure_cookies_and_hsts():
     """Production marks cookies Secure and sends HSTS."""
     app = create_app("production", overrides={"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                                              "RATELIMIT_STORAGE_URI": "memory://"})
+                                              "RATELIMIT_STORAGE_URI": "memory://",
+                                              "QA_REQUIRE_SIGNING_KEY": False})  # tests/credentials/test_keys.py
     assert app.config["SESSION_COOKIE_SECURE"] is True
     response = app.test_client().get("/")
     assert "max-age" in response.headers["Strict-Transport-Security"]
@@ -113,7 +114,8 @@ def test_demo_load_creates_every_role_and_is_idempotent(app, client):
 def test_demo_load_refused_in_production():
     """The demo loader refuses to run under the Production configuration."""
     app = create_app("production", overrides={"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                                              "RATELIMIT_STORAGE_URI": "memory://"})
+                                              "RATELIMIT_STORAGE_URI": "memory://",
+                                              "QA_REQUIRE_SIGNING_KEY": False})  # tests/credentials/test_keys.py
     runner = app.test_cli_runner()
     # A context of its own, so the command runs in this production app, not the suite's app.
     result = contextvars.Context().run(runner.invoke, args=["demo", "load"])

@@ -13,8 +13,8 @@ from qa_portal.credentials.services.data_integrity import (SUPPORTED_CRYPTOSUITE
 from qa_portal.credentials.services.issuers import active_keys_of_issuer
 from qa_portal.credentials.services.keys import key_from_jwk
 from qa_portal.credentials.services.labels import version_url
-from qa_portal.credentials.services.verification import (FAILED, NOT_CHECKED, PASSED, Submission, Verification,
-                                                         credential_types, issuer_id_of, parse_moment)
+from qa_portal.credentials.services.verification import (FAILED, LENIENT_CLAIMS, NOT_CHECKED, PASSED, Submission,
+                                                         Verification, credential_types, issuer_id_of, parse_moment)
 from qa_portal.credentials.services.verify_label import decision_summary
 
 __all__ = ["is_learner_credential", "verify_learner_credential"]
@@ -47,7 +47,7 @@ def _jwt_signature(submission: Submission, keys) -> tuple[str, str]:
     for key, name in keys:
         try:
             jwt.decode(submission.token, key, algorithms=["EdDSA"],
-                       options={"verify_exp": False, "verify_nbf": False, "verify_iat": False, "verify_aud": False})
+                       options=LENIENT_CLAIMS)
         except jwt.InvalidSignatureError:
             continue
         except jwt.PyJWTError as error:

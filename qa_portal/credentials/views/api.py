@@ -4,12 +4,13 @@ import jwt as pyjwt
 from flask import Blueprint, current_app, request
 
 from qa_portal.core.access import public
-from qa_portal.credentials.services.labels import LabelUnavailable, issue_labels, is_labelled, register_url
+from qa_portal.credentials.services.labels import LabelUnavailable, is_labelled, register_url
 from qa_portal.credentials.services.status_list import status_entry
 from qa_portal.credentials.services.verification import SubmissionError, read_submission
 from qa_portal.credentials.services.verify import verify_submission
+from qa_portal.credentials.views.public import issued_labels
 from qa_portal.decisions.register import published_decision
-from qa_portal.extensions import csrf, db, limiter
+from qa_portal.extensions import csrf, limiter
 from qa_portal.registry.errors import ApiError, error_response
 from qa_portal.registry.paging import json_response
 
@@ -52,11 +53,9 @@ def decision_credential(decision_id: int):
         raise ApiError(404, "no_credential", "Only positive and conditional decisions carry a QA label.",
                        {"resource": "credential", "decision_id": decision_id})
     try:
-        labels = issue_labels(None, decision)
+        labels = issued_labels(decision)
     except LabelUnavailable as error:
-        db.session.rollback()
         raise ApiError(503, "signing_key_missing", error.message) from error
-    db.session.commit()
     return json_response({"decision_id": decision.id, "register_url": register_url(decision),
                           "credentials": [_label_json(label) for label in labels]})
 

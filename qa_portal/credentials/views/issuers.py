@@ -46,8 +46,8 @@ def institution_issuers(institution_id: int):
                 issuer=run.result.issuer_id), "success")
         return redirect(url_for("credentials.institution_issuers", institution_id=institution.id))
     keys = db.paginate(visible_issuer_keys(current_user, institution), per_page=50, error_out=False)
-    return render_template("credentials/institution_issuers.html", institution=institution, form=form, keys=keys,
-                           revoke_form=RevokeIssuerKeyForm()), run.status
+    return render_template("credentials/institution_issuers.html", institution=institution, form=form,
+                           keys=keys), run.status
 
 
 @bp.route("/credentials/issuer-keys/<int:key_id>/revoke", methods=["POST"])

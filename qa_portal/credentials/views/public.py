@@ -2,12 +2,13 @@
 the label downloads (a label is issued the first time it is asked for)."""
 from flask import Response, abort, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from qa_portal.core.access import public
 from qa_portal.core.errors import DomainError
 from qa_portal.credentials.forms import VerifyForm
 from qa_portal.credentials.services.keys import SigningKeyError, current_signing_key, published_keys
-from qa_portal.credentials.services.labels import LabelUnavailable, issue_labels, is_labelled
+from qa_portal.credentials.services.labels import LabelUnavailable, is_labelled, issue_labels, labels_of
 from qa_portal.credentials.services.status_list import etag_of, status_list, status_list_jwt
 from qa_portal.credentials.services.verification import SubmissionError
 from qa_portal.credentials.services.verify import verify_text
@@ -75,6 +76,21 @@ def status_list_credential(list_number: int):
     return response.make_conditional(request)
 
 
+def issued_labels(decision) -> list:
+    """The decision's labels, issued and committed now if they were not yet. Two first requests at once: the loser's
+    insert breaks the unique index, it rolls back and reads the winner's labels."""
+    try:
+        labels = issue_labels(None, decision)
+        db.session.commit()
+    except LabelUnavailable:
+        db.session.rollback()
+        raise
+    except IntegrityError:
+        db.session.rollback()
+        labels = labels_of(decision)
+    return labels
+
+
 @bp.route("/credentials/labels/<int:decision_id>/<int:version_id>.jwt")
 @public
 def label_download(decision_id: int, version_id: int):
@@ -84,11 +100,9 @@ def label_download(decision_id: int, version_id: int):
             version.id for version in public_specifications(decision.case)}:
         abort(404)
     try:
-        labels = issue_labels(None, decision)
+        labels = issued_labels(decision)
     except LabelUnavailable as error:
-        db.session.rollback()
         abort(503, description=error.message)
-    db.session.commit()
     label = next(label for label in labels if label.specification_version_id == version_id)
     version = label.specification_version
     filename = f"{decision.case.reference}-qa-label-mc{version.micro_credential_id}-v{version.number}.jwt"
@@ -120,12 +134,13 @@ def _submitted_text(form: VerifyForm) -> str:
 @public
 def verify():
     """Paste or upload a QA label or a learner's badge; the answer lists every check."""
-    form, result, status = VerifyForm(), None, 200
     if request.content_length and request.content_length > max_submission_bytes() + 64 * 1024:
+        form = VerifyForm(formdata=None)  # the body is refused unread
         form.upload.errors = [_("The file is larger than %(kb)s KB: a credential is much smaller.",
                                 kb=max_submission_bytes() // 1024)]
         return render_template("credentials/verify.html", form=form, result=None,
                                examples=example_credentials()), 413
+    form, result, status = VerifyForm(), None, 200
     if form.validate_on_submit():
         try:
             result = verify_text(_submitted_text(form)).to_json()
