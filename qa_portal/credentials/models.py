@@ -69,6 +69,8 @@ class IssuerKey(db.Model):
 
 
 class PushState(enum.StrEnum):
+    """Where a decision's report stands with DEQAR after the last push."""
+
     SENT = "sent"  # DEQAR accepted the report (POST or PUT)
     REFUSED = "refused"  # DEQAR answered 4xx: its messages are kept
     INVALID = "invalid"  # the portal's own DEQAR rules refused it: never sent

@@ -23,8 +23,8 @@ from qa_portal.decisions.register import public_specifications
 from qa_portal.extensions import db
 from qa_portal.pilots.models import OutcomeKind, SpecificationVersion
 
-__all__ = ["LABELLED_KINDS", "is_labelled", "agency_profile", "label_credential", "labels_of", "issue_labels",
-           "issue_missing_labels", "version_url", "register_url"]
+__all__ = ["LABELLED_KINDS", "LabelUnavailable", "is_labelled", "agency_name", "agency_profile", "label_credential",
+           "labels_of", "issue_labels", "issue_missing_labels", "version_url", "register_url"]
 
 CONTEXT_V2 = "https://www.w3.org/ns/credentials/v2"
 CONTEXT_OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"

@@ -33,6 +33,7 @@ class Check:
     message: str
 
     def to_json(self) -> dict:
+        """The check as the API answers it."""
         return {"check": self.code, "outcome": self.outcome, "message": self.message}
 
 
@@ -57,6 +58,7 @@ class Verification:
     details: dict = field(default_factory=dict)
 
     def add(self, code: str, outcome: str, message: str) -> None:
+        """Record one check."""
         self.checks.append(Check(code, outcome, message))
 
     @property
@@ -68,6 +70,7 @@ class Verification:
         return "incomplete" if NOT_CHECKED in outcomes else "verified"
 
     def to_json(self) -> dict:
+        """The answer as the API serves it (documented as the Verification schema)."""
         return {"kind": self.kind, "verdict": self.verdict, "checks": [check.to_json() for check in self.checks],
                 "credential_id": (self.credential or {}).get("id") if isinstance(self.credential, dict) else None,
                 **self.details}
