@@ -112,3 +112,11 @@ def test_register_page_offers_the_label_and_how_to_verify_it(client, key_dir):
     assert f"/credentials/labels/{positive.id}/{version.id}.jwt" in page
     assert 'href="/verify"' in page and "/.well-known/jwks.json" in page
     assert "qa-label" not in client.get(f"/register/{negative.id}").get_data(as_text=True)
+
+
+def test_without_a_key_the_register_page_offers_no_download_that_would_fail(client):
+    """No signing key and no label issued: the panel says the label is not available yet and links no download."""
+    decision = published_decision("positive")
+    page = client.get(f"/register/{decision.id}").get_data(as_text=True)
+    assert "qa-label" in page and "/credentials/labels/" not in page
+    assert "signing key" in page

@@ -156,7 +156,19 @@ def verify():
                            examples=example_credentials()), status
 
 
+def _can_sign() -> bool:
+    try:
+        return current_signing_key() is not None
+    except SigningKeyError:
+        return False
+
+
 @bp.app_template_global("qa_label_versions")
 def qa_label_versions(decision) -> list:
-    """The micro-credential versions a decision's QA labels cover (none for a decision without a label)."""
-    return public_specifications(decision.case) if is_labelled(decision) else []
+    """The micro-credential versions whose QA label can be downloaded now: those already issued, and the others
+    while the agency has a usable signing key (no link that could only answer 503)."""
+    if not is_labelled(decision):
+        return []
+    issued = {label.specification_version_id for label in labels_of(decision)}
+    signing = _can_sign()
+    return [version for version in public_specifications(decision.case) if signing or version.id in issued]
