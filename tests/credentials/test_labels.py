@@ -5,6 +5,7 @@ import pytest
 from joserfc.errors import BadSignatureError
 from sqlalchemy import select
 
+from qa_portal.audit.models import AuditEntry
 from qa_portal.credentials.models import QaLabel
 from qa_portal.extensions import db
 from tests.credentials.conftest import AGENCY_DID, BASE_URL
@@ -60,6 +61,8 @@ def test_label_is_issued_once_and_kept_as_signed(client, key_dir):
     first = download_label(client, decision)
     assert download_label(client, decision) == first
     assert db.session.scalar(select(db.func.count(QaLabel.id))) == 2
+    assert db.session.scalar(select(db.func.count(AuditEntry.id))
+                             .where(AuditEntry.action == "credentials.issue_label")) == 2
 
 
 def test_status_indexes_are_allocated_in_order_and_never_reused(client, key_dir):
