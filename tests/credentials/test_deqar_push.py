@@ -4,7 +4,7 @@ network and server failures retried with backoff, a report DEQAR already holds u
 import socket
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from qa_portal.auth.models import Role
 from qa_portal.credentials.models import DeqarPush, PushState
@@ -202,3 +202,29 @@ def test_the_deqar_page_is_for_officers_only_and_filters_by_state(app, client, d
     login(officer, make_user(Role.OFFICER))
     assert "Not sent yet" in officer.get("/credentials/deqar?state=not_pushed").get_data(as_text=True)
     assert officer.get("/credentials/deqar?state=nonsense").status_code == 400
+
+
+def _queries_for(app, client, url: str) -> int:
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_the_deqar_page_costs_the_same_queries_whatever_the_number_of_decisions(app, client, deqar):
+    """Paginated in SQL with the pushes of the page in one query: 2 decisions and 5 cost the same."""
+    login(client, make_user(Role.OFFICER))
+    for _ in range(2):
+        published_decision("positive")
+    _push(app)
+    few = _queries_for(app, client, "/credentials/deqar")
+    for _ in range(3):
+        published_decision("positive")
+    _push(app)
+    assert _queries_for(app, client, "/credentials/deqar") == few
