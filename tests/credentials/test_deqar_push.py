@@ -4,7 +4,7 @@ network and server failures retried with backoff, a report DEQAR already holds u
 import socket
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from qa_portal.auth.models import Role
 from qa_portal.credentials.models import DeqarPush, PushState
@@ -13,6 +13,7 @@ from qa_portal.decisions.models import AppealOutcome
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution
 from tests.credentials.deqar_standin import TOKEN, DeqarStandIn
+from tests.decisions.factories import statements_for
 from tests.factories import login, make_user
 from tests.registry.factories import appeal_against, published_decision, registry_institution
 
@@ -204,27 +205,14 @@ def test_the_deqar_page_is_for_officers_only_and_filters_by_state(app, client, d
     assert officer.get("/credentials/deqar?state=nonsense").status_code == 400
 
 
-def _queries_for(app, client, url: str) -> int:
-    seen = []
-
-    def count(*_args):
-        seen.append(1)
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
-
-
 def test_the_deqar_page_costs_the_same_queries_whatever_the_number_of_decisions(app, client, deqar):
     """Paginated in SQL with the pushes of the page in one query: 2 decisions and 5 cost the same."""
     login(client, make_user(Role.OFFICER))
     for _ in range(2):
         published_decision("positive")
     _push(app)
-    few = _queries_for(app, client, "/credentials/deqar")
+    few = statements_for(client, "/credentials/deqar")
     for _ in range(3):
         published_decision("positive")
     _push(app)
-    assert _queries_for(app, client, "/credentials/deqar") == few
+    assert statements_for(client, "/credentials/deqar") == few
