@@ -40,7 +40,9 @@ def test_rotation_keeps_every_public_key_published(key_dir, client, app):
         assert current_signing_key().kid == new
         assert [key["kid"] for key in published_keys()] == sorted([old, new])
     assert len(list(key_dir.glob("*.private.pem"))) == 1
-    keys = client.get("/.well-known/jwks.json").get_json()["keys"]
+    response = client.get("/.well-known/jwks.json")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    keys = response.get_json()["keys"]
     assert {key["kid"] for key in keys} == {old, new}
     assert all(set(key) == {"kty", "crv", "x", "kid", "alg", "use"} for key in keys)
 

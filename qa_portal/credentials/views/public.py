@@ -19,6 +19,8 @@ from qa_portal.decisions.register import public_specifications, published_decisi
 from qa_portal.extensions import db
 
 VC_JWT = "application/vc+jwt"
+# Verifiers running in a browser (wallets, recognition tools) fetch the keys and status lists from other origins.
+ANY_ORIGIN = {"Access-Control-Allow-Origin": "*"}
 
 
 class SubmissionTooLarge(DomainError):
@@ -37,7 +39,7 @@ def max_submission_bytes() -> int:
 def jwks():
     """Every public key the agency has signed with (current and retired): old labels keep verifying."""
     response = jsonify({"keys": published_keys()})
-    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers.update({"Cache-Control": "public, max-age=300", **ANY_ORIGIN})
     return response
 
 
@@ -53,7 +55,7 @@ def did_document():
                 "assertionMethod": [method["id"] for method in methods], "service": [
                     {"id": f"{did}#register", "type": "LinkedDomains", "serviceEndpoint": public_base_url()}]}
     response = jsonify(document)
-    response.headers["Content-Type"] = "application/did+json"
+    response.headers.update({"Content-Type": "application/did+json", **ANY_ORIGIN})
     return response
 
 
@@ -72,7 +74,7 @@ def status_list_credential(list_number: int):
     token = status_list_jwt(status_list(list_number), key)
     response = Response(token, mimetype=VC_JWT)
     response.set_etag(etag_of(token))
-    response.headers["Cache-Control"] = "no-cache"
+    response.headers.update({"Cache-Control": "no-cache", **ANY_ORIGIN})
     return response.make_conditional(request)
 
 
