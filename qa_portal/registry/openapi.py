@@ -225,7 +225,7 @@ def _success(operation: Operation) -> dict:
 
 
 def _operation(endpoint: str, operation: Operation, rule_path: str) -> dict:
-    """One GET operation object."""
+    """One operation object (GET, or the method the Operation names)."""
     responses = {"200": _success(operation)}
     if operation.method == "get" and operation.media_type in (JSON, NDJSON, CSV):  # exports: registry/fingerprint.py
         responses["304"] = {"$ref": "#/components/responses/NotModified"}
