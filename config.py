@@ -110,6 +110,19 @@ class Config:
     QA_DEQAR_ACTIVITY_ID = os.environ.get("QA_DEQAR_ACTIVITY_ID", "171")  # a programme-type ESG activity
     QA_DEQAR_REPORT_STATUS = os.environ.get("QA_DEQAR_REPORT_STATUS", "voluntary")
 
+    # Credentials (issue 20): the agency's Ed25519 signing keys (outside the web root, private key mode 600), the
+    # size limit of what /verify accepts, and DEQAR's Submission API v2 that `flask registry push` sends reports to.
+    QA_SIGNING_KEY_DIR = os.environ.get("QA_SIGNING_KEY_DIR", str(INSTANCE_DIR / "keys"))
+    QA_REQUIRE_SIGNING_KEY = False
+    QA_VERIFY_MAX_KB = _env_int("QA_VERIFY_MAX_KB", 256)
+    # Example credentials /verify offers to try (.json or .jwt files; the demo writes its learner badge there).
+    QA_VERIFY_EXAMPLES_DIR = os.environ.get("QA_VERIFY_EXAMPLES_DIR", str(INSTANCE_DIR / "verify-examples"))
+    QA_DEQAR_API_URL = os.environ.get("QA_DEQAR_API_URL", "https://backend.sandbox.deqar.eu/submissionapi/v2/")
+    QA_DEQAR_TOKEN = os.environ.get("QA_DEQAR_TOKEN", "")
+    QA_DEQAR_PUSH_ATTEMPTS = _env_int("QA_DEQAR_PUSH_ATTEMPTS", 4)
+    QA_DEQAR_PUSH_BACKOFF_SECONDS = float(os.environ.get("QA_DEQAR_PUSH_BACKOFF_SECONDS", "2"))
+    QA_DEQAR_TIMEOUT_SECONDS = _env_int("QA_DEQAR_TIMEOUT_SECONDS", 30)
+
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     QA_LOCALES = {"en": "English", "hy": "Հայերեն"}
@@ -131,6 +144,8 @@ class Testing(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     QA_FAST_PASSWORD_HASH = True
     QA_REQUEST_LOG_TO_STDERR = False  # tests read the request log through pytest's log capture
+    QA_SIGNING_KEY_DIR = ""  # no signing key unless a test generates one (tests/credentials/conftest.py)
+    QA_VERIFY_EXAMPLES_DIR = ""
 
 
 class Production(Config):
@@ -145,6 +160,7 @@ class Production(Config):
     QA_HSTS = True
     QA_DEMO_ALLOWED = False
     QA_2FA_REQUIRED_ROLES = _env_list("QA_2FA_REQUIRED_ROLES", "admin,officer,council,appeals")
+    QA_REQUIRE_SIGNING_KEY = True  # the app refuses to start without the agency's signing key (flask keys generate)
     RATELIMIT_STORAGE_URI = os.environ.get(
         "QA_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0"
     )

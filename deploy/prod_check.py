@@ -111,6 +111,7 @@ def production_env(args, work: Path, database_url: str, public_url: str, prefix:
         "QA_RATELIMIT_KEY_PREFIX": prefix,
         "QA_TRUSTED_PROXIES": "1",
         "QA_UPLOAD_DIR": str(work / "uploads"),
+        "QA_SIGNING_KEY_DIR": str(work / "keys"),
         "QA_WORKERS": "2",
         "QA_LOG_LEVEL": "info",
         "PYTHONUNBUFFERED": "1",
@@ -236,6 +237,8 @@ def prod_check(args, work: Path) -> None:
         recreate_database(f"{args.database_server}/postgres", args.database)
         step("Migrate (production settings)")
         run(flask + ["db", "upgrade"], env, "flask db upgrade")
+        step("The agency's signing key (flask keys generate; production refuses to start without it)")
+        run(flask + ["keys", "generate"], env, "flask keys generate")
         step("Load the demo data (the loader refuses the production configuration, so it runs as development)")
         run(flask + ["demo", "load"], env | {"QA_CONFIG": "development"}, "flask demo load")
         step(f"gunicorn: 2 workers on 127.0.0.1:{app_port}")

@@ -42,7 +42,7 @@ def login(client, user: User, password: str = PASSWORD):
 # checks (a refused setting is passed explicitly, e.g. QA_PUBLIC_BASE_URL="").
 PRODUCTION_TEST_SETTINGS = {
     "SECRET_KEY": "x" * 48, "SQLALCHEMY_DATABASE_URI": "sqlite://", "RATELIMIT_STORAGE_URI": "memory://",
-    "QA_ALLOW_LOCAL_RATE_LIMITS": True, "QA_PUBLIC_BASE_URL": "https://qa.example.am",
+    "QA_ALLOW_LOCAL_RATE_LIMITS": True, "QA_PUBLIC_BASE_URL": "https://qa.example.am", "QA_REQUIRE_SIGNING_KEY": False,
 }
 
 

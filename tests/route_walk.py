@@ -46,7 +46,16 @@ PUBLIC_ENDPOINTS = {
         "standard_list", "standard_detail", "deqar_report_list", "deqar_report_detail",
         "openapi_document", "openapi_docs",
     )
+} | {
+    # Credentials (issue 20): the recognition check, the agency's public keys and DID document, the status lists and
+    # the QA labels of published positive or conditional decisions (anything else answers 404).
+    "credentials.verify", "credentials.jwks", "credentials.did_document", "credentials.status_list_credential",
+    "credentials.label_download", "credentials.api.decision_credential", "credentials.api.verify",
 }
+
+# POST endpoints that change nothing and answer machines, exempt from CSRF on purpose: verifying a credential needs a
+# request body (up to QA_VERIFY_MAX_KB) that a query string cannot carry.
+READ_ONLY_POST_ENDPOINTS = {"credentials.api.verify"}
 
 # Signed-in pages every user has, whatever their roles (their own account and work list).
 ANY_SIGNED_IN_ENDPOINTS = {
@@ -104,6 +113,8 @@ def csrf_unprotected(app: Flask, client) -> list[str]:
     """State-changing routes that accept a request without a CSRF token (expects CSRF enabled)."""
     offenders = []
     for rule, method in state_changing_rules(app):
+        if rule.endpoint in READ_ONLY_POST_ENDPOINTS:
+            continue
         response = client.open(sample_url(rule), method=method, data={})
         if response.status_code != 400 or b"CSRF" not in response.data:
             offenders.append(f"{method} {rule.rule} -> {response.status_code}")

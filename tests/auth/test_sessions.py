@@ -236,6 +236,7 @@ def production_app(app):
         "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "x" * 48,
         "RATELIMIT_STORAGE_URI": "memory://", "WTF_CSRF_ENABLED": False, "QA_FAST_PASSWORD_HASH": True,
         "QA_2FA_REQUIRED_ROLES": (), "QA_PUBLIC_BASE_URL": "https://qa.example.org", "QA_ALLOW_LOCAL_RATE_LIMITS": True,
+        "QA_REQUIRE_SIGNING_KEY": False,
     })
     yield production
     with production.app_context():

@@ -24,7 +24,8 @@ def test_production_uses_secure_cookies_and_hsts():
     app = create_app("production", overrides={"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://",
                                               "RATELIMIT_STORAGE_URI": "memory://",
                                               "QA_ALLOW_LOCAL_RATE_LIMITS": True,
-                                              "QA_PUBLIC_BASE_URL": "https://qa.example.am"})
+                                              "QA_PUBLIC_BASE_URL": "https://qa.example.am",
+                                              "QA_REQUIRE_SIGNING_KEY": False})  # tests/credentials/test_keys.py
     assert app.config["SESSION_COOKIE_SECURE"] is True
     response = app.test_client().get("/")
     assert "max-age" in response.headers["Strict-Transport-Security"]
@@ -117,7 +118,8 @@ def test_demo_load_refused_in_production():
     app = create_app("production", overrides={"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://",
                                               "RATELIMIT_STORAGE_URI": "memory://",
                                               "QA_ALLOW_LOCAL_RATE_LIMITS": True,
-                                              "QA_PUBLIC_BASE_URL": "https://qa.example.am"})
+                                              "QA_PUBLIC_BASE_URL": "https://qa.example.am",
+                                              "QA_REQUIRE_SIGNING_KEY": False})  # tests/credentials/test_keys.py
     runner = app.test_cli_runner()
     # A context of its own, so the command runs in this production app, not the suite's app.
     result = contextvars.Context().run(runner.invoke, args=["demo", "load"])

@@ -13,7 +13,7 @@ from openapi_spec_validator import validate
 
 from qa_portal.decisions.models import AppealOutcome
 from qa_portal import create_app
-from qa_portal.registry.services.openapi import OPERATIONS, build_document, openapi_path, registry_rules
+from qa_portal.registry.services.openapi import OPERATIONS, api_rules, build_document, openapi_path, registry_rules
 from tests.core.test_accessibility import assert_accessible
 from tests.registry.factories import (appeal_against, published_decision, registry_institution, superseding_decision,
                                       unpublished_decision)
@@ -50,13 +50,15 @@ def test_every_component_schema_is_valid_json_schema_2020_12(client):
 
 
 def assert_routes_and_document_agree(document: dict) -> None:
-    """The document's paths and operations are exactly the registry blueprint's routes, and OPERATIONS documents no
-    view the blueprint lacks."""
+    """The document's paths and operations are exactly the /api/v1 routes (the registry's and those other packages
+    contribute), and OPERATIONS documents no view the registry blueprint lacks."""
     routes = {openapi_path(rule.rule): rule.endpoint.removeprefix("registry.") for rule in registry_rules()}
-    missing = sorted(set(routes) - set(document["paths"]))
+    contributed = {openapi_path(rule.rule): rule.endpoint for rule in api_rules()
+                   if not rule.endpoint.startswith("registry.")}
+    missing = sorted((set(routes) | set(contributed)) - set(document["paths"]))
     assert not missing, f"routes without documentation: {missing}"
-    assert not set(document["paths"]) - set(routes), "documented paths that are not routes"
-    assert _documented_operations(document) == set(routes.values())
+    assert not set(document["paths"]) - set(routes) - set(contributed), "documented paths that are not routes"
+    assert _documented_operations(document) == set(routes.values()) | set(contributed.values())
     assert set(OPERATIONS) == set(routes.values()), "OPERATIONS names a view the blueprint does not have"
     for path, endpoint in routes.items():
         assert document["paths"][path]["get"]["operationId"] == endpoint
@@ -260,7 +262,8 @@ def test_the_docs_page_renders_every_route_and_schema_without_outside_resources(
     page = response.get_data(as_text=True)
     for path, methods in document["paths"].items():
         assert f"<code>{path}</code>" in page
-        assert f'id="op-{methods["get"]["operationId"]}"' in page
+        for operation in methods.values():
+            assert f'id="op-{operation["operationId"]}"' in page
     for name in document["components"]["schemas"]:
         assert f'id="schema-{name}"' in page
     assert "curl -i 'http://localhost/api/v1/institutions?limit=10'" in html.unescape(page)

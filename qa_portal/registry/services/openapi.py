@@ -2,7 +2,8 @@
 
 OPERATIONS says, per view, what the route is for, which query parameters it takes and what it answers; the
 builder walks the blueprint's rules and describes each one. A registry route without an entry here is left out of
-the document, and tests/registry/test_openapi.py fails on it (and on an entry without a route)."""
+the document, and tests/registry/test_openapi.py fails on it (and on an entry without a route). A downstream package
+serving its own routes under /api/v1 (credentials) documents them with contribute_operations() at app start."""
 import re
 from dataclasses import dataclass, field
 
@@ -35,6 +36,8 @@ class Operation:
     columns: tuple = ()  # CSV: the header row
     not_found: bool = False  # a path parameter that may name nothing published: 404
     errors: tuple = field(default=(400, 405, 429, 500))
+    method: str = "get"
+    request_body: dict | None = None  # an OpenAPI requestBody object (POST)
 
 
 DECISION_FILTERS = ("updated_since", "institution", "outcome", "valid_on", "q")
@@ -144,10 +147,23 @@ ERROR_RESPONSES = {
     400: ("BadRequest", _l("A query parameter is unknown or malformed (limit out of range, bad date, bad cursor).")),
     404: ("NotFound", _l("No published resource has this id.")),
     405: ("MethodNotAllowed", _l("The API is read-only: GET and HEAD only.")),
+    413: ("TooLarge", _l("The request body is larger than the route accepts.")),
+    415: ("UnsupportedMediaType", _l("The request body's Content-Type is not one the route reads.")),
     422: ("Unprocessable", _l("The resource exists but cannot be served in this form.")),
     429: ("RateLimited", _l("Too many requests from this client; retry after the Retry-After seconds.")),
     500: ("ServerError", _l("The server could not answer this request.")),
+    503: ("Unavailable", _l("The server cannot answer this request now (e.g. no signing key is configured).")),
 }
+
+# Routes of other packages under /api/v1, by full endpoint name, and the schemas they answer with.
+CONTRIBUTED_OPERATIONS: dict[str, Operation] = {}
+CONTRIBUTED_SCHEMAS: dict[str, dict] = {}
+
+
+def contribute_operations(operations: dict[str, Operation], schemas: dict[str, dict]) -> None:
+    """Document another package's /api/v1 routes (endpoint name → Operation) and their component schemas."""
+    CONTRIBUTED_OPERATIONS.update(operations)
+    CONTRIBUTED_SCHEMAS.update(schemas)
 
 _PLACEHOLDER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
@@ -156,6 +172,19 @@ def registry_rules():
     """The blueprint's URL rules, in path order."""
     return sorted((rule for rule in current_app.url_map.iter_rules() if rule.endpoint.startswith("registry.")),
                   key=lambda rule: rule.rule)
+
+
+def api_rules():
+    """Every URL rule under /api/v1, the registry's and other packages', in path order."""
+    return sorted((rule for rule in current_app.url_map.iter_rules() if rule.rule.startswith(API_PREFIX + "/")),
+                  key=lambda rule: rule.rule)
+
+
+def operation_of(rule) -> Operation | None:
+    """The documentation of a rule: the registry's OPERATIONS entry, or one another package contributed."""
+    if rule.endpoint.startswith("registry."):
+        return OPERATIONS.get(rule.endpoint.removeprefix("registry."))
+    return CONTRIBUTED_OPERATIONS.get(rule.endpoint)
 
 
 def openapi_path(rule_path: str) -> str:
@@ -214,9 +243,9 @@ def _success(operation: Operation) -> dict:
 
 
 def _operation(endpoint: str, operation: Operation, rule_path: str) -> dict:
-    """One GET operation object."""
+    """One operation object (GET, or the method the Operation names)."""
     responses = {"200": _success(operation)}
-    if operation.media_type in (JSON, NDJSON, CSV):  # the exports' ETag comes from registry/services/fingerprint.py
+    if operation.method == "get" and operation.media_type in (JSON, NDJSON, CSV):  # exports: registry/services/fingerprint.py
         responses["304"] = {"$ref": "#/components/responses/NotModified"}
     codes = sorted(set(operation.errors) | ({404} if operation.not_found else set()))
     for code in codes:
@@ -227,6 +256,8 @@ def _operation(endpoint: str, operation: Operation, rule_path: str) -> dict:
               "tags": [operation.tag], "responses": responses}
     if parameters:
         result["parameters"] = parameters
+    if operation.request_body:
+        result["requestBody"] = operation.request_body
     return result
 
 
@@ -240,7 +271,7 @@ def _components() -> dict:
         if code == 429:
             responses[name]["headers"] = {"Retry-After": {"$ref": "#/components/headers/Retry-After"}}
     return {
-        "schemas": SCHEMAS,
+        "schemas": SCHEMAS | CONTRIBUTED_SCHEMAS,
         "parameters": {name: {"name": name, "in": "query", "required": False, "schema": text_schema(spec["schema"]),
                               "description": str(spec["description"])} for name, spec in PARAMETERS.items()},
         "headers": {name: {"description": str(spec["description"]), "schema": spec["schema"]}
@@ -252,12 +283,12 @@ def _components() -> dict:
 def build_document(server_url: str) -> dict:
     """The OpenAPI 3.1 document of every documented registry route, served from server_url (…/api/v1)."""
     paths = {}
-    for rule in registry_rules():
-        endpoint = rule.endpoint.removeprefix("registry.")
-        operation = OPERATIONS.get(endpoint)
+    for rule in api_rules():
+        operation = operation_of(rule)
         if operation is None:
             continue  # undocumented: the OpenAPI test names it
-        paths.setdefault(openapi_path(rule.rule), {})["get"] = _operation(endpoint, operation, rule.rule)
+        endpoint = rule.endpoint.removeprefix("registry.")
+        paths.setdefault(openapi_path(rule.rule), {})[operation.method] = _operation(endpoint, operation, rule.rule)
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
@@ -273,7 +304,8 @@ def build_document(server_url: str) -> dict:
                 "rate-limited per client (429 with Retry-After).")),
         },
         "servers": [{"url": server_url}],
-        "tags": [{"name": name} for name in dict.fromkeys(operation.tag for operation in OPERATIONS.values())],
+        "tags": [{"name": name} for name in dict.fromkeys(
+            operation.tag for operation in [*OPERATIONS.values(), *CONTRIBUTED_OPERATIONS.values()])],
         "paths": paths,
         "components": _components(),
     }

@@ -1,0 +1,1 @@
+"""Credentials services, one module per area: keys, labels, status list, issuers, verification, DEQAR push."""
