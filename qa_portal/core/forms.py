@@ -89,36 +89,43 @@ class ButtonForm(FlaskForm):
 
 @dataclass(frozen=True)
 class ServiceRun:
-    """What happened to a submitted form: `ok` with the service's result, or the HTTP status to re-render with."""
+    """What happened to a submitted form: `ok` with the service's result, or the HTTP status to re-render with (and
+    the refusal, when the service refused: a page may show more of it, e.g. the version an edit conflicted with)."""
 
     ok: bool
     status: int
     result: Any = None
+    error: DomainError | None = None
 
 
-def run_service(form, service: Callable[[], Any]) -> ServiceRun:
+Attach = Callable[[Any, DomainError], None]  # (form, refusal): put the refusal's messages where the user sees them
+
+
+def run_service(form, service: Callable[[], Any], *, attach: Attach = attach_refusal) -> ServiceRun:
     """Validate the form, run one service call and commit; on a refusal roll back and put each message on its field.
 
-    Not submitted → status 200; invalid → 400; refused → the refusal's status (409 "not now", 403 "not yours")."""
+    Not submitted → status 200; invalid → 400; refused → the refusal's status (409 "not now", 403 "not yours").
+    `attach` places a refusal's messages (by default each on the field it names, else above the form)."""
     if not form.validate_on_submit():
         return ServiceRun(False, 400 if form.is_submitted() else 200)
     try:
         result = service()
     except DomainError as error:
         db.session.rollback()
-        attach_refusal(form, error)
-        return ServiceRun(False, error.status_code)
+        attach(form, error)
+        return ServiceRun(False, error.status_code, error=error)
     db.session.commit()
     return ServiceRun(True, 200, result)
 
 
-def form_page(form, service: Callable[[], Any], template: str, success_message: str, success_url, **context):
+def form_page(form, service: Callable[[], Any], template: str, success_message, success_url, *,
+              attach: Attach = attach_refusal, **context):
     """The whole form page: run_service, then flash and redirect on success or re-render with the user's text.
 
-    `success_url` is a URL or a function of the service's result."""
-    run = run_service(form, service)
+    `success_message` and `success_url` are each a value or a function of the service's result."""
+    run = run_service(form, service, attach=attach)
     if run.ok:
-        flash(success_message, "success")
+        flash(success_message(run.result) if callable(success_message) else success_message, "success")
         return redirect(success_url(run.result) if callable(success_url) else success_url)
     return render_template(template, form=form, **context), run.status
 

@@ -1,9 +1,11 @@
-"""Model helpers shared by every domain: time, string enums, and the generic timeline of state changes."""
+"""Model helpers shared by every domain: time, string enums, the columns of a stored file and of a ruling, and the
+generic timeline of state changes."""
 import enum
 from datetime import datetime, timezone
+from typing import ClassVar
 
 from sqlalchemy import DateTime, Enum, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, MappedColumn, declared_attr, mapped_column
 
 from qa_portal.extensions import db
 
@@ -26,6 +28,48 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         DateTime, default=utcnow, onupdate=utcnow, nullable=False
     )
+
+
+class StoredFileMixin:
+    """The columns of a file kept by core.storage.store_upload: its random storage name (unique), the name it was
+    uploaded under, its MIME type, size and SHA-256. A model whose file is optional sets `stored_file_optional`."""
+
+    stored_file_optional: ClassVar[bool] = False
+
+    @declared_attr
+    def storage_name(cls) -> Mapped[str | None]:
+        return mapped_column(String(64), unique=True, nullable=cls.stored_file_optional)
+
+    @declared_attr
+    def original_name(cls) -> Mapped[str | None]:
+        return mapped_column(String(255), nullable=cls.stored_file_optional)
+
+    @declared_attr
+    def mime_type(cls) -> Mapped[str | None]:
+        return mapped_column(String(120), nullable=cls.stored_file_optional)
+
+    @declared_attr
+    def size(cls) -> Mapped[int | None]:
+        return mapped_column(Integer, nullable=cls.stored_file_optional)
+
+    @declared_attr
+    def sha256(cls) -> Mapped[str | None]:
+        return mapped_column(String(64), nullable=cls.stored_file_optional)
+
+    def keep_stored_file(self, stored) -> None:
+        """Record the facts of a file store_upload just kept (a core.storage.StoredFile)."""
+        self.storage_name, self.original_name, self.mime_type = stored.storage_name, stored.original_name, \
+            stored.mime_type
+        self.size, self.sha256 = stored.size, stored.sha256
+
+
+def ruling_columns() -> tuple[MappedColumn, MappedColumn, MappedColumn]:
+    """The column group every ruling carries besides its verdict, to unpack in a model under the model's own
+    names: the written reason (text, empty until ruled), who ruled (a user; NULL once that account is deleted) and
+    when — e.g. `ruling_reason, ruled_by_id, ruled_at = ruling_columns()`."""
+    return (mapped_column(Text, nullable=False, default=""),
+            mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+            mapped_column(DateTime, nullable=True))
 
 
 class StateChange(db.Model):

@@ -1,6 +1,6 @@
 """Forms of the credentials pages: the public verification form, registering an issuer, revoking one."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from qa_portal.core.forms import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional

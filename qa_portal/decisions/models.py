@@ -1,6 +1,6 @@
 """The council's decision on a case (outcome, validity, conditions, reasons citing criteria), the council members'
 declarations of interest per case, appeals against published decisions (with their documents) and complaints about
-the conduct of a process. A recorded decision is never edited (see council.py)."""
+the conduct of a process. A recorded decision is never edited (see services/council.py)."""
 import enum
 from datetime import date, datetime
 
@@ -10,15 +10,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qa_portal.auth.models import User
-from qa_portal.core.models import utcnow
+from qa_portal.core.models import StoredFileMixin, ruling_columns, string_enum, utcnow
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Outcome
 from qa_portal.reviews.models import Case
-from qa_portal.reviews.models.cases import _enum
 
 __all__ = ["Decision", "DecisionCondition", "CouncilDeclaration", "decision_criteria", "AppealGround",
-           "Admissibility", "AppealOutcome", "Appeal", "AppealDocument", "ComplaintStatus", "Complaint",
-           "ConditionVerdict", "ConditionFollowUp"]
+           "Admissibility", "AppealOutcome", "AppealStatus", "AppealAction", "Appeal", "AppealDocument",
+           "ComplaintStatus", "ComplaintAction", "Complaint", "ConditionVerdict", "ConditionFollowUp"]
 
 decision_criteria = Table(
     "decision_criteria", db.metadata,
@@ -131,6 +130,24 @@ class AppealOutcome(enum.StrEnum):
     RETURN = "return_for_reconsideration"
 
 
+class AppealStatus(enum.StrEnum):
+    """Where an appeal stands (APPEAL_WORKFLOW in decisions/workflow.py is its only writer); named CHECK constraints
+    tie it to the admissibility ruling and the appeals body's outcome."""
+
+    LODGED = "lodged"
+    ADMISSIBLE = "admissible"
+    INADMISSIBLE = "inadmissible"
+    UPHELD = "upheld"
+    RETURNED = "returned"
+
+
+class AppealAction(enum.StrEnum):
+    RULE_ADMISSIBLE = "rule_admissible"
+    RULE_INADMISSIBLE = "rule_inadmissible"
+    UPHOLD = "uphold"
+    RETURN = "return_for_reconsideration"
+
+
 class Appeal(db.Model):
     """The institution's appeal against a published decision: grounds and statement, the officer's admissibility
     ruling, and the appeals body's decision (uphold, or return for reconsideration) due by decision_due_on."""
@@ -142,6 +159,12 @@ class Appeal(db.Model):
                         name="admissibility_has_reason"),
         CheckConstraint("outcome IS NULL OR admissibility = 'admissible'", name="decided_only_if_admissible"),
         CheckConstraint("outcome IS NULL OR length(trim(outcome_reasons)) > 0", name="outcome_has_reasons"),
+        CheckConstraint("(status = 'lodged') = (admissibility IS NULL)", name="lodged_until_ruled"),
+        CheckConstraint("(status = 'inadmissible') = (coalesce(admissibility, 'admissible') <> 'admissible')",
+                        name="inadmissible_as_ruled"),
+        CheckConstraint("(status = 'upheld') = (coalesce(outcome, '') = 'uphold')", name="upheld_as_decided"),
+        CheckConstraint("(status = 'returned') = (coalesce(outcome, '') = 'return_for_reconsideration')",
+                        name="returned_as_decided"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -152,14 +175,12 @@ class Appeal(db.Model):
     grounds: Mapped[list] = mapped_column(JSON, default=list)
     statement: Mapped[str] = mapped_column(Text)
     decision_due_on: Mapped[date] = mapped_column(Date)
-    admissibility: Mapped[Admissibility | None] = mapped_column(_enum(Admissibility, "admissibility", 20))
-    admissibility_reason: Mapped[str] = mapped_column(Text, default="")
-    admissibility_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    admissibility_at: Mapped[datetime | None] = mapped_column(DateTime)
-    outcome: Mapped[AppealOutcome | None] = mapped_column(_enum(AppealOutcome, "appeal_outcome", 40))
-    outcome_reasons: Mapped[str] = mapped_column(Text, default="")
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    status: Mapped[AppealStatus] = mapped_column(string_enum(AppealStatus, "appeal_status", 20),
+                                                 default=AppealStatus.LODGED)
+    admissibility: Mapped[Admissibility | None] = mapped_column(string_enum(Admissibility, "admissibility", 20))
+    admissibility_reason, admissibility_by_id, admissibility_at = ruling_columns()
+    outcome: Mapped[AppealOutcome | None] = mapped_column(string_enum(AppealOutcome, "appeal_outcome", 40))
+    outcome_reasons, decided_by_id, decided_at = ruling_columns()
 
     case: Mapped[Case] = relationship()
     decision: Mapped[Decision] = relationship()
@@ -172,21 +193,16 @@ class Appeal(db.Model):
     @property
     def is_open(self) -> bool:
         """Not yet ruled inadmissible nor decided."""
-        return self.outcome is None and self.admissibility in (None, Admissibility.ADMISSIBLE)
+        return self.status in (AppealStatus.LODGED, AppealStatus.ADMISSIBLE)
 
 
-class AppealDocument(db.Model):
+class AppealDocument(StoredFileMixin, db.Model):
     """A document attached to an appeal, stored like evidence (content-checked, random name, SHA-256)."""
 
     __tablename__ = "appeal_documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id", ondelete="CASCADE"), index=True)
-    storage_name: Mapped[str] = mapped_column(String(64), unique=True)
-    original_name: Mapped[str] = mapped_column(String(255))
-    mime_type: Mapped[str] = mapped_column(String(120))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     appeal: Mapped[Appeal] = relationship(back_populates="documents")
@@ -195,6 +211,10 @@ class AppealDocument(db.Model):
 class ComplaintStatus(enum.StrEnum):
     OPEN = "open"
     ANSWERED = "answered"
+
+
+class ComplaintAction(enum.StrEnum):
+    ANSWER = "answer"
 
 
 class Complaint(db.Model):
@@ -212,11 +232,9 @@ class Complaint(db.Model):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), index=True)
     subject: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
-    status: Mapped[ComplaintStatus] = mapped_column(_enum(ComplaintStatus, "complaint_status", 20),
+    status: Mapped[ComplaintStatus] = mapped_column(string_enum(ComplaintStatus, "complaint_status", 20),
                                                     default=ComplaintStatus.OPEN, index=True)
-    answer: Mapped[str] = mapped_column(Text, default="")
-    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    answer, answered_by_id, answered_at = ruling_columns()  # the officer's answer: its text, who, when
 
     lodged_by: Mapped[User] = relationship(foreign_keys=[lodged_by_id], lazy="joined")
     answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
@@ -230,11 +248,12 @@ class ConditionVerdict(enum.StrEnum):
     NOT_MET = "not_met"
 
 
-class ConditionFollowUp(db.Model):
+class ConditionFollowUp(StoredFileMixin, db.Model):
     """The follow-up of one condition (the condition itself is immutable): the institution's report with an optional
     content-checked evidence document, and the officer's verdict (met / not met) with a reason."""
 
     __tablename__ = "condition_follow_ups"
+    stored_file_optional = True  # the evidence document is optional
     __table_args__ = (
         CheckConstraint("length(trim(report)) > 0", name="has_report"),
         CheckConstraint("verdict IS NULL OR length(trim(verdict_reason)) > 0", name="verdict_has_reason"),
@@ -245,15 +264,8 @@ class ConditionFollowUp(db.Model):
     report: Mapped[str] = mapped_column(Text)
     reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    storage_name: Mapped[str | None] = mapped_column(String(64), unique=True)
-    original_name: Mapped[str | None] = mapped_column(String(255))
-    mime_type: Mapped[str | None] = mapped_column(String(120))
-    size: Mapped[int | None] = mapped_column(Integer)
-    sha256: Mapped[str | None] = mapped_column(String(64))
-    verdict: Mapped[ConditionVerdict | None] = mapped_column(_enum(ConditionVerdict, "condition_verdict", 20))
-    verdict_reason: Mapped[str] = mapped_column(Text, default="")
-    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    verdict: Mapped[ConditionVerdict | None] = mapped_column(string_enum(ConditionVerdict, "condition_verdict", 20))
+    verdict_reason, verified_by_id, verified_at = ruling_columns()
 
     condition: Mapped[DecisionCondition] = relationship()
 

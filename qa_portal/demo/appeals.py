@@ -2,7 +2,7 @@
 lodge_and_admit(case, hei_user, officer) lodges the institution's appeal against the published decision (criteria
 misapplied) and records it admissible; return_for_reconsideration(appeal, appeals_user) has the appeals body send
 the decision back to the council. Both go through the real services and workflow; they flush, the demo commits."""
-from qa_portal.decisions.appeals import decide_appeal, lodge_appeal, record_admissibility
+from qa_portal.decisions.services.appeals import decide_appeal, lodge_appeal, record_admissibility
 from qa_portal.decisions.models import Admissibility, Appeal, AppealGround, AppealOutcome
 
 STATEMENT = ("The council's reasons rely on the assessment criterion, but the panel's own findings say the "

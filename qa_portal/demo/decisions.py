@@ -6,10 +6,10 @@ officer) publishes it. Both flush; the demo command commits."""
 from datetime import timedelta
 
 from qa_portal.core.models import utcnow
-from qa_portal.decisions.council import declaration_of, declare_interests, record_decision
+from qa_portal.decisions.services.council import declaration_of, declare_interests, record_decision
 from qa_portal.decisions.models import Decision
-from qa_portal.decisions.publication import publish_cases
-from qa_portal.decisions.rules import DecisionInput, add_months, add_years, scheme_of
+from qa_portal.decisions.services.publication import publish_cases
+from qa_portal.decisions.services.rules import DecisionInput, add_months, add_years, scheme_of
 from qa_portal.pilots.models import OutcomeKind
 
 REASONS = {

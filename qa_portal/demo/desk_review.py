@@ -5,10 +5,10 @@ from datetime import datetime, time, timedelta
 
 from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
-from qa_portal.reviews import scoring
-from qa_portal.reviews import site_visit as visits
+from qa_portal.reviews.services import scoring
+from qa_portal.reviews.services import site_visit as visits
 from qa_portal.reviews.models import PanelRole, StakeholderGroup, VisitMode
-from qa_portal.reviews.self_evaluation import case_evidence, evidence_by_criterion, version_levels, version_standards
+from qa_portal.reviews.services.self_evaluation import case_evidence, evidence_by_criterion, version_levels, version_standards
 
 RATIONALES = [
     "The self-evaluation describes the rule and the evidence shows it applied in the last run: {evidence}. "

@@ -11,8 +11,8 @@ from qa_portal.auth.services import create_user, find_user_by_email
 from qa_portal.demo.accounts import DEMO_PASSWORD
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution
-from qa_portal.reviews.experts import AffiliationDetails, ProfileDetails, add_affiliation, create_profile
-from qa_portal.reviews.experts import profile_for_user
+from qa_portal.reviews.services.experts import AffiliationDetails, ProfileDetails, add_affiliation, create_profile
+from qa_portal.reviews.services.experts import profile_for_user
 
 # Expert accounts this loader adds to those of accounts.py: (email, full name).
 EXTRA_EXPERTS = [

@@ -5,14 +5,14 @@ council_user, officer=None) sends a case whose conditions are all met back to th
 case's coordinator), records the council's positive decision linked to the conditional one and publishes it.
 All go through the real services and workflow; they flush, the demo commits."""
 from qa_portal.core.models import utcnow
-from qa_portal.decisions.council import declaration_of, declare_interests, record_decision
-from qa_portal.decisions.follow_up import condition_status, followed_decision, report_condition, verify_condition
+from qa_portal.decisions.services.council import declaration_of, declare_interests, record_decision
+from qa_portal.decisions.services.follow_up import condition_status, followed_decision, report_condition, verify_condition
 from qa_portal.decisions.models import Decision
-from qa_portal.decisions.publication import publish_cases
-from qa_portal.decisions.rules import DecisionInput, add_years, scheme_of
+from qa_portal.decisions.services.publication import publish_cases
+from qa_portal.decisions.services.rules import DecisionInput, add_years, scheme_of
 from qa_portal.pilots.models import OutcomeKind
 from qa_portal.reviews.models import CaseAction
-from qa_portal.reviews.workflow import apply_action
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 
 REPORT = ("The institution has done what the condition asks; the attached minutes and the revised regulation "
           "show it in force since this term.")
@@ -49,7 +49,7 @@ def upgrade(case, council_user, officer=None) -> Decision:
     conditional one (D7) and publish it; returns the new decision."""
     officer = officer or case.coordinator
     previous = followed_decision(case)
-    apply_action(case, CaseAction.REQUIRE_REDECISION, officer, comment=SEND_BACK)
+    CASE_WORKFLOW.apply(case, CaseAction.REQUIRE_REDECISION, officer, comment=SEND_BACK)
     if declaration_of(case, council_user) is None:
         declare_interests(council_user, case, has_conflict=False, recuse=False, details="")
     positive = next(outcome for outcome in scheme_of(case).outcomes if outcome.kind == OutcomeKind.POSITIVE)

@@ -9,7 +9,7 @@ from qa_portal.auth.models import Role, User, UserRole
 from qa_portal.demo.accounts import demo_user
 from qa_portal.extensions import db
 from qa_portal.pilots.models import InstitutionMembership
-from qa_portal.reviews import panel as services
+from qa_portal.reviews.services import panel as services
 from qa_portal.reviews.models import (
     CaseState, ExpertAffiliation, ExpertField, ExpertLanguage, ExpertProfile, ExpertType, MemberStatus, PanelMember,
     PanelRole,

@@ -1,10 +1,10 @@
 """Demo steps of the panel report the reviews loader calls on a case it has brought to `report_drafting`:
 draft_report → send_report → comment_on_report → answer_comments → finalise. Each step flushes, never commits."""
-from qa_portal.reviews import factual
-from qa_portal.reviews import report as reports
+from qa_portal.reviews.services import factual
+from qa_portal.reviews.services import report as reports
 from qa_portal.reviews.models import CaseAction, CommentResponseKind, ReportStatus
-from qa_portal.reviews.self_evaluation import version_levels
-from qa_portal.reviews.workflow import apply_action
+from qa_portal.reviews.services.self_evaluation import version_levels
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 
 STRENGTHS = ("The course team knows its learners well and the micro-credential is clearly placed in the faculty's "
              "offer; employers helped design the final project.")
@@ -55,7 +55,7 @@ def draft_report(case, chair_member) -> None:
 
 def send_report(case, chair_member) -> None:
     """The chair sends the draft to the institution for the factual-accuracy check (version 1)."""
-    apply_action(case, CaseAction.SEND_FOR_FACTUAL_CHECK, chair_member.user)
+    CASE_WORKFLOW.apply(case, CaseAction.SEND_FOR_FACTUAL_CHECK, chair_member.user)
 
 
 def comment_on_report(case, hei_user) -> None:
@@ -86,4 +86,4 @@ def answer_comments(case, chair_member) -> None:
 def finalise(case, chair_member) -> None:
     """The chair finalises the report (every comment answered): frozen with its SHA-256, case decision pending."""
     if reports.report_of(case).status == ReportStatus.SENT:
-        apply_action(case, CaseAction.FINALISE_REPORT, chair_member.user)
+        CASE_WORKFLOW.apply(case, CaseAction.FINALISE_REPORT, chair_member.user)

@@ -9,14 +9,15 @@ linked decision after its conditions were met. The case in
 panel formation also has a proposed expert who has not declared yet (intl@example.org)."""
 from sqlalchemy import select
 
-from qa_portal.decisions import complaints
+from qa_portal.decisions.services import complaints
 from qa_portal.demo import appeals, decisions, desk_review, follow_up, panel_formation, panel_report
 from qa_portal.demo.accounts import demo_user
 from qa_portal.demo.reviews import complete_ser, institution, new_case
 from qa_portal.extensions import db
-from qa_portal.reviews import panel
+from qa_portal.reviews.services import panel
 from qa_portal.reviews.models import PanelMember, PanelRole
-from qa_portal.reviews.workflow import CaseAction, apply_action
+from qa_portal.reviews.models import CaseAction
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 from qa_portal.standards.models import StandardVersion, VersionStatus
 
 # (institution, the last stage the case reaches) in the order the cases are opened.
@@ -42,8 +43,8 @@ def _accepted_case(short_name: str, version: StandardVersion, officer):
     case = new_case(hei, version)
     case.coordinator_id = officer.id
     complete_ser(hei_user, case)
-    apply_action(case, CaseAction.SUBMIT_SER, hei_user, comment="Submitted for the panel.")
-    apply_action(case, CaseAction.ACCEPT_SER, officer, comment="Complete and backed by evidence.")
+    CASE_WORKFLOW.apply(case, CaseAction.SUBMIT_SER, hei_user, comment="Submitted for the panel.")
+    CASE_WORKFLOW.apply(case, CaseAction.ACCEPT_SER, officer, comment="Complete and backed by evidence.")
     return case, hei_user
 
 
@@ -56,7 +57,7 @@ def _walk(case, last_stage: str, officer, hei_user) -> None:
         return
     members = panel_formation.form_panel(case)
     chair = members[PanelRole.CHAIR]
-    apply_action(case, CaseAction.START_REVIEW, officer)
+    CASE_WORKFLOW.apply(case, CaseAction.START_REVIEW, officer)
     if last_stage == "desk_review":
         desk_review.score(case, members, submit_all=False, divergent_criterion=True)
         return
@@ -64,14 +65,14 @@ def _walk(case, last_stage: str, officer, hei_user) -> None:
     desk_review.record_consensus(case, chair)
     if last_stage == "report_drafting":
         desk_review.request_visit_skip(case, chair.user)
-        apply_action(case, CaseAction.SKIP_SITE_VISIT, officer,
+        CASE_WORKFLOW.apply(case, CaseAction.SKIP_SITE_VISIT, officer,
                      comment="Approved: the programme is fully online and the panel met the team online twice.")
         return
     desk_review.plan_visit(case, with_notes=last_stage != "site_visit", actor=officer)
-    apply_action(case, CaseAction.START_SITE_VISIT, officer)
+    CASE_WORKFLOW.apply(case, CaseAction.START_SITE_VISIT, officer)
     if last_stage == "site_visit":
         return
-    apply_action(case, CaseAction.CLOSE_SITE_VISIT, chair.user)
+    CASE_WORKFLOW.apply(case, CaseAction.CLOSE_SITE_VISIT, chair.user)
     panel_report.draft_report(case, chair)
     panel_report.send_report(case, chair)
     panel_report.comment_on_report(case, hei_user)
@@ -91,7 +92,7 @@ def _walk(case, last_stage: str, officer, hei_user) -> None:
         appeals.lodge_and_admit(case, hei_user, officer)
         _complaints(case, hei_user, officer)
     elif last_stage in ("follow_up", "upgraded"):
-        apply_action(case, CaseAction.START_FOLLOW_UP, officer)
+        CASE_WORKFLOW.apply(case, CaseAction.START_FOLLOW_UP, officer)
         follow_up.report_conditions(case, hei_user)  # only conditions not yet due: the overdue one stays open
         follow_up.verify(case, officer, met=True)
         if last_stage == "upgraded":

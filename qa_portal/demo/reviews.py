@@ -10,11 +10,12 @@ from qa_portal.core.pdf import build_pdf, para, styles
 from qa_portal.demo.accounts import demo_user
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution, MicroCredential, SpecificationStatus, SpecificationVersion
-from qa_portal.reviews.evidence import upload_evidence
+from qa_portal.reviews.services.evidence import upload_evidence
 from qa_portal.reviews.models import Case, CaseSpecification, CaseState, Confidentiality, Evidence, EvidenceType
-from qa_portal.reviews.self_evaluation import save_ser_entry, save_ser_texts, version_levels, version_standards
-from qa_portal.reviews.services import next_case_reference
-from qa_portal.reviews.workflow import CaseAction, apply_action
+from qa_portal.reviews.services.self_evaluation import save_ser_entry, save_ser_texts, version_levels, version_standards
+from qa_portal.reviews.services.cases import next_case_reference
+from qa_portal.reviews.models import CaseAction
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 from qa_portal.core.models import utcnow
 from qa_portal.standards.models import StandardVersion, VersionStatus
 
@@ -142,13 +143,13 @@ def load() -> bool:
     submitted = new_case(hei_b, version)
     submitted.coordinator_id = officer.id
     complete_ser(hei_b_user, submitted)
-    apply_action(submitted, CaseAction.SUBMIT_SER, hei_b_user, comment="Submitted on time.")
+    CASE_WORKFLOW.apply(submitted, CaseAction.SUBMIT_SER, hei_b_user, comment="Submitted on time.")
 
     # HEI A, an earlier case: submitted, then returned by the officer with reasons.
     returned = new_case(hei_a, version)
     returned.coordinator_id = officer.id
     complete_ser(hei_a_user, returned)
-    apply_action(returned, CaseAction.SUBMIT_SER, hei_a_user)
-    apply_action(returned, CaseAction.RETURN_SER, officer, comment=RETURN_REASONS)
+    CASE_WORKFLOW.apply(returned, CaseAction.SUBMIT_SER, hei_a_user)
+    CASE_WORKFLOW.apply(returned, CaseAction.RETURN_SER, officer, comment=RETURN_REASONS)
     db.session.flush()
     return True

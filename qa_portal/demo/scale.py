@@ -23,7 +23,7 @@ from qa_portal.core.models import utcnow
 from qa_portal.decisions.models import (
     ConditionFollowUp, ConditionVerdict, CouncilDeclaration, Decision, DecisionCondition, decision_criteria,
 )
-from qa_portal.decisions.rules import add_months, add_years
+from qa_portal.decisions.services.rules import add_months, add_years
 from qa_portal.extensions import db
 from qa_portal.pilots.models import (
     CYCLE_EQF_LEVEL, AssessmentType, CertificateType, Institution, InstitutionType, LearningMode, LearningOutcome,
@@ -31,7 +31,7 @@ from qa_portal.pilots.models import (
     SpecificationVersion, Stackability, Supervision,
 )
 from qa_portal.reviews.models import Case, CaseSpecification, CaseState, PanelReport, PanelReportVersion, ReportStatus
-from qa_portal.reviews.report import content_sha256
+from qa_portal.reviews.services.report import content_sha256
 from qa_portal.standards.models import Criterion, StandardVersion, VersionStatus
 
 __all__ = ["REFERENCE_PREFIX", "ScaleError", "generate_decisions"]

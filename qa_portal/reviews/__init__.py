@@ -1,5 +1,2 @@
-"""Review cases: opened when a pilot selection completes; later the SER, panel and report stages.
-
-Importing the package connects its signal receivers (subscribers), so the app always hears
-pilots' `selection_completed` once create_app() has imported reviews.models."""
-from qa_portal.reviews import subscribers  # noqa: F401
+"""Review cases: opened when a pilot selection completes; the SER, panel, desk review, site visit and panel report
+stages. The app factory imports reviews.subscribers at start (signal receivers and the stages' workflow rules)."""

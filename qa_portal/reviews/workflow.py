@@ -1,33 +1,53 @@
-"""The one writer of a review case's state: CaseState, CaseAction, one transition table, apply_action().
+"""The lifecycles reviews owns, on the core engine (core/workflow.py), each machine the only writer of its status:
+the review case (CASE_WORKFLOW, Case.state, with CaseEvent as its timeline), the panel report (REPORT_WORKFLOW), a
+panel member's clearance (MEMBER_WORKFLOW) and the institution's objection to a member (OBJECTION_WORKFLOW); those
+three keep their moves in core's generic StateChange timeline.
+
+The case:
 
 ser_in_preparation ─submit_ser─► ser_submitted ─accept_ser─► panel_formation ─start_review─► desk_review
 ser_submitted ─return_ser (reasons)─► ser_in_preparation
 desk_review ─start_site_visit─► site_visit ─close_site_visit─► report_drafting   (or skip_site_visit, justified)
-report_drafting ─send_for_factual_check─► factual_accuracy ─finalise_report─► decision_pending ─decide─► decided
-decided ─publish─► published ─start_follow_up─► follow_up ─close_case─► closed   (published ─close_case─► closed)
-follow_up ─require_redecision─► decision_pending   (conditions not met)
-published, follow_up, closed ─lodge_appeal─► appeal_lodged ─uphold_decision─► appeal_decided
-appeal_lodged ─return_for_reconsideration─► decision_pending
-appeal_lodged ─dismiss_appeal (inadmissible)─► published   (then back to follow_up or closed if it was lodged there)
+report_drafting ─send_for_factual_check─► factual_accuracy ─finalise_report─► decision_pending
 any state before decided ─withdraw (reason)─► withdrawn
 
-Guards are written where a rule exists today (the SER, reasons); later stages add theirs to the table.
-"""
-from collections.abc import Callable
-from dataclasses import dataclass
+This table holds the rows reviews owns: where each action may start, where it leads and who may take it. The rules
+a stage checks on a move (guards) and what the move sets off (effects) are registered by the stage's own service
+module, which imports this one (so nothing here imports a service): services/self_evaluation.py (submit, return
+and accept the SER), services/panel.py (start_review), services/scoring.py (leaving the desk review),
+services/site_visit.py (skip and close the visit), services/report.py (drafting, sending, finalising).
 
+The decisions stage defines its own rows from decisions/subscribers.py at app start — decide, publish,
+start_follow_up, require_redecision, close_case, lodge_appeal, uphold_decision, return_for_reconsideration,
+dismiss_appeal — over the states decided, published, follow_up, closed, appeal_lodged and appeal_decided, which
+CaseState holds so the column's CHECK constraint knows every state of SPEC §2.3.
+
+The panel report: draft ─send─► sent ─finalise─► final, each set off by the case's own move (send_for_factual_check,
+finalise_report) once services/report.py froze the version; never requested on its own (no permission: system).
+
+A panel member: proposed ─declare_clear─► cleared (declared none, nothing detected); proposed, conflicted ─declare─►
+conflicted; conflicted ─mitigate_conflict (reason)─► cleared; conflicted ─uphold_conflict (reason)─► removed;
+proposed, conflicted, cleared ─remove (reason)─► removed. An objection: pending ─uphold (reason)─► upheld (the member
+is removed) or ─reject (reason)─► rejected. Every panel move happens only while the case is in panel formation.
+"""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from qa_portal.audit.services import record
-from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
+from qa_portal.core.workflow import Transition, TransitionRefused, Workflow
 from qa_portal.extensions import db
-from qa_portal.reviews import permissions as perms
-from qa_portal.reviews.models import CaseAction, CaseEvent, CaseState
+from qa_portal.reviews.models import (
+    CaseAction, CaseEvent, CaseState, MemberAction, MemberStatus, ObjectionAction, ObjectionRuling, ReportAction,
+    ReportStatus,
+)
+from qa_portal.reviews.permissions import (
+    can_coordinate_case, can_lead_panel_stage, can_rule_on_member, can_rule_on_objection,
+    can_screen_ser, can_sign_declaration, can_submit_ser, can_withdraw_case,
+)
 
-__all__ = ["CaseState", "CaseAction", "TRANSITIONS", "available_actions", "apply_action", "ActionForbidden",
-           "TransitionRefused", "STATE_LABELS", "ACTION_LABELS", "LIFECYCLE", "lifecycle_progress"]
+__all__ = ["CASE_WORKFLOW", "STATE_LABELS", "ACTION_LABELS", "LIFECYCLE", "BEFORE_DECISION", "lifecycle_progress",
+           "REPORT_WORKFLOW", "REPORT_STATUS_LABELS", "MEMBER_WORKFLOW", "MEMBER_STATUS_LABELS", "OBJECTION_WORKFLOW",
+           "OBJECTION_RULING_LABELS"]
 
 STATE_LABELS = {
     CaseState.SER_IN_PREPARATION: _l("Self-evaluation in preparation"),
@@ -47,6 +67,7 @@ STATE_LABELS = {
     CaseState.WITHDRAWN: _l("Withdrawn"),
 }
 
+# Every action's label, the later stages' too: the timeline names each move it shows.
 ACTION_LABELS = {
     CaseAction.SUBMIT_SER: _l("Submit the self-evaluation"),
     CaseAction.RETURN_SER: _l("Return the self-evaluation"),
@@ -77,231 +98,8 @@ LIFECYCLE = [
 ]
 _SIDE_STATES = {CaseState.APPEAL_LODGED: CaseState.PUBLISHED, CaseState.APPEAL_DECIDED: CaseState.PUBLISHED}
 
-
-class ActionForbidden(DomainError):
-    """The user may not take this action on this case (HTTP 403)."""
-
-    status_code = 403
-
-
-class TransitionRefused(DomainError):
-    """The action is not possible from the case's state, lacks its data, or its guard failed (HTTP 409)."""
-
-    status_code = 409
-
-
-@dataclass(frozen=True)
-class Transition:
-    """One row of the table: where the action may start, where it leads, who may take it, and its rules."""
-
-    sources: frozenset
-    target: CaseState
-    permission: Callable  # (user, case) -> bool, from reviews.permissions
-    guard: Callable | None = None  # (case, data) -> None, raises TransitionRefused with the reason
-    requires_reason: bool = False  # a written reason (comment) is part of the action
-    effect: Callable | None = None  # (case, actor, data) -> None, runs after the state changed
-    danger: bool = False  # shown as a red button
-    button: bool = True  # False when another page's form takes the action (a case-page button would only fail)
-
-
-def _guard_submit_ser(case, _data: dict) -> None:
-    """Every mandatory criterion needs a narrative, a self-rating, and evidence or a justification."""
-    from qa_portal.reviews.self_evaluation import submission_problems
-
-    problems = submission_problems(case)
-    if problems:
-        raise TransitionRefused(
-            _("The self-evaluation cannot be submitted yet: %(problems)s", problems="; ".join(problems)))
-
-
-def _effect_submit_ser(case, actor, _data: dict) -> None:
-    """Submitting keeps a frozen copy of the SER as it stands."""
-    from qa_portal.reviews.self_evaluation import freeze_submission
-
-    freeze_submission(case, actor)
-
-
-def _effect_return_ser(case, actor, data: dict) -> None:
-    """Returning records the officer's reasons on the submitted copy, which stays readable."""
-    from qa_portal.reviews.self_evaluation import mark_submission_returned
-
-    mark_submission_returned(case, actor, data["reason"])
-
-
-def _effect_accept_ser(case, actor, _data: dict) -> None:
-    """Accepting marks the submitted copy as the one the panel reviews."""
-    from qa_portal.reviews.self_evaluation import mark_submission_accepted
-
-    mark_submission_accepted(case, actor)
-
-
-def _later_stage(module: str, function: str) -> Callable:
-    """The function of a stage module under qa_portal ("reviews.panel", "decisions.appeals"), imported on first
-    use: the stages sit downstream of this table, so it must not import them when it loads."""
-    from importlib import import_module
-
-    return getattr(import_module(f"qa_portal.{module}"), function)
-
-
-def _problems_guard(module: str, function: str, message: str) -> Callable:
-    """A guard that asks <module>.<function>(case) for the rules still broken and refuses with them all."""
-    def guard(case, _data: dict) -> None:
-        problems = _later_stage(module, function)(case)
-        if problems:
-            raise TransitionRefused(str(message) % {"problems": "; ".join(str(problem) for problem in problems)})
-    guard.__doc__ = f"Refuses while {module}.{function}(case) lists broken rules."
-    return guard
-
-
-def _delegated_guard(module: str, function: str) -> Callable:
-    """A guard whose rules live in <module>.<function>(case, data), which raises TransitionRefused itself."""
-    def guard(case, data: dict) -> None:
-        _later_stage(module, function)(case, data)
-    guard.__doc__ = f"Runs {module}.{function}(case, data)."
-    return guard
-
-
-def _stage_effect(module: str, function: str) -> Callable:
-    """An effect that hands the moved case to <module>.<function>(case, actor) (deadlines, freezing, stamps)."""
-    def effect(case, actor, _data: dict) -> None:
-        _later_stage(module, function)(case, actor)
-    effect.__doc__ = f"Runs {module}.{function}(case, actor) after the move."
-    return effect
-
-
-_guard_start_review = _problems_guard(
-    "reviews.panel", "start_review_problems", _l("The desk review cannot start yet: %(problems)s"))
-_guard_leave_desk_review = _problems_guard(
-    "reviews.scoring", "desk_review_problems", _l("The desk review is not finished: %(problems)s"))
-_guard_skip_site_visit = _problems_guard(
-    "reviews.site_visit", "skip_problems", _l("The site visit cannot be skipped yet: %(problems)s"))
-_guard_close_site_visit = _problems_guard(
-    "reviews.site_visit", "close_problems", _l("The site visit cannot be closed yet: %(problems)s"))
-_guard_send_report = _problems_guard(
-    "reviews.report", "send_problems", _l("The report cannot be sent for the factual-accuracy check yet: %(problems)s"))
-_guard_finalise_report = _problems_guard(
-    "reviews.report", "finalise_problems", _l("The report cannot be finalised yet: %(problems)s"))
-
-
-def _guard_skip_after_desk_review(case, data: dict) -> None:
-    """Skipping needs a finished desk review and an officer-approvable written justification."""
-    _guard_leave_desk_review(case, data)
-    _guard_skip_site_visit(case, data)
-
-
-_guard_decide = _problems_guard(  # D1–D5: a final panel report and a recorded decision that keeps the rules
-    "decisions.rules", "decide_problems", _l("The decision cannot be recorded: %(problems)s"))
-_guard_publish = _problems_guard(  # D6: the decision is published together with the final panel report
-    "decisions.publication", "publish_problems", _l("The decision cannot be published yet: %(problems)s"))
-
-
-_BEFORE_DECISION = frozenset({
-    CaseState.SER_IN_PREPARATION, CaseState.SER_SUBMITTED, CaseState.PANEL_FORMATION, CaseState.DESK_REVIEW,
-    CaseState.SITE_VISIT, CaseState.REPORT_DRAFTING, CaseState.FACTUAL_ACCURACY, CaseState.DECISION_PENDING,
-})
-
-S = CaseState
-TRANSITIONS: dict[CaseAction, Transition] = {
-    CaseAction.SUBMIT_SER: Transition(frozenset({S.SER_IN_PREPARATION}), S.SER_SUBMITTED, perms.can_submit_ser,
-                                      guard=_guard_submit_ser, effect=_effect_submit_ser),
-    CaseAction.ACCEPT_SER: Transition(frozenset({S.SER_SUBMITTED}), S.PANEL_FORMATION, perms.can_screen_ser,
-                                      effect=_effect_accept_ser),
-    CaseAction.RETURN_SER: Transition(frozenset({S.SER_SUBMITTED}), S.SER_IN_PREPARATION, perms.can_screen_ser,
-                                      requires_reason=True, effect=_effect_return_ser, danger=True),
-    CaseAction.START_REVIEW: Transition(frozenset({S.PANEL_FORMATION}), S.DESK_REVIEW, perms.can_coordinate_case,
-                                        guard=_guard_start_review,
-                                        effect=_stage_effect("reviews.panel", "on_review_started")),
-    CaseAction.START_SITE_VISIT: Transition(frozenset({S.DESK_REVIEW}), S.SITE_VISIT, perms.can_lead_panel_stage,
-                                            guard=_guard_leave_desk_review),
-    CaseAction.SKIP_SITE_VISIT: Transition(frozenset({S.DESK_REVIEW}), S.REPORT_DRAFTING, perms.can_coordinate_case,
-                                           requires_reason=True, guard=_guard_skip_after_desk_review,
-                                           effect=_stage_effect("reviews.report", "on_drafting_started")),
-    CaseAction.CLOSE_SITE_VISIT: Transition(frozenset({S.SITE_VISIT}), S.REPORT_DRAFTING, perms.can_lead_panel_stage,
-                                            guard=_guard_close_site_visit,
-                                            effect=_stage_effect("reviews.report", "on_drafting_started")),
-    CaseAction.SEND_FOR_FACTUAL_CHECK: Transition(frozenset({S.REPORT_DRAFTING}), S.FACTUAL_ACCURACY,
-                                                  perms.can_lead_panel_stage, guard=_guard_send_report,
-                                                  effect=_stage_effect("reviews.report", "on_sent")),
-    CaseAction.FINALISE_REPORT: Transition(frozenset({S.FACTUAL_ACCURACY}), S.DECISION_PENDING,
-                                           perms.can_lead_panel_stage, guard=_guard_finalise_report,
-                                           effect=_stage_effect("reviews.report", "on_finalised")),
-    CaseAction.DECIDE: Transition(frozenset({S.DECISION_PENDING}), S.DECIDED, perms.can_decide_case,
-                                  guard=_guard_decide),
-    CaseAction.PUBLISH: Transition(frozenset({S.DECIDED}), S.PUBLISHED, perms.can_coordinate_case,
-                                   guard=_guard_publish,
-                                   effect=_stage_effect("decisions.publication", "on_published")),
-    CaseAction.START_FOLLOW_UP: Transition(frozenset({S.PUBLISHED, S.APPEAL_DECIDED}), S.FOLLOW_UP,
-                                           perms.can_coordinate_case, guard=_problems_guard(  # D8: conditions
-                                               "decisions.follow_up", "start_problems",
-                                               _l("The follow-up cannot start: %(problems)s"))),
-    CaseAction.REQUIRE_REDECISION: Transition(frozenset({S.FOLLOW_UP}), S.DECISION_PENDING,
-                                              perms.can_coordinate_case, requires_reason=True,
-                                              guard=_problems_guard(  # every condition verified, met or not
-                                                  "decisions.follow_up", "redecision_problems",
-                                                  _l("The case cannot go back to the council yet: %(problems)s"))),
-    CaseAction.CLOSE_CASE: Transition(frozenset({S.PUBLISHED, S.FOLLOW_UP, S.APPEAL_DECIDED}), S.CLOSED,
-                                      perms.can_coordinate_case, guard=_problems_guard(  # every condition met
-                                          "decisions.follow_up", "close_problems",
-                                          _l("The case cannot be closed yet: %(problems)s"))),
-    CaseAction.LODGE_APPEAL: Transition(frozenset({S.PUBLISHED, S.FOLLOW_UP, S.CLOSED}), S.APPEAL_LODGED,
-                                        perms.can_lodge_appeal, requires_reason=True,  # A1, decisions.appeals
-                                        guard=_delegated_guard("decisions.appeals", "lodge_guard")),
-    CaseAction.UPHOLD_DECISION: Transition(frozenset({S.APPEAL_LODGED}), S.APPEAL_DECIDED,
-                                           perms.can_decide_appeal, requires_reason=True,  # A2–A3
-                                           guard=_delegated_guard("decisions.appeals", "uphold_guard")),
-    CaseAction.RETURN_FOR_RECONSIDERATION: Transition(frozenset({S.APPEAL_LODGED}), S.DECISION_PENDING,
-                                                      perms.can_decide_appeal, requires_reason=True,  # A2–A3
-                                                      guard=_delegated_guard("decisions.appeals", "return_guard")),
-    # An appeal ruled inadmissible ends here: the decision stands, published; the effect takes the case on to the
-    # state it was lodged from (follow_up or closed) by that state's own action, so every move stays in this table.
-    CaseAction.DISMISS_APPEAL: Transition(frozenset({S.APPEAL_LODGED}), S.PUBLISHED, perms.can_coordinate_case,
-                                          requires_reason=True, guard=_delegated_guard("decisions.appeals",
-                                                                                       "dismiss_guard"),
-                                          effect=_stage_effect("decisions.appeals", "on_dismissed"),
-                                          button=False),  # the admissibility ruling dismisses in the same request
-    CaseAction.WITHDRAW: Transition(_BEFORE_DECISION, S.WITHDRAWN, perms.can_withdraw_case,
-                                    requires_reason=True, danger=True),
-}
-del S
-
-
-def available_actions(user, case) -> list[CaseAction]:
-    """The actions this user may take on the case now: the buttons on its page (guards are checked on use)."""
-    return [action for action, transition in TRANSITIONS.items()
-            if transition.button and case.state in transition.sources and transition.permission(user, case)]
-
-
-def apply_action(case, action, actor, comment: str | None = None, **data):
-    """Move the case by one action: permission (403), source state and reason (409), guard (409), then
-    state, timeline event, effect and audit entry. The only code that assigns case.state."""
-    try:
-        action = CaseAction(action)
-    except ValueError:
-        raise TransitionRefused(_("“%(action)s” is not an action of a review case.", action=action)) from None
-    transition = TRANSITIONS[action]
-    if not transition.permission(actor, case):
-        raise ActionForbidden(_("You may not %(action)s on this case.", action=str(ACTION_LABELS[action]).lower()))
-    if case.state not in transition.sources:
-        raise TransitionRefused(_("“%(action)s” is not possible while the case is in “%(state)s”.",
-                                  action=ACTION_LABELS[action], state=STATE_LABELS[CaseState(case.state)]))
-    comment = (comment or "").strip()
-    if transition.requires_reason and not comment:
-        raise TransitionRefused(_("Give the reasons for this step."), field="comment")
-    data = {**data, "reason": comment}
-    if transition.guard is not None:
-        transition.guard(case, data)
-    source = CaseState(case.state)
-    case.state = transition.target
-    event = CaseEvent(case=case, from_state=source, to_state=transition.target, action=action,
-                      actor_id=getattr(actor, "id", None), at=utcnow(), comment=comment)
-    db.session.add(event)
-    db.session.flush()
-    if transition.effect is not None:
-        transition.effect(case, actor, data)
-    record(actor, f"case.{action.value}", case,
-           f"{case.reference}: {action.value} ({source.value} → {transition.target.value})",
-           {"from": source.value, "to": transition.target.value, "comment": comment})
-    return event
+# A case may be withdrawn until the council has decided.
+BEFORE_DECISION = frozenset(LIFECYCLE[:LIFECYCLE.index(CaseState.DECIDED)])
 
 
 def lifecycle_progress(state) -> tuple[int, int]:
@@ -311,3 +109,209 @@ def lifecycle_progress(state) -> tuple[int, int]:
     if state not in LIFECYCLE:
         return 0, len(LIFECYCLE)
     return LIFECYCLE.index(state) + 1, len(LIFECYCLE)
+
+
+def _case_event(case, action, source, target, actor, comment: str) -> CaseEvent:
+    """The case's own timeline row for a move (who, from which state to which, when and why)."""
+    event = CaseEvent(case=case, from_state=source, to_state=target, action=action,
+                      actor_id=getattr(actor, "id", None), at=utcnow(), comment=comment)
+    db.session.add(event)
+    return event
+
+
+S = CaseState
+CASE_WORKFLOW = Workflow(
+    name="case", state_attr="state", states=CaseState, actions=CaseAction, state_labels=STATE_LABELS,
+    action_labels=ACTION_LABELS, describe=lambda case: case.reference, object_label=_l("this case"),
+    timeline=_case_event,
+    transitions={
+        CaseAction.SUBMIT_SER: Transition({S.SER_IN_PREPARATION}, S.SER_SUBMITTED, can_submit_ser),
+        CaseAction.ACCEPT_SER: Transition({S.SER_SUBMITTED}, S.PANEL_FORMATION, can_screen_ser),
+        CaseAction.RETURN_SER: Transition({S.SER_SUBMITTED}, S.SER_IN_PREPARATION, can_screen_ser,
+                                          requires_reason=True, danger=True),
+        CaseAction.START_REVIEW: Transition({S.PANEL_FORMATION}, S.DESK_REVIEW, can_coordinate_case),
+        CaseAction.START_SITE_VISIT: Transition({S.DESK_REVIEW}, S.SITE_VISIT, can_lead_panel_stage),
+        CaseAction.SKIP_SITE_VISIT: Transition({S.DESK_REVIEW}, S.REPORT_DRAFTING, can_coordinate_case,
+                                               requires_reason=True),  # the officer's approval of the justification
+        CaseAction.CLOSE_SITE_VISIT: Transition({S.SITE_VISIT}, S.REPORT_DRAFTING, can_lead_panel_stage),
+        CaseAction.SEND_FOR_FACTUAL_CHECK: Transition({S.REPORT_DRAFTING}, S.FACTUAL_ACCURACY, can_lead_panel_stage),
+        CaseAction.FINALISE_REPORT: Transition({S.FACTUAL_ACCURACY}, S.DECISION_PENDING, can_lead_panel_stage),
+        CaseAction.WITHDRAW: Transition(BEFORE_DECISION, S.WITHDRAWN, can_withdraw_case, requires_reason=True,
+                                        danger=True),
+    },
+)
+del S
+
+
+# --- the panel report --------------------------------------------------------------------------------------------
+
+REPORT_STATUS_LABELS = {ReportStatus.DRAFT: _l("Draft"), ReportStatus.SENT: _l("Sent for the factual-accuracy check"),
+                        ReportStatus.FINAL: _l("Final")}
+
+
+def _require_frozen_final_version(report, data: dict) -> None:
+    """A report is finalised with the final version just frozen from it (its SHA-256 becomes the report's)."""
+    version = data.get("version")
+    if version is None or not version.is_final or version.report_id != report.id:
+        raise TransitionRefused(_("The report is finalised with its frozen final version."))
+
+
+def _open_factual_window(report, _actor, data: dict) -> None:
+    """Sending opens the institution's factual-accuracy window until the due date given."""
+    report.factual_check_due_at = data["due_at"]
+
+
+def _stamp_final(report, actor, data: dict) -> None:
+    """Finalising records when, by whom, and the SHA-256 of the final frozen version."""
+    report.finalised_at = utcnow()
+    report.finalised_by_id = getattr(actor, "id", None)
+    report.final_sha256 = data["version"].sha256
+
+
+REPORT_WORKFLOW = Workflow(
+    name="panel_report", state_attr="status", states=ReportStatus, actions=ReportAction,
+    state_labels=REPORT_STATUS_LABELS,
+    action_labels={ReportAction.SEND: _l("Send the report"), ReportAction.FINALISE: _l("Finalise the report")},
+    describe=lambda report: report.case.reference, object_label=_l("this panel report"),
+    transitions={
+        ReportAction.SEND: Transition({ReportStatus.DRAFT}, ReportStatus.SENT, None,
+                                      effects=[_open_factual_window]),
+        ReportAction.FINALISE: Transition({ReportStatus.SENT}, ReportStatus.FINAL, None,
+                                          guards=[_require_frozen_final_version], effects=[_stamp_final]),
+    },
+)
+
+
+# --- a panel member's clearance and the institution's objections -------------------------------------------------
+
+MEMBER_STATUS_LABELS = {
+    MemberStatus.PROPOSED: _l("proposed — declaration awaited"),
+    MemberStatus.CONFLICTED: _l("conflicted — ruling needed"),
+    MemberStatus.CLEARED: _l("cleared"),
+    MemberStatus.REMOVED: _l("removed"),
+}
+OBJECTION_RULING_LABELS = {ObjectionRuling.PENDING: _l("awaiting a ruling"), ObjectionRuling.UPHELD: _l("upheld"),
+                           ObjectionRuling.REJECTED: _l("rejected")}
+
+
+def _panel_being_formed(case_of):
+    """A guard: the panel changes only while its case is in panel formation."""
+    def guard(obj, _data: dict) -> None:
+        if case_of(obj).state != CaseState.PANEL_FORMATION:
+            raise TransitionRefused(_("The panel can change only while the case is in panel formation."))
+    guard.__doc__ = "Refuses unless the case is in panel formation."
+    return guard
+
+
+_member_panel_being_formed = _panel_being_formed(lambda member: member.case)
+
+
+def _clears(member) -> bool:
+    """A signed declaration of no interest, with nothing the portal detected, clears the member."""
+    return member.declaration.declares_none and not member.detected_conflict
+
+
+def _require_declaration_for_mitigation(member, _data: dict) -> None:
+    """A conflict is ruled mitigated only once the member has signed their declaration."""
+    if member.declaration is None:
+        raise TransitionRefused(_("%(name)s has not signed a declaration yet; a conflict can be ruled mitigated only "
+                                  "after the declaration.", name=member.user.full_name), field="ruling")
+
+
+def _signed_declaration(member):
+    """The member's signed declaration; a declaration move is refused without one."""
+    if member.declaration is None:
+        raise TransitionRefused(_("%(name)s has not signed a declaration yet.", name=member.user.full_name))
+    return member.declaration
+
+
+def _require_clearing_declaration(member, _data: dict) -> None:
+    """declare_clear: the signed declaration declares no interest and the portal detected none."""
+    _signed_declaration(member)
+    if not _clears(member):
+        raise TransitionRefused(_("A declared or detected interest needs the agency's ruling."))
+
+
+def _require_interest_to_rule_on(member, _data: dict) -> None:
+    """declare: the signed declaration (or the portal's finding) leaves an interest for an officer to rule on."""
+    _signed_declaration(member)
+    if _clears(member):
+        raise TransitionRefused(_("A declaration of no interest with nothing detected clears the member."))
+
+
+def _stamp_conflict_ruling(member, actor, data: dict) -> None:
+    """The officer's ruling on the conflict: the reason, who and when."""
+    member.conflict_ruling_reason = data["reason"]
+    member.conflict_ruling_by_id = getattr(actor, "id", None)
+    member.conflict_ruling_at = utcnow()
+
+
+def _stamp_removal(member, _actor, data: dict) -> None:
+    """A member taken off the panel keeps the seat and its history, with the reason and the date."""
+    member.removal_reason = data["reason"]
+    member.removed_at = utcnow()
+
+
+M = MemberStatus
+MEMBER_WORKFLOW = Workflow(
+    name="panel_member", state_attr="status", states=MemberStatus, actions=MemberAction,
+    state_labels=MEMBER_STATUS_LABELS,
+    action_labels={MemberAction.DECLARE: _l("Sign the declaration"),
+                   MemberAction.DECLARE_CLEAR: _l("Sign a declaration of no interest"),
+                   MemberAction.MITIGATE_CONFLICT: _l("Rule the conflict mitigated"),
+                   MemberAction.UPHOLD_CONFLICT: _l("Uphold the conflict"),
+                   MemberAction.REMOVE: _l("Remove from the panel")},
+    describe=lambda member: f"{member.case.reference}: {member.user.full_name}",
+    object_label=_l("this panel member"), reason_field="reason",
+    transitions={
+        MemberAction.DECLARE: Transition({M.PROPOSED, M.CONFLICTED}, M.CONFLICTED, can_sign_declaration,
+                                         guards=[_member_panel_being_formed, _require_interest_to_rule_on]),
+        MemberAction.DECLARE_CLEAR: Transition({M.PROPOSED}, M.CLEARED, can_sign_declaration,
+                                               guards=[_member_panel_being_formed, _require_clearing_declaration]),
+        MemberAction.MITIGATE_CONFLICT: Transition({M.CONFLICTED}, M.CLEARED, can_rule_on_member, requires_reason=True,
+                                                   guards=[_member_panel_being_formed,
+                                                           _require_declaration_for_mitigation],
+                                                   effects=[_stamp_conflict_ruling]),
+        MemberAction.UPHOLD_CONFLICT: Transition({M.CONFLICTED}, M.REMOVED, can_rule_on_member, requires_reason=True,
+                                                 guards=[_member_panel_being_formed],
+                                                 effects=[_stamp_removal, _stamp_conflict_ruling], danger=True),
+        MemberAction.REMOVE: Transition({M.PROPOSED, M.CONFLICTED, M.CLEARED}, M.REMOVED, can_rule_on_member,
+                                        requires_reason=True, guards=[_member_panel_being_formed],
+                                        effects=[_stamp_removal], danger=True),
+    },
+)
+del M
+
+
+def _stamp_objection_ruling(objection, actor, data: dict) -> None:
+    """The officer's ruling on the objection: the reason, who and when."""
+    objection.ruling_reason = data["reason"]
+    objection.ruled_by_id = getattr(actor, "id", None)
+    objection.ruled_at = utcnow()
+
+
+def _remove_objected_member(objection, actor, data: dict) -> None:
+    """An upheld objection takes the member off the panel with the officer's reason (unless already removed)."""
+    member = objection.member
+    if member.status != MemberStatus.REMOVED:
+        MEMBER_WORKFLOW.apply(member, MemberAction.REMOVE, actor, data["reason"])
+
+
+O = ObjectionRuling
+OBJECTION_WORKFLOW = Workflow(
+    name="panel_objection", state_attr="ruling", states=ObjectionRuling, actions=ObjectionAction,
+    state_labels=OBJECTION_RULING_LABELS,
+    action_labels={ObjectionAction.UPHOLD: _l("Uphold the objection"),
+                   ObjectionAction.REJECT: _l("Reject the objection")},
+    describe=lambda objection: f"{objection.member.case.reference}: objection to {objection.member.user.full_name}",
+    object_label=_l("this objection"), reason_field="reason",
+    transitions={
+        ObjectionAction.UPHOLD: Transition({O.PENDING}, O.UPHELD, can_rule_on_objection, requires_reason=True,
+                                           guards=[_panel_being_formed(lambda objection: objection.member.case)],
+                                           effects=[_stamp_objection_ruling, _remove_objected_member]),
+        ObjectionAction.REJECT: Transition({O.PENDING}, O.REJECTED, can_rule_on_objection, requires_reason=True,
+                                           guards=[_panel_being_formed(lambda objection: objection.member.case)],
+                                           effects=[_stamp_objection_ruling]),
+    },
+)
+del O

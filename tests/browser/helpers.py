@@ -14,4 +14,5 @@ def browser_login(page: Page, live_server, email: str, password: str) -> Page:
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/my-work(#.*)?$"))
     expect(page.locator("main h1")).to_be_visible()
+    page.wait_for_load_state("domcontentloaded")  # app.js (deferred) has run: its handlers are attached
     return page

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from qa_portal.auth.models import Role
 from qa_portal.core.models import utcnow
-from qa_portal.decisions.rules import add_months, add_years
+from qa_portal.decisions.services.rules import add_months, add_years
 from qa_portal.extensions import db
 from qa_portal.reviews.models import Case, CaseState
 from tests.browser.decisions_steps import (

@@ -61,6 +61,7 @@ def test_language_select_switches_to_armenian(page, live_server):
     user = make_user(Role.OFFICER)
     browser_login(page, live_server, user.email, PASSWORD)
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("html")).to_have_class(re.compile(r"\bjs\b"))  # the select's change handler is attached
 
     page.locator("#locale-switch").select_option("hy")
 

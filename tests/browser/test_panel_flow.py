@@ -11,11 +11,12 @@ from playwright.sync_api import expect
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
 from qa_portal.pilots.services.outcome_schemes import load_outcome_schemes
-from qa_portal.reviews import report as reports
+from qa_portal.reviews.services import report as reports
 from qa_portal.reviews.models import (
     CaseState, ConsensusJudgement, ExpertType, MemberStatus, PanelMember, ReportStatus,
 )
-from qa_portal.reviews.workflow import CaseAction, apply_action
+from qa_portal.reviews.models import CaseAction
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.helpers import browser_login
 from tests.factories import PASSWORD, make_institution, make_user
@@ -38,8 +39,8 @@ def _case_in_panel_formation(institution):
     """A case whose SER the HEI submitted and the officer accepted (set up through the services)."""
     case = make_case(institution=institution, standards=1, criteria=2)
     complete_ser(case)
-    apply_action(case, CaseAction.SUBMIT_SER, hei_user_for(case))
-    apply_action(case, CaseAction.ACCEPT_SER, make_user(Role.OFFICER))
+    CASE_WORKFLOW.apply(case, CaseAction.SUBMIT_SER, hei_user_for(case))
+    CASE_WORKFLOW.apply(case, CaseAction.ACCEPT_SER, make_user(Role.OFFICER))
     db.session.commit()
     assert case.state == CaseState.PANEL_FORMATION
     return case

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from qa_portal.extensions import db
-from qa_portal.reviews import report as reports
+from qa_portal.reviews.services import report as reports
 from qa_portal.reviews.models import CaseState, PanelRole, ReportStatus
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.helpers import browser_login

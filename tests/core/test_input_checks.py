@@ -15,6 +15,7 @@ from wtforms.fields.core import UnboundField
 from qa_portal.auth.models import Role
 from qa_portal.core.forms import FlaskForm
 from qa_portal.core.input_checks import MAX_ID, parse_id
+from qa_portal.credentials.services.keys import generate_key
 from qa_portal.extensions import db
 from qa_portal.reviews.models import PanelReportVersion
 from tests.factories import PASSWORD, login, make_user
@@ -70,14 +71,19 @@ def _url_with(rule, int_value: str, string_value: str = "1") -> str:
 
 
 @pytest.fixture
-def small_world(app):
-    """One published decision (case, institution, specification, standards, outcome, final report: ids 1 exist)."""
+def small_world(app, tmp_path):
+    """One published decision (case, institution, specification, standards, outcome, final report: ids 1 exist),
+    and the agency's signing key, so the label and status-list routes run their views rather than answer 503."""
+    app.config["QA_SIGNING_KEY_DIR"] = str(tmp_path / "keys")
+    generate_key(tmp_path / "keys")
     decision = published_decision()
     case = decision.case
     for version in db.session.scalars(select(PanelReportVersion)):  # the frozen content names its case, as real ones do
         version.content = {**version.content, "case": {"reference": case.reference, "institution":
                                                        case.institution.name_en, "standard_version": "Standards v1"}}
     db.session.commit()
+    yield
+    app.config["QA_SIGNING_KEY_DIR"] = ""
 
 
 @pytest.fixture(params=["anonymous", "officer"])

@@ -11,7 +11,7 @@ from joserfc.jwk import KeySet
 
 from qa_portal.credentials.services.data_integrity import add_jcs_proof, did_key_of
 from qa_portal.credentials.services.keys import public_jwk
-from qa_portal.decisions.register import public_specifications
+from qa_portal.decisions.services.register import public_specifications
 from tests.credentials.conftest import BASE_URL
 
 

@@ -3,7 +3,7 @@ the services, and an appeals-body member independent of the case."""
 import io
 
 from qa_portal.auth.models import Role
-from qa_portal.decisions.appeals import lodge_appeal, record_admissibility
+from qa_portal.decisions.services.appeals import lodge_appeal, record_admissibility
 from qa_portal.extensions import db
 from tests.decisions.factories import published_case
 from tests.factories import make_user

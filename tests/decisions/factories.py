@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from qa_portal.auth.models import Role
 from qa_portal.core.models import utcnow
-from qa_portal.decisions.council import declare_interests, record_decision
-from qa_portal.decisions.publication import publish_cases
-from qa_portal.decisions.rules import DecisionInput, add_months, add_years
+from qa_portal.decisions.services.council import declare_interests, record_decision
+from qa_portal.decisions.services.publication import publish_cases
+from qa_portal.decisions.services.rules import DecisionInput, add_months, add_years
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Outcome, OutcomeScheme
 from qa_portal.pilots.services.outcome_schemes import load_outcome_schemes

@@ -2,7 +2,7 @@
 scheme (a call, a panel report recommendation, a council decision)."""
 import itertools
 
-from qa_portal.decisions.schemes import OutcomeData, SchemeData, create_scheme
+from qa_portal.decisions.services.schemes import OutcomeData, SchemeData, create_scheme
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Call, DeqarDecision, OutcomeKind, OutcomeScheme
 from qa_portal.reviews.models import PanelReport

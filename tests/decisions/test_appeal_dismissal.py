@@ -6,10 +6,11 @@ from sqlalchemy import select
 
 from qa_portal.audit.models import AuditEntry
 from qa_portal.auth.models import Role
-from qa_portal.decisions.appeals import lodge_appeal, record_admissibility
+from qa_portal.decisions.services.appeals import lodge_appeal, record_admissibility
 from qa_portal.extensions import db
 from qa_portal.reviews.models import CaseAction, CaseEvent, CaseState
-from qa_portal.reviews.workflow import TransitionRefused, apply_action
+from qa_portal.core.workflow import TransitionRefused
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 from tests.decisions.appeal_factories import STATEMENT, admitted, lodged
 from tests.decisions.factories import published_case
 from tests.decisions.test_follow_up import in_follow_up
@@ -37,7 +38,7 @@ def test_an_inadmissible_appeal_is_dismissed_and_the_decision_stays_published(ap
         CaseState.APPEAL_LODGED, CaseState.PUBLISHED, officer.id)
     assert dismissal.comment == "Inadmissible: late: Lodged 40 days after publication."
     actions = set(db.session.scalars(select(AuditEntry.action).where(AuditEntry.actor_id == officer.id)))
-    assert {"appeal.admissibility", "case.dismiss_appeal"} <= actions
+    assert {"appeal.rule_inadmissible", "case.dismiss_appeal"} <= actions
 
 
 def test_an_admissible_appeal_is_not_dismissed(app):
@@ -63,7 +64,7 @@ def test_a_dismissed_appeal_returns_a_case_in_follow_up_to_follow_up(app):
 def test_a_dismissed_appeal_returns_a_closed_case_to_closed(app):
     """An appeal lodged against a closed case and ruled unauthorised leaves the case closed again."""
     case, decision = published_case("positive")
-    apply_action(case, CaseAction.CLOSE_CASE, decision.published_by)
+    CASE_WORKFLOW.apply(case, CaseAction.CLOSE_CASE, decision.published_by)
     appeal = lodge_appeal(hei_user_for(case), case, ["evidence_misread"], STATEMENT)
     record_admissibility(make_user(Role.OFFICER), appeal, "unauthorised", "Lodged by a consultant, not the HEI.")
     db.session.commit()
@@ -79,7 +80,7 @@ def test_dismiss_appeal_is_refused_unless_the_appeal_is_recorded_inadmissible(ap
     """The workflow's guard: dismiss_appeal only for an appeal an officer ruled inadmissible, with the exact message."""
     appeal = admitted() if ruling else lodged()
     with pytest.raises(TransitionRefused) as refused:
-        apply_action(appeal.case, CaseAction.DISMISS_APPEAL, make_user(Role.OFFICER), comment="Dismissed.")
+        CASE_WORKFLOW.apply(appeal.case, CaseAction.DISMISS_APPEAL, make_user(Role.OFFICER), comment="Dismissed.")
     assert refused.value.message == message
     db.session.rollback()
     db.session.refresh(appeal.case)

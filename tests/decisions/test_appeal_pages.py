@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from qa_portal.auth.models import Role
-from qa_portal.decisions.appeals import decide_appeal
+from qa_portal.decisions.services.appeals import decide_appeal
 from qa_portal.decisions.models import Appeal
 from qa_portal.extensions import db
 from qa_portal.reviews.models import CaseState, MemberStatus, PanelMember, PanelRole

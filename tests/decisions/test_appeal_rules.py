@@ -12,12 +12,13 @@ from qa_portal.auth.models import Role, UserRole
 from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
 from qa_portal.core.storage import UploadRefused
-from qa_portal.decisions.appeals import decide_appeal, is_overdue, lodge_appeal, record_admissibility
+from qa_portal.decisions.services.appeals import decide_appeal, is_overdue, lodge_appeal, record_admissibility
 from qa_portal.decisions.models import Appeal, CouncilDeclaration, Decision
-from qa_portal.decisions.rules import pending_decision
+from qa_portal.decisions.services.rules import pending_decision
 from qa_portal.extensions import db
 from qa_portal.reviews.models import CaseAction, CaseState, MemberStatus, PanelMember, PanelRole
-from qa_portal.reviews.workflow import ActionForbidden, TransitionRefused, apply_action
+from qa_portal.core.workflow import ActionForbidden, TransitionRefused
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 from tests.decisions.appeal_factories import STATEMENT, admitted, appealable, appeals_member, lodged
 from tests.decisions.factories import decided_case
 from tests.factories import make_institution, make_user
@@ -127,7 +128,7 @@ def test_a3_only_an_admissible_appeal_can_be_decided(app):
 def test_a2_a_panel_member_of_the_case_may_not_decide_its_appeal(app):
     """A2: an appeals-role user who sat on the case's panel (not removed) is refused, in the service and the
     permission predicate."""
-    from qa_portal.decisions.appeal_permissions import can_decide_this_appeal
+    from qa_portal.decisions.permissions import can_decide_this_appeal
 
     appeal = admitted()
     member = appeals_member()
@@ -161,7 +162,7 @@ def test_a3_uphold_keeps_the_case_published(app):
     decide_appeal(appeals_member(), appeal, "uphold", "The council applied the criteria as written.")
     db.session.commit()
     assert appeal.case.state == CaseState.APPEAL_DECIDED and appeal.decision.is_published
-    assert "appeal.decide" in set(db.session.scalars(select(AuditEntry.action)))
+    assert {"appeal.uphold", "case.uphold_decision"} <= set(db.session.scalars(select(AuditEntry.action)))
 
 
 def test_a3_return_for_reconsideration_sends_the_case_back_to_the_council(app):
@@ -189,9 +190,9 @@ def test_workflow_guards_refuse_appeal_steps_taken_around_the_services(app):
     """The workflow re-checks the stored appeal: no lodge without an appeal, no uphold without a recorded outcome."""
     case, _decision, hei = appealable()
     with pytest.raises(TransitionRefused, match="no appeal against the published decision is recorded"):
-        apply_action(case, CaseAction.LODGE_APPEAL, hei, comment="Please.")
+        CASE_WORKFLOW.apply(case, CaseAction.LODGE_APPEAL, hei, comment="Please.")
     db.session.rollback()
     appeal = admitted()
     with pytest.raises(TransitionRefused, match="the appeals body has not recorded this outcome"):
-        apply_action(appeal.case, CaseAction.UPHOLD_DECISION, appeals_member(), comment="Upheld.")
+        CASE_WORKFLOW.apply(appeal.case, CaseAction.UPHOLD_DECISION, appeals_member(), comment="Upheld.")
     db.session.rollback()

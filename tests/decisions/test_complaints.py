@@ -6,10 +6,10 @@ from sqlalchemy import select
 from qa_portal.audit.models import AuditEntry
 from qa_portal.auth.models import Role
 from qa_portal.core.errors import DomainError
-from qa_portal.decisions.complaints import answer_complaint, lodge_complaint
+from qa_portal.decisions.services.complaints import answer_complaint, lodge_complaint
 from qa_portal.decisions.models import Appeal, Complaint
 from qa_portal.extensions import db
-from qa_portal.reviews.workflow import ActionForbidden
+from qa_portal.core.workflow import ActionForbidden
 from tests.factories import login, make_institution, make_user
 from tests.reviews.factories import hei_user_for, make_case
 

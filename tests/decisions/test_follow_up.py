@@ -10,14 +10,15 @@ import pytest
 from qa_portal.auth.models import Role
 from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
-from qa_portal.decisions import follow_up
-from qa_portal.decisions.council import DecisionRefused, record_decision
+from qa_portal.decisions.services import follow_up
+from qa_portal.decisions.services.council import DecisionRefused, record_decision
 from qa_portal.decisions.models import Appeal, AppealOutcome, ConditionVerdict, Decision
-from qa_portal.decisions.publication import publish_cases
+from qa_portal.decisions.services.publication import publish_cases
 from qa_portal.extensions import db
 from qa_portal.pilots.models import QaStatus
 from qa_portal.reviews.models import CaseAction, CaseSpecification, CaseState
-from qa_portal.reviews.workflow import TransitionRefused, apply_action
+from qa_portal.core.workflow import TransitionRefused
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 from tests.decisions.factories import council_member, pending_case, published_case, valid_input
 from tests.factories import make_user
 from tests.pilots.factories import make_specification
@@ -35,7 +36,7 @@ def in_follow_up(due_in_days: tuple[int, ...] = (60, 90)):
         case, "positive_with_conditions", meeting_date=meeting, conditions=conditions))
     officer = make_user(Role.OFFICER)
     publish_cases(officer, [case.id])
-    apply_action(case, CaseAction.START_FOLLOW_UP, officer)
+    CASE_WORKFLOW.apply(case, CaseAction.START_FOLLOW_UP, officer)
     db.session.commit()
     return case, decision, officer
 
@@ -58,9 +59,9 @@ def test_follow_up_starts_only_for_a_decision_with_conditions(app):
     officer = decision.published_by
     with pytest.raises(TransitionRefused, match="The published decision has no conditions to follow up: close the "
                                                 "case instead."):
-        apply_action(case, CaseAction.START_FOLLOW_UP, officer)
+        CASE_WORKFLOW.apply(case, CaseAction.START_FOLLOW_UP, officer)
     db.session.rollback()
-    apply_action(case, CaseAction.CLOSE_CASE, officer)
+    CASE_WORKFLOW.apply(case, CaseAction.CLOSE_CASE, officer)
     assert case.state == CaseState.CLOSED
 
 
@@ -131,10 +132,10 @@ def test_case_closes_only_when_every_condition_is_met(app):
     follow_up.verify_condition(officer, case, decision.conditions[0], True, "Checked.")
     with pytest.raises(TransitionRefused, match=r"The case cannot be closed yet: 1 condition\(s\) of the decision are "
                                                 r"not met yet."):
-        apply_action(case, CaseAction.CLOSE_CASE, officer)
+        CASE_WORKFLOW.apply(case, CaseAction.CLOSE_CASE, officer)
     follow_up.report_condition(hei, case, decision.conditions[1], "Done too.")
     follow_up.verify_condition(officer, case, decision.conditions[1], True, "Checked.")
-    apply_action(case, CaseAction.CLOSE_CASE, officer)
+    CASE_WORKFLOW.apply(case, CaseAction.CLOSE_CASE, officer)
     assert case.state == CaseState.CLOSED
 
 
@@ -143,10 +144,10 @@ def test_unmet_condition_sends_the_case_back_once_every_condition_is_verified(ap
     case, decision, officer = in_follow_up()
     follow_up.verify_condition(officer, case, decision.conditions[0], False, "No report was made.")
     with pytest.raises(TransitionRefused, match=r"1 condition\(s\) still await the officer's verdict."):
-        apply_action(case, CaseAction.REQUIRE_REDECISION, officer, comment="Condition 1 not met.")
+        CASE_WORKFLOW.apply(case, CaseAction.REQUIRE_REDECISION, officer, comment="Condition 1 not met.")
     follow_up.report_condition(hei_user_for(case), case, decision.conditions[1], "Done.")
     follow_up.verify_condition(officer, case, decision.conditions[1], True, "Checked.")
-    apply_action(case, CaseAction.REQUIRE_REDECISION, officer, comment="Condition 1 not met.")
+    CASE_WORKFLOW.apply(case, CaseAction.REQUIRE_REDECISION, officer, comment="Condition 1 not met.")
     assert case.state == CaseState.DECISION_PENDING
 
 
@@ -154,7 +155,7 @@ def test_d7_upgrade_refused_while_a_condition_is_not_met(app):
     """D7: after a condition was not met, the council cannot upgrade the decision to positive."""
     case, decision, officer = in_follow_up((60,))
     follow_up.verify_condition(officer, case, decision.conditions[0], False, "Not done.")
-    apply_action(case, CaseAction.REQUIRE_REDECISION, officer, comment="Condition 1 not met.")
+    CASE_WORKFLOW.apply(case, CaseAction.REQUIRE_REDECISION, officer, comment="Condition 1 not met.")
     db.session.commit()
     with pytest.raises(DecisionRefused, match="Only a decision positive with conditions whose conditions are all met "
                                               "may be upgraded to a positive one."):
@@ -166,7 +167,7 @@ def test_d7_upgrade_of_a_met_conditional_decision_is_a_new_linked_decision(app, 
     one is unchanged and both stay in the register."""
     case, decision, officer = in_follow_up((60,))
     met_all_conditions(case, officer)
-    apply_action(case, CaseAction.REQUIRE_REDECISION, officer, comment="All met: upgrade.")
+    CASE_WORKFLOW.apply(case, CaseAction.REQUIRE_REDECISION, officer, comment="All met: upgrade.")
     db.session.commit()
     upgraded = record_decision(council_member(case), case, valid_input(case, "positive"))
     publish_cases(officer, [case.id])
@@ -188,7 +189,7 @@ def test_d7_only_a_conditional_decision_is_upgraded_but_appeal_reconsideration_i
     with pytest.raises(DecisionRefused, match="Only a decision positive with conditions"):
         record_decision(member, case, valid_input(case, "positive"))
     db.session.rollback()
-    db.session.add(Appeal(case_id=case.id, decision_id=decision.id, statement="Misapplied.",
+    db.session.add(Appeal(case_id=case.id, decision_id=decision.id, statement="Misapplied.", status="returned",
                           decision_due_on=utcnow().date(), admissibility="admissible", admissibility_reason="In time.",
                           outcome=AppealOutcome.RETURN, outcome_reasons="Reconsider."))
     db.session.commit()

@@ -5,12 +5,12 @@ the page keeps the history of the conditions."""
 import io
 
 from qa_portal.auth.models import Role
-from qa_portal.decisions import follow_up
+from qa_portal.decisions.services import follow_up
 from qa_portal.decisions.models import Decision
 from qa_portal.demo.follow_up import report_conditions, upgrade, verify
 from qa_portal.extensions import db
 from qa_portal.reviews.models import CaseAction, CaseState
-from qa_portal.reviews.workflow import apply_action
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 from tests.decisions.factories import council_member, published_case, statements_for
 from tests.decisions.test_follow_up import in_follow_up
 from tests.factories import login, make_institution, make_user
@@ -159,7 +159,7 @@ def test_follow_up_page_of_an_upgraded_case_keeps_the_history(app, client):
 def test_a_case_without_conditions_has_no_follow_up_page(app, client):
     """A closed case whose decision set no conditions neither links nor serves a follow-up page (404)."""
     case, decision = published_case("positive")
-    apply_action(case, CaseAction.CLOSE_CASE, decision.published_by)
+    CASE_WORKFLOW.apply(case, CaseAction.CLOSE_CASE, decision.published_by)
     db.session.commit()
     login(client, decision.published_by)
     assert f"/cases/{case.id}/follow-up" not in client.get(f"/cases/{case.id}").get_data(as_text=True)

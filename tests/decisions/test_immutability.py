@@ -6,11 +6,12 @@ import pytest
 from sqlalchemy import select
 
 from qa_portal.core.models import utcnow
-from qa_portal.decisions.council import DecisionImmutable, record_decision
+from qa_portal.decisions.services.council import DecisionImmutable, record_decision
 from qa_portal.decisions.models import Decision
 from qa_portal.extensions import db
 from qa_portal.reviews.models import CaseState
-from qa_portal.reviews.workflow import CaseAction, apply_action
+from qa_portal.reviews.models import CaseAction
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 from tests.decisions.factories import council_member, decided_case, published_case, valid_input
 from tests.decisions.test_follow_up import met_all_conditions
 from tests.factories import login
@@ -89,7 +90,7 @@ def test_d7_a_later_decision_links_to_the_one_it_replaces(app):
     db.session.commit()
     officer = first.published_by
     met_all_conditions(case, officer)  # REQUIRE_REDECISION needs every condition verified (decisions.follow_up)
-    apply_action(case, CaseAction.REQUIRE_REDECISION, officer, comment="Conditions met; upgrade requested.")
+    CASE_WORKFLOW.apply(case, CaseAction.REQUIRE_REDECISION, officer, comment="Conditions met; upgrade requested.")
     db.session.commit()
     member = council_member(case)
     second = record_decision(member, case, valid_input(case, "positive"))

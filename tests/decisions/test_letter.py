@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask_babel import format_date
 from pypdf import PdfReader
 
-from qa_portal.decisions.letter import decision_letter_pdf
+from qa_portal.decisions.pdf import decision_letter_pdf
 from tests.decisions.factories import published_case
 
 ARTIFACTS = os.path.join(os.path.dirname(__file__), "..", "artifacts")

@@ -13,7 +13,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from qa_portal.decisions.council import record_decision
+from qa_portal.decisions.services.council import record_decision
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Call, CallStatus, SpecificationVersion
 from qa_portal.pilots.services.specifications import update_specification

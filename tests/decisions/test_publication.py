@@ -5,11 +5,13 @@ from sqlalchemy import select
 
 from qa_portal.auth.models import Role
 from qa_portal.decisions.models import Decision
-from qa_portal.decisions.publication import publish_cases
+from qa_portal.decisions.services.publication import publish_cases
 from qa_portal.extensions import db
 from qa_portal.pilots.models import SpecificationStatus
 from qa_portal.reviews.models import CaseSpecification, CaseState, PanelReportVersion
-from qa_portal.reviews.workflow import CaseAction, TransitionRefused, apply_action
+from qa_portal.core.workflow import TransitionRefused
+from qa_portal.reviews.models import CaseAction
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 from tests.decisions.factories import decided_case, statements_for
 from tests.factories import login, make_user
 from tests.pilots.factories import make_specification
@@ -76,7 +78,7 @@ def test_d6_publish_needs_the_final_reports_frozen_version(app):
     db.session.execute(PanelReportVersion.__table__.update().values(is_final=False))
     db.session.commit()
     with pytest.raises(TransitionRefused) as caught:
-        apply_action(case, CaseAction.PUBLISH, make_user(Role.OFFICER))
+        CASE_WORKFLOW.apply(case, CaseAction.PUBLISH, make_user(Role.OFFICER))
     assert caught.value.message == ("The decision cannot be published yet: The final panel report has no frozen "
                                     "final version to publish with the decision.")
 

@@ -8,8 +8,8 @@ import os
 from pypdf import PdfReader
 
 from qa_portal.auth.models import Role
-from qa_portal.decisions.council import record_decision
-from qa_portal.decisions.publication import publish_cases
+from qa_portal.decisions.services.council import record_decision
+from qa_portal.decisions.services.publication import publish_cases
 from qa_portal.extensions import db
 from qa_portal.reviews.models import PanelReportVersion
 from tests.decisions.factories import (REPORT_CONTENT, council_member, decided_case, final_report, pending_case,

@@ -6,12 +6,14 @@ from sqlalchemy import select
 
 from qa_portal.audit.models import AuditEntry
 from qa_portal.core.models import utcnow
-from qa_portal.decisions.council import DecisionRefused, declare_interests, record_decision
+from qa_portal.decisions.services.council import DecisionRefused, declare_interests, record_decision
 from qa_portal.decisions.models import Decision
-from qa_portal.decisions.rules import add_months, add_years
+from qa_portal.decisions.services.rules import add_months, add_years
 from qa_portal.extensions import db
 from qa_portal.reviews.models import CaseState, MemberStatus, PanelRole
-from qa_portal.reviews.workflow import CaseAction, TransitionRefused, apply_action
+from qa_portal.core.workflow import TransitionRefused
+from qa_portal.reviews.models import CaseAction
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 from qa_portal.core.errors import DomainError
 from tests.decisions.factories import council_member, final_report, outcome, pending_case, valid_input
 from tests.reviews.factories import make_case
@@ -55,7 +57,7 @@ def test_d1_workflow_refuses_decide_without_a_recorded_decision(app):
     case = pending_case()
     member = council_member(case)
     with pytest.raises(TransitionRefused) as caught:
-        apply_action(case, CaseAction.DECIDE, member)
+        CASE_WORKFLOW.apply(case, CaseAction.DECIDE, member)
     assert caught.value.message == ("The decision cannot be recorded: No decision is recorded: the council records "
                                     "it on the case's decision form.")
 
@@ -222,7 +224,7 @@ def test_d5_whether_the_institution_was_heard_is_recorded(app):
 def test_decide_permission_is_the_council_role(app):
     """Only council members may take `decide` (403 for an officer)."""
     from qa_portal.auth.models import Role
-    from qa_portal.reviews.workflow import ActionForbidden
+    from qa_portal.core.workflow import ActionForbidden
     from tests.factories import make_user
 
     case = pending_case()

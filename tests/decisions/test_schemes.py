@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from qa_portal.audit.models import AuditEntry
 from qa_portal.auth.models import Role
-from qa_portal.decisions.schemes import OutcomeData, SchemeData, SchemeInvalid, create_scheme
+from qa_portal.decisions.services.schemes import OutcomeData, SchemeData, SchemeInvalid, create_scheme
 from qa_portal.extensions import db
 from qa_portal.pilots.models import DeqarDecision, Outcome, OutcomeKind, OutcomeScheme
 from qa_portal.pilots.services.outcome_schemes import load_outcome_schemes

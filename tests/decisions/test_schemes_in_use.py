@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from qa_portal.audit.models import AuditEntry
 from qa_portal.auth.models import Role, User
-from qa_portal.decisions.schemes import OutcomeData, SchemeLocked, remove_outcome, update_outcome, usage_of
+from qa_portal.decisions.services.schemes import OutcomeData, SchemeLocked, remove_outcome, update_outcome, usage_of
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Outcome, OutcomeKind, OutcomeScheme
 from qa_portal.pilots.services.outcome_schemes import load_outcome_schemes

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from qa_portal.auth.models import Role
 from qa_portal.core.models import utcnow
-from qa_portal.decisions.follow_up import condition_status, followed_decision, is_overdue
+from qa_portal.decisions.services.follow_up import condition_status, followed_decision, is_overdue
 from qa_portal.decisions.models import CouncilDeclaration
 from qa_portal.demo import decisions as demo_decisions
 from qa_portal.demo import load_demo

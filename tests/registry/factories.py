@@ -11,10 +11,10 @@ from flask import current_app, has_request_context
 
 from qa_portal.auth.models import Role
 from qa_portal.core.models import utcnow
-from qa_portal.decisions.council import declare_interests, record_decision
-from qa_portal.decisions.models import (Admissibility, Appeal, AppealOutcome, ConditionFollowUp, ConditionVerdict,
-                                        Decision)
-from qa_portal.decisions.publication import publish_cases
+from qa_portal.decisions.services.council import declare_interests, record_decision
+from qa_portal.decisions.models import (Admissibility, Appeal, AppealOutcome, AppealStatus, ConditionFollowUp,
+                                        ConditionVerdict, Decision)
+from qa_portal.decisions.services.publication import publish_cases
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution, InstitutionType
 from qa_portal.reviews.models import CaseSpecification, CaseState
@@ -126,7 +126,10 @@ def appeal_against(decision: Decision, *, admissibility: Admissibility | None = 
     now = lodged_at or utcnow()
     if outcome is not None:
         admissibility = Admissibility.ADMISSIBLE
-    appeal = Appeal(case_id=decision.case_id, decision_id=decision.id, lodged_at=now,
+    status = ({AppealOutcome.UPHOLD: AppealStatus.UPHELD, AppealOutcome.RETURN: AppealStatus.RETURNED}[outcome]
+              if outcome is not None else AppealStatus.LODGED if admissibility is None
+              else AppealStatus.ADMISSIBLE if admissibility == Admissibility.ADMISSIBLE else AppealStatus.INADMISSIBLE)
+    appeal = Appeal(case_id=decision.case_id, decision_id=decision.id, lodged_at=now, status=status,
                     grounds=["criteria_misapplied"], statement="INTERNAL GROUNDS: the council misread the evidence.",
                     decision_due_on=now.date() + timedelta(days=90), admissibility=admissibility,
                     admissibility_reason="INTERNAL: lodged in time." if admissibility else "",

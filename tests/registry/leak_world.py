@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from qa_portal.auth.models import Role
 from qa_portal.core.models import utcnow
-from qa_portal.decisions.council import declare_interests, record_decision
+from qa_portal.decisions.services.council import declare_interests, record_decision
 from qa_portal.decisions.models import (Admissibility, AppealOutcome, Complaint, ComplaintStatus, ConditionFollowUp,
                                         ConditionVerdict, Decision)
 from qa_portal.extensions import db

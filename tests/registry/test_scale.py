@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy import func, select
 
 from qa_portal.decisions.models import ConditionFollowUp, CouncilDeclaration, Decision, DecisionCondition
-from qa_portal.decisions.rules import add_months, add_years
+from qa_portal.decisions.services.rules import add_months, add_years
 from qa_portal.demo.scale import REFERENCE_PREFIX, generate_decisions
 from qa_portal.extensions import db
 from qa_portal.pilots.models import OutcomeKind, SpecificationStatus
 from qa_portal.reviews.models import Case, CaseState, PanelReportVersion
-from qa_portal.reviews.report import content_sha256
+from qa_portal.reviews.services.report import content_sha256
 from qa_portal.standards.models import Criterion
 from tests.factories import make_institution
 

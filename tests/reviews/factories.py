@@ -7,7 +7,7 @@ import struct
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
 from qa_portal.reviews.models import Case, CaseState, Confidentiality, Evidence, EvidenceType, SerEntry
-from qa_portal.reviews.evidence import upload_evidence
+from qa_portal.reviews.services.evidence import upload_evidence
 from qa_portal.standards.models import VersionStatus
 from tests.factories import make_institution, make_user
 from tests.standards.factories import make_version

@@ -6,7 +6,7 @@ from qa_portal.auth.models import Role
 from qa_portal.demo import load_demo
 from qa_portal.extensions import db
 from qa_portal.reviews.models import Case, CaseState, Evidence
-from qa_portal.reviews.self_evaluation import version_standards
+from qa_portal.reviews.services.self_evaluation import version_standards
 from tests.core.test_accessibility import assert_accessible
 from tests.factories import login, make_user
 

@@ -9,7 +9,7 @@ from qa_portal.auth.models import Role
 from qa_portal.core.errors import DomainError
 from qa_portal.extensions import db
 from qa_portal.pilots.models import InstitutionMembership
-from qa_portal.reviews import panel
+from qa_portal.reviews.services import panel
 from qa_portal.reviews.models import (
     CaseState, ConflictKind, ExpertType, MemberStatus, ObjectionRuling, PanelRole,
 )
@@ -175,8 +175,8 @@ def test_conflicted_member_cleared_only_by_a_mitigated_ruling_with_reason():
     panel.rule_on_conflict(officer, member, panel.MITIGATED, "Study ended long before the course existed.")
     assert member.status == MemberStatus.CLEARED
     assert member.conflict_ruling_by_id == officer.id
-    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "panel.conflict_mitigated"))
-    assert entry.data["reason"] == "Study ended long before the course existed."
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "panel_member.mitigate_conflict"))
+    assert entry.data["comment"] == "Study ended long before the course existed."
 
 
 def test_conflict_upheld_removes_the_member():

@@ -112,7 +112,7 @@ def test_service_failure_after_storing_removes_the_file(app):
     """If the transaction that stored a file rolls back, the file is deleted again."""
     case = make_case()
     before = _stored_files()
-    from qa_portal.reviews.evidence import upload_evidence
+    from qa_portal.reviews.services.evidence import upload_evidence
 
     upload_evidence(None, case, io.BytesIO(tiny_pdf()), "a.pdf", "A", "policy", "en", "public", [])
     assert len(_stored_files()) == len(before) + 1
@@ -192,12 +192,13 @@ def test_hei_deletes_an_uncited_file_and_its_stored_copy(app, client):
 def test_file_cited_by_a_submitted_copy_cannot_be_deleted(app, client):
     """Once a submitted copy cites a file, deleting it is refused with 409 even after the SER was returned."""
     from tests.reviews.factories import complete_ser
-    from qa_portal.reviews.workflow import CaseAction, apply_action
+    from qa_portal.reviews.models import CaseAction
+    from qa_portal.reviews.workflow import CASE_WORKFLOW
 
     case = make_case(standards=1, criteria=1)
     complete_ser(case)
-    apply_action(case, CaseAction.SUBMIT_SER, hei_user_for(case))
-    apply_action(case, CaseAction.RETURN_SER, make_user(Role.OFFICER), comment="Add more.")
+    CASE_WORKFLOW.apply(case, CaseAction.SUBMIT_SER, hei_user_for(case))
+    CASE_WORKFLOW.apply(case, CaseAction.RETURN_SER, make_user(Role.OFFICER), comment="Add more.")
     db.session.commit()
     evidence = db.session.scalar(select(Evidence))
     login(client, hei_user_for(case))

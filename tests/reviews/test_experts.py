@@ -153,7 +153,7 @@ def test_officer_edits_any_profile(client):
 def test_service_refuses_second_profile_and_non_expert(app):
     """create_profile refuses (409) an account that already has a profile or lacks the expert role."""
     from qa_portal.core.errors import DomainError
-    from qa_portal.reviews.experts import ProfileDetails, create_profile
+    from qa_portal.reviews.services.experts import ProfileDetails, create_profile
 
     details = ProfileDetails("academic", "AM", ["0413"], ["hy"])
     existing = make_expert()
@@ -168,7 +168,7 @@ def test_service_refuses_second_profile_and_non_expert(app):
 def test_service_refuses_unknown_codes(app):
     """The service checks the codes too (not only the form): ISCED-F, ISO 639-1, ISO 3166, the type."""
     from qa_portal.core.errors import DomainError
-    from qa_portal.reviews.experts import ProfileDetails, update_profile
+    from qa_portal.reviews.services.experts import ProfileDetails, update_profile
 
     profile = make_expert()
     for details, field in ((ProfileDetails("academic", "AM", ["9999"], ["hy"]), "isced_codes"),

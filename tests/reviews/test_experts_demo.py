@@ -11,7 +11,7 @@ from qa_portal.demo import load_demo
 from qa_portal.demo.accounts import DEMO_PASSWORD
 from qa_portal.demo.accounts import load as load_accounts
 from qa_portal.extensions import db
-from qa_portal.reviews.experts import profile_for_user
+from qa_portal.reviews.services.experts import profile_for_user
 from qa_portal.reviews.models import ExpertProfile, ExpertType
 from tests.core.test_accessibility import assert_accessible
 from tests.factories import login, make_user

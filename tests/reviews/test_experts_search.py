@@ -1,7 +1,7 @@
 """Expert-pool search: each filter, pagination, panel load counted in one query, constant queries per page."""
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
-from qa_portal.reviews.experts import ExpertFilters, panel_load_counts, search_experts
+from qa_portal.reviews.services.experts import ExpertFilters, panel_load_counts, search_experts
 from qa_portal.reviews.models import CaseState, ExpertType, MemberStatus
 from tests.factories import login, make_user
 from tests.reviews.factories import make_case

@@ -11,11 +11,13 @@ from sqlalchemy import select
 from qa_portal.auth.models import Role
 from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
-from qa_portal.reviews import factual
-from qa_portal.reviews import report as reports
+from qa_portal.reviews.services import factual
+from qa_portal.reviews.services import report as reports
 from qa_portal.reviews.models import CaseState, CommentResponseKind, FactualComment, PanelReportVersion, PanelRole, \
     ReportStatus
-from qa_portal.reviews.workflow import CaseAction, TransitionRefused, apply_action
+from qa_portal.core.workflow import TransitionRefused
+from qa_portal.reviews.models import CaseAction
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 from tests.factories import login, make_institution, make_user
 from tests.reviews.factories import hei_user_for, make_case, make_evidence
 from tests.reviews.test_cases import QueryCounter
@@ -28,7 +30,7 @@ def sent_case(**fields):
     case, panel = drafting_case(**fields)
     drafted_report(case)
     add_evidence(case)
-    apply_action(case, CaseAction.SEND_FOR_FACTUAL_CHECK, panel[PanelRole.CHAIR].user)
+    CASE_WORKFLOW.apply(case, CaseAction.SEND_FOR_FACTUAL_CHECK, panel[PanelRole.CHAIR].user)
     db.session.commit()
     return case, panel, reports.report_of(case), hei_user_for(case)
 
@@ -136,7 +138,7 @@ def test_an_unanswered_comment_blocks_finalising_even_after_the_window(app):
     report.factual_check_due_at = utcnow() - timedelta(days=1)
     assert "not answered" in " ".join(reports.finalise_problems(case))
     with pytest.raises(TransitionRefused):
-        apply_action(case, CaseAction.FINALISE_REPORT, panel[PanelRole.CHAIR].user)
+        CASE_WORKFLOW.apply(case, CaseAction.FINALISE_REPORT, panel[PanelRole.CHAIR].user)
 
 
 def test_while_the_window_is_open_finalising_needs_the_institutions_comments(app):
@@ -162,7 +164,7 @@ def _finalised(case, panel, report, hei):
     factual.answer_comment(chair, case, comment, "accepted", "Corrected.")
     reports.save_section(chair, case, report.sections[0], {"findings": "Corrected findings."},
                          report.sections[0].level_id)
-    apply_action(case, CaseAction.FINALISE_REPORT, chair)
+    CASE_WORKFLOW.apply(case, CaseAction.FINALISE_REPORT, chair)
     db.session.commit()
     return comment
 

@@ -4,7 +4,7 @@ import re
 
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
-from qa_portal.reviews.workflow import CaseAction
+from qa_portal.reviews.models import CaseAction
 from tests.factories import login, make_institution, make_user
 from tests.reviews.factories import complete_ser, criteria_of, hei_user_for, make_case
 
@@ -12,10 +12,10 @@ from tests.reviews.factories import complete_ser, criteria_of, hei_user_for, mak
 def _case_of_a():
     case = make_case(standards=1, criteria=1)
     complete_ser(case)
-    from qa_portal.reviews.workflow import apply_action
+    from qa_portal.reviews.workflow import CASE_WORKFLOW
 
-    apply_action(case, CaseAction.SUBMIT_SER, hei_user_for(case))
-    apply_action(case, CaseAction.RETURN_SER, make_user(Role.OFFICER), comment="More detail please.")
+    CASE_WORKFLOW.apply(case, CaseAction.SUBMIT_SER, hei_user_for(case))
+    CASE_WORKFLOW.apply(case, CaseAction.RETURN_SER, make_user(Role.OFFICER), comment="More detail please.")
     db.session.commit()
     return case
 

@@ -9,7 +9,7 @@ from qa_portal.core.storage import sniff_kind, stored_path
 from qa_portal.demo import load_demo
 from qa_portal.extensions import db
 from qa_portal.reviews.models import Case, CaseState, Evidence, SerSubmission
-from qa_portal.reviews.self_evaluation import ser_overview
+from qa_portal.reviews.services.self_evaluation import ser_overview
 from tests.factories import login, make_user
 from tests.reviews.factories import hei_user_for, make_case
 

@@ -9,9 +9,11 @@ from qa_portal.auth.models import Role
 from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
-from qa_portal.reviews import panel
+from qa_portal.reviews.services import panel
 from qa_portal.reviews.models import CaseState, ExpertType, MemberStatus, PanelMember, PanelRole
-from qa_portal.reviews.workflow import CaseAction, TransitionRefused, apply_action
+from qa_portal.core.workflow import TransitionRefused
+from qa_portal.reviews.models import CaseAction
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 from tests.factories import login, make_user
 from tests.reviews.factories import make_case
 from tests.reviews.panel_factories import cleared_panel, make_expert, seat
@@ -175,7 +177,7 @@ def test_start_review_refused_without_a_student_member():
     case = _case()
     cleared_panel(case, roles=(PanelRole.CHAIR, PanelRole.ACADEMIC, PanelRole.EMPLOYER))
     with pytest.raises(TransitionRefused, match="no student member"):
-        apply_action(case, CaseAction.START_REVIEW, make_user(Role.OFFICER))
+        CASE_WORKFLOW.apply(case, CaseAction.START_REVIEW, make_user(Role.OFFICER))
     assert case.state == CaseState.PANEL_FORMATION
 
 
@@ -193,7 +195,7 @@ def test_start_review_sets_each_members_scoring_deadline(app):
     case = _case()
     members = cleared_panel(case)
     before = utcnow()
-    apply_action(case, CaseAction.START_REVIEW, make_user(Role.OFFICER))
+    CASE_WORKFLOW.apply(case, CaseAction.START_REVIEW, make_user(Role.OFFICER))
     assert case.state == CaseState.DESK_REVIEW
     days = timedelta(days=app.config["QA_SCORING_DAYS"])
     for member in members.values():

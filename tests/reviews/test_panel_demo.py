@@ -8,7 +8,8 @@ from qa_portal.decisions.models import Complaint, Decision
 from qa_portal.demo import load_demo
 from qa_portal.extensions import db
 from qa_portal.reviews.models import (
-    Case, CaseState, FactualComment, MemberStatus, PanelMember, PanelObjection, PanelReport, ReportStatus, SiteVisit,
+    Case, CaseState, FactualComment, MemberStatus, ObjectionRuling, PanelMember, PanelObjection, PanelReport,
+    ReportStatus, SiteVisit,
 )
 
 
@@ -45,7 +46,7 @@ def _demo_panel_formation_shows_a_flagged_conflict_and_an_open_objection():
     assert any(member.status == MemberStatus.CONFLICTED and member.detected_conflict for member in members)
     assert any(member.status == MemberStatus.PROPOSED and member.declaration is None for member in members)
     objection = db.session.scalar(select(PanelObjection).join(PanelMember).where(PanelMember.case_id == case.id))
-    assert objection is not None and objection.ruling is None
+    assert objection is not None and objection.ruling == ObjectionRuling.PENDING
 
 
 def _demo_desk_review_is_partly_scored():

@@ -14,12 +14,13 @@ from sqlalchemy import func, select
 from qa_portal.audit.models import AuditEntry
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
-from qa_portal.reviews import panel
+from qa_portal.reviews.services import panel
 from qa_portal.reviews.models import (
     CaseState, ConflictKind, FactualComment, MemberStatus, PanelMember, PanelObjection, PanelReport, PanelRole,
     SiteVisit, StakeholderGroup, VisitSession,
 )
-from qa_portal.reviews.workflow import CaseAction, apply_action
+from qa_portal.reviews.models import CaseAction
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 from tests.factories import PASSWORD, login, make_user
 from tests.reviews.factories import complete_ser, criteria_of, hei_user_for, make_case
 from tests.reviews.panel_factories import cleared_panel, make_expert
@@ -59,8 +60,8 @@ def _world():
     complete_ser(case)
     officer = make_user(Role.OFFICER)
     hei = hei_user_for(case)
-    apply_action(case, CaseAction.SUBMIT_SER, hei)
-    apply_action(case, CaseAction.ACCEPT_SER, officer)
+    CASE_WORKFLOW.apply(case, CaseAction.SUBMIT_SER, hei)
+    CASE_WORKFLOW.apply(case, CaseAction.ACCEPT_SER, officer)
     members = cleared_panel(case)
     proposed = panel.propose_member(officer, case, make_expert().user, PanelRole.EMPLOYER)
     conflicted = panel.propose_member(officer, case, make_expert().user, PanelRole.INTERNATIONAL)
@@ -167,7 +168,7 @@ def test_removed_member_and_outsider_reach_nothing_in_the_desk_review(app, clien
         panel.remove_member(officer, member, "Not cleared in time.")
     objection = db.session.scalar(select(PanelObjection))
     panel.rule_on_objection(officer, objection, "rejected", "No ground.")
-    apply_action(case, CaseAction.START_REVIEW, officer)
+    CASE_WORKFLOW.apply(case, CaseAction.START_REVIEW, officer)
     db.session.commit()
     values["action"] = CaseAction.START_SITE_VISIT.value
     for walker in ("removed member", "conflicted member", "expert not on the panel"):

@@ -308,7 +308,7 @@ def _demo_case():
 def test_demo_form_panel_clears_a_valid_panel():
     """form_panel proposes chair@, academic@, student@ and employer@ through the services, all cleared."""
     from qa_portal.demo.panel_formation import form_panel
-    from qa_portal.reviews import panel
+    from qa_portal.reviews.services import panel
 
     case = _demo_case()
     members = form_panel(case)
@@ -322,14 +322,14 @@ def test_demo_form_panel_with_conflict_and_objection():
     """With the flag, academic@ is conflicted (affiliation ended ~2 years ago) and employer@ has an open
     objection from the institution; the review cannot start."""
     from qa_portal.demo.panel_formation import form_panel
-    from qa_portal.reviews import panel
+    from qa_portal.reviews.services import panel
 
     case = _demo_case()
     make_user(Role.HEI, institution=case.institution)
     members = form_panel(case, with_conflict_and_objection=True)
     academic, employer = members[PanelRole.ACADEMIC], members[PanelRole.EMPLOYER]
     assert academic.status == MemberStatus.CONFLICTED and "ended less than" in academic.detected_conflict
-    assert [objection.ruling for objection in employer.objections] == [None]
+    assert [objection.ruling for objection in employer.objections] == [ObjectionRuling.PENDING]
     assert len(panel.start_review_problems(case)) == 2
     assert case.state == CaseState.PANEL_FORMATION
 

@@ -8,12 +8,14 @@ from sqlalchemy import func, select
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
 from qa_portal.pilots.services.outcome_schemes import load_outcome_schemes
-from qa_portal.reviews import report as reports
+from qa_portal.reviews.services import report as reports
 from qa_portal.reviews.models import (
     CaseState, ConsensusJudgement, PanelReport, PanelReportVersion, PanelRole, ReportStatus,
 )
-from qa_portal.reviews.self_evaluation import version_levels
-from qa_portal.reviews.workflow import CaseAction, TransitionRefused, apply_action
+from qa_portal.reviews.services.self_evaluation import version_levels
+from qa_portal.core.workflow import TransitionRefused
+from qa_portal.reviews.models import CaseAction
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 from tests.factories import login, make_user
 from tests.reviews.factories import criteria_of, hei_user_for, make_case, make_evidence
 from tests.reviews.panel_factories import cleared_panel, seat
@@ -232,7 +234,7 @@ def test_send_problems_list_every_missing_piece(app):
     report.sections[0].level = None
     assert "S1 has no judgement" in " | ".join(reports.send_problems(case))
     with pytest.raises(TransitionRefused):
-        apply_action(case, CaseAction.SEND_FOR_FACTUAL_CHECK, panel[PanelRole.CHAIR].user)
+        CASE_WORKFLOW.apply(case, CaseAction.SEND_FOR_FACTUAL_CHECK, panel[PanelRole.CHAIR].user)
 
 
 def test_add_working_days_counts_monday_to_friday(app):
@@ -246,7 +248,7 @@ def test_sending_freezes_version_1_and_opens_the_window_in_working_days(app):
     """Sending freezes version 1 (content + SHA-256), marks the report sent and sets the working-day deadline."""
     case, panel = drafting_case()
     drafted_report(case)
-    apply_action(case, CaseAction.SEND_FOR_FACTUAL_CHECK, panel[PanelRole.CHAIR].user)
+    CASE_WORKFLOW.apply(case, CaseAction.SEND_FOR_FACTUAL_CHECK, panel[PanelRole.CHAIR].user)
     db.session.commit()
     report = reports.report_of(case)
     version = db.session.scalar(select(PanelReportVersion).where(PanelReportVersion.report_id == report.id))
@@ -266,7 +268,7 @@ def test_each_save_after_sending_makes_a_new_version_and_none_before(app):
     chair = panel[PanelRole.CHAIR].user
     reports.save_section(chair, case, report.sections[0], {"findings": "Draft text."}, report.sections[0].level_id)
     assert not db.session.scalars(select(PanelReportVersion)).all()
-    apply_action(case, CaseAction.SEND_FOR_FACTUAL_CHECK, chair)
+    CASE_WORKFLOW.apply(case, CaseAction.SEND_FOR_FACTUAL_CHECK, chair)
     reports.save_section(chair, case, report.sections[0], {"findings": "Revised."}, report.sections[0].level_id)
     reports.save_conclusion(chair, case, report, "Revised conclusion.", report.recommended_outcome_id, "")
     db.session.commit()
@@ -282,7 +284,7 @@ def test_version_history_lists_each_version_and_each_is_viewable(app, client):
     case, panel = drafting_case()
     report = drafted_report(case)
     chair = panel[PanelRole.CHAIR].user
-    apply_action(case, CaseAction.SEND_FOR_FACTUAL_CHECK, chair)
+    CASE_WORKFLOW.apply(case, CaseAction.SEND_FOR_FACTUAL_CHECK, chair)
     reports.save_section(chair, case, report.sections[0], {"findings": "Second version text."},
                          report.sections[0].level_id)
     db.session.commit()

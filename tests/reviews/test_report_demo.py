@@ -5,8 +5,8 @@ from sqlalchemy import select
 from qa_portal.demo import load_demo
 from qa_portal.demo import panel_report as demo
 from qa_portal.extensions import db
-from qa_portal.reviews import factual
-from qa_portal.reviews import report as reports
+from qa_portal.reviews.services import factual
+from qa_portal.reviews.services import report as reports
 from qa_portal.reviews.models import Case, CaseState, CommentResponseKind, PanelRole, ReportStatus
 from tests.factories import login
 from tests.reviews.factories import criteria_of, hei_user_for

@@ -7,11 +7,12 @@ import pytest
 from pypdf import PdfReader
 
 from qa_portal.extensions import db
-from qa_portal.reviews import factual
-from qa_portal.reviews import report as reports
+from qa_portal.reviews.services import factual
+from qa_portal.reviews.services import report as reports
 from qa_portal.reviews.models import PanelRole
-from qa_portal.reviews.report_pdf import report_pdf
-from qa_portal.reviews.workflow import CaseAction, apply_action
+from qa_portal.reviews.pdf import report_pdf
+from qa_portal.reviews.models import CaseAction
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 from tests.factories import login
 from tests.reviews.factories import hei_user_for
 from tests.reviews.test_report import drafting_case
@@ -51,7 +52,7 @@ def test_draft_pdf_has_every_part_and_a_draft_watermark_on_every_page(app, clien
 def test_sent_version_pdf_is_watermarked_and_numbered(app, client):
     """A sent version's PDF says its number and carries the watermark; the institution may download it."""
     case, panel, report = _armenian_case()
-    apply_action(case, CaseAction.SEND_FOR_FACTUAL_CHECK, panel[PanelRole.CHAIR].user)
+    CASE_WORKFLOW.apply(case, CaseAction.SEND_FOR_FACTUAL_CHECK, panel[PanelRole.CHAIR].user)
     db.session.commit()
     login(client, hei_user_for(case))
     pages = _pages(client.get(f"/cases/{case.id}/report/versions/1.pdf").data)
@@ -65,10 +66,10 @@ def test_final_pdf_has_no_watermark_and_states_the_sha256(app, client):
     case, panel, report = _armenian_case()
     chair = panel[PanelRole.CHAIR].user
     hei = hei_user_for(case)
-    apply_action(case, CaseAction.SEND_FOR_FACTUAL_CHECK, chair)
+    CASE_WORKFLOW.apply(case, CaseAction.SEND_FOR_FACTUAL_CHECK, chair)
     comment = factual.add_comment(hei, case, report, factual.OVERALL, "Three employers, not two.")
     factual.answer_comment(chair, case, comment, "rejected", "Two attended the meeting.")
-    apply_action(case, CaseAction.FINALISE_REPORT, chair)
+    CASE_WORKFLOW.apply(case, CaseAction.FINALISE_REPORT, chair)
     db.session.commit()
     login(client, hei)
     for url in (f"/cases/{case.id}/report.pdf", f"/cases/{case.id}/report/versions/2.pdf"):
@@ -104,7 +105,7 @@ def test_report_pages_are_accessible(app, client, locale):
         assert response.status_code == 200, url
         assert_accessible(url, response.get_data(as_text=True))
     hei = hei_user_for(case)
-    apply_action(case, CaseAction.SEND_FOR_FACTUAL_CHECK, chair)
+    CASE_WORKFLOW.apply(case, CaseAction.SEND_FOR_FACTUAL_CHECK, chair)
     factual.add_comment(hei, case, report, factual.OVERALL, "Three employers, not two.")
     factual.add_comment(hei, case, report, str(report.sections[0].id), "A date is wrong.")
     db.session.commit()

@@ -9,10 +9,12 @@ from qa_portal.audit.models import AuditEntry
 from qa_portal.auth.models import Role
 from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
-from qa_portal.reviews import scoring
+from qa_portal.reviews.services import scoring
 from qa_portal.reviews.models import CaseState, ConsensusJudgement, PanelRole
-from qa_portal.reviews.self_evaluation import version_levels
-from qa_portal.reviews.workflow import CaseAction, TransitionRefused, apply_action
+from qa_portal.reviews.services.self_evaluation import version_levels
+from qa_portal.core.workflow import TransitionRefused
+from qa_portal.reviews.models import CaseAction
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 from tests.factories import make_user
 from tests.reviews.factories import complete_ser, criteria_of, make_case, make_evidence
 from tests.reviews.panel_factories import cleared_panel, seat
@@ -242,11 +244,11 @@ def test_desk_review_problems_name_who_has_not_submitted(app):
     assert panel[PanelRole.CHAIR].user.full_name not in problems[0]
     officer = make_user(Role.OFFICER)
     with pytest.raises(TransitionRefused):
-        apply_action(case, CaseAction.START_SITE_VISIT, officer)
+        CASE_WORKFLOW.apply(case, CaseAction.START_SITE_VISIT, officer)
     for role in (PanelRole.ACADEMIC, PanelRole.STUDENT):
         judge_all(panel[role], submit=True)
     assert scoring.desk_review_problems(case) == []
-    apply_action(case, CaseAction.START_SITE_VISIT, officer)
+    CASE_WORKFLOW.apply(case, CaseAction.START_SITE_VISIT, officer)
     assert case.state == CaseState.SITE_VISIT
 
 

@@ -3,10 +3,11 @@ consensus, a visit ready to close, and a justified skip the officer can approve.
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
 from qa_portal.demo import desk_review as demo
-from qa_portal.reviews import scoring
-from qa_portal.reviews import site_visit as visits
+from qa_portal.reviews.services import scoring
+from qa_portal.reviews.services import site_visit as visits
 from qa_portal.reviews.models import CaseState, PanelRole
-from qa_portal.reviews.workflow import CaseAction, apply_action
+from qa_portal.reviews.models import CaseAction
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 from tests.factories import make_user
 from tests.reviews.test_scoring import desk_review_case
 
@@ -45,12 +46,12 @@ def test_full_demo_path_consensus_visit_and_close(app):
     officer = make_user(Role.OFFICER)
     summary = scoring.scoring_summary(case, officer)
     assert all(row.consensus is not None for row in summary.rows.values())
-    apply_action(case, CaseAction.START_SITE_VISIT, officer)
+    CASE_WORKFLOW.apply(case, CaseAction.START_SITE_VISIT, officer)
     demo.plan_visit(case, actor=officer)
     db.session.commit()
     assert visits.close_problems(case) == []
     assert len(visits.visit_of(case).sessions) == 5
-    apply_action(case, CaseAction.CLOSE_SITE_VISIT, officer)
+    CASE_WORKFLOW.apply(case, CaseAction.CLOSE_SITE_VISIT, officer)
     assert case.state == CaseState.REPORT_DRAFTING
 
 
@@ -63,5 +64,5 @@ def test_plan_without_notes_and_skip_request(app):
     assert visits.close_problems(case)
     demo.request_visit_skip(case, panel[PanelRole.CHAIR].user)
     db.session.commit()
-    apply_action(case, CaseAction.SKIP_SITE_VISIT, make_user(Role.OFFICER), comment="Approved: recent visit.")
+    CASE_WORKFLOW.apply(case, CaseAction.SKIP_SITE_VISIT, make_user(Role.OFFICER), comment="Approved: recent visit.")
     assert case.state == CaseState.REPORT_DRAFTING

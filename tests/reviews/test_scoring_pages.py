@@ -7,7 +7,7 @@ from pypdf import PdfReader
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
 from qa_portal.reviews.models import MemberStatus, PanelRole
-from qa_portal.reviews.self_evaluation import version_levels
+from qa_portal.reviews.services.self_evaluation import version_levels
 from tests.factories import login, make_user
 from tests.reviews.factories import criteria_of, hei_user_for
 from tests.reviews.panel_factories import seat
@@ -190,7 +190,7 @@ def test_scoring_pages_keep_a_constant_number_of_queries(app, client):
 
 def test_scoring_summary_pdf_lists_levels_rationales_spread_and_consensus(app, client):
     """The internal PDF shows per criterion each member's level and rationale, the spread flag and the consensus."""
-    from qa_portal.reviews import scoring
+    from qa_portal.reviews.services import scoring
 
     case, panel = desk_review_case(standards=1, criteria=1)
     chair = panel[PanelRole.CHAIR]

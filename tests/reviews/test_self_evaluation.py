@@ -4,7 +4,7 @@ from sqlalchemy import select
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
 from qa_portal.reviews.models import CaseState, SelfEvaluation, SerEntry, SerSubmission
-from qa_portal.reviews.self_evaluation import ser_overview
+from qa_portal.reviews.services.self_evaluation import ser_overview
 from tests.factories import login, make_user
 from tests.reviews.factories import (
     complete_ser, criteria_of, first_level, hei_user_for, make_case, make_evidence, write_entry,

@@ -9,9 +9,11 @@ from sqlalchemy import select
 from qa_portal.audit.models import AuditEntry
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
-from qa_portal.reviews import site_visit as visits
+from qa_portal.reviews.services import site_visit as visits
 from qa_portal.reviews.models import CaseState, PanelRole, StakeholderGroup, VisitMode, VisitSession
-from qa_portal.reviews.workflow import CaseAction, TransitionRefused, apply_action
+from qa_portal.core.workflow import TransitionRefused
+from qa_portal.reviews.models import CaseAction
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 from tests.factories import login, make_user
 from tests.reviews.factories import hei_user_for, make_case
 from tests.reviews.test_scoring import desk_review_case, judge_all
@@ -87,7 +89,7 @@ def test_close_problems_dates_sessions_and_notes(app):
     problems = visits.close_problems(case)
     assert len(problems) == 1 and "Students" in problems[0]
     with pytest.raises(TransitionRefused):
-        apply_action(case, CaseAction.CLOSE_SITE_VISIT, officer)
+        CASE_WORKFLOW.apply(case, CaseAction.CLOSE_SITE_VISIT, officer)
     visits.save_session(officer, case, session, starts_at=session.starts_at, duration_minutes=90,
                         stakeholder_group=StakeholderGroup.STUDENTS, attendees="", notes="Heard six learners.",
                         standard_ids=[])
@@ -102,7 +104,7 @@ def test_skip_needs_written_justification_then_officer_approval(app):
     officer = make_user(Role.OFFICER)
     assert visits.skip_problems(case)
     with pytest.raises(TransitionRefused):
-        apply_action(case, CaseAction.SKIP_SITE_VISIT, officer, comment="Approved.")
+        CASE_WORKFLOW.apply(case, CaseAction.SKIP_SITE_VISIT, officer, comment="Approved.")
     db.session.rollback()
     with pytest.raises(visits.VisitRefused):
         visits.request_skip(panel[PanelRole.CHAIR].user, case, "   ")
@@ -110,7 +112,7 @@ def test_skip_needs_written_justification_then_officer_approval(app):
     assert (visit.skip_requested_by_id, visit.skip_requested_at is not None) == (panel[PanelRole.CHAIR].user_id,
                                                                                 True)
     assert visits.skip_problems(case) == []
-    apply_action(case, CaseAction.SKIP_SITE_VISIT, officer, comment="Approved: recent visit on record.")
+    CASE_WORKFLOW.apply(case, CaseAction.SKIP_SITE_VISIT, officer, comment="Approved: recent visit on record.")
     assert case.state == CaseState.REPORT_DRAFTING
 
 

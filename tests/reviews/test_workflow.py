@@ -1,13 +1,16 @@
-"""The case workflow: one transition table, walked for every (state, action) pair, and apply_action's rules."""
+"""The case workflow on the core engine: one transition table (reviews' rows, decisions' rows registered at app start),
+walked for every (state, action) pair, and the engine's rules for a case."""
 import pytest
 from sqlalchemy import func, select
 
 from qa_portal.audit.models import AuditEntry
 from qa_portal.auth.models import Role
+from qa_portal.core.workflow import ActionForbidden, TransitionRefused
+from qa_portal.decisions.subscribers import CASE_TRANSITIONS
 from qa_portal.extensions import db
 from qa_portal.reviews import workflow
-from qa_portal.reviews.models import Case, CaseEvent, SerSubmission
-from qa_portal.reviews.workflow import CaseAction, CaseState, apply_action
+from qa_portal.reviews.models import Case, CaseAction, CaseEvent, CaseState, SerSubmission
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 from tests.factories import login, make_institution, make_user
 from tests.reviews.walk_setups import GUARD_SETUPS
 from tests.reviews.factories import complete_ser, criteria_of, hei_user_for, make_case, write_entry
@@ -34,16 +37,16 @@ def test_transition_table_decides_every_state_action_pair(app, state, action):
     if action in (CaseAction.RETURN_SER, CaseAction.ACCEPT_SER) and state == CaseState.SER_SUBMITTED:
         db.session.add(SerSubmission(case_id=case.id, number=1, content={}, submitted_by_id=actor.id))
         db.session.commit()
-    transition = workflow.TRANSITIONS[action]
+    transition = CASE_WORKFLOW.transitions[action]
     if state in transition.sources:
         GUARD_SETUPS.get(action, lambda _case, _actor: None)(case, actor)
-        event = apply_action(case, action, actor, comment="Reasons given.")
+        event = CASE_WORKFLOW.apply(case, action, actor, comment="Reasons given.")
         db.session.commit()
         assert case.state == transition.target
         assert (event.from_state, event.to_state, event.action) == (state, transition.target, action)
     else:
-        with pytest.raises(workflow.TransitionRefused):
-            apply_action(case, action, actor, comment="Reasons given.")
+        with pytest.raises(TransitionRefused):
+            CASE_WORKFLOW.apply(case, action, actor, comment="Reasons given.")
         db.session.rollback()
         db.session.refresh(case)
         assert case.state == state
@@ -52,16 +55,38 @@ def test_transition_table_decides_every_state_action_pair(app, state, action):
 
 def test_transition_table_covers_every_action_and_withdraw_stops_at_decision(app):
     """Every action has a row; withdrawal is possible from exactly the states before a decision."""
-    assert set(workflow.TRANSITIONS) == set(CaseAction)
+    assert set(CASE_WORKFLOW.transitions) == set(CaseAction)
     before = set(workflow.LIFECYCLE[:workflow.LIFECYCLE.index(CaseState.DECIDED)])
-    assert workflow.TRANSITIONS[CaseAction.WITHDRAW].sources == before
+    assert CASE_WORKFLOW.transitions[CaseAction.WITHDRAW].sources == before
 
 
-def test_apply_action_records_event_and_audit_entry(app):
+def test_transition_table_decisions_rows_are_registered_by_decisions(app):
+    """decisions defines its own rows (decide, publish, follow-up, appeals, re-decision) at app start; reviews' own
+    rows end at decision_pending and withdrawal."""
+    decisions_actions = {CaseAction.DECIDE, CaseAction.PUBLISH, CaseAction.START_FOLLOW_UP,
+                         CaseAction.REQUIRE_REDECISION, CaseAction.CLOSE_CASE, CaseAction.LODGE_APPEAL,
+                         CaseAction.UPHOLD_DECISION, CaseAction.RETURN_FOR_RECONSIDERATION, CaseAction.DISMISS_APPEAL}
+    assert set(CASE_TRANSITIONS) == decisions_actions
+    assert all(CASE_WORKFLOW.transitions[action] is CASE_TRANSITIONS[action] for action in decisions_actions)
+    reviews_targets = {row.target for action, row in CASE_WORKFLOW.transitions.items()
+                       if action not in decisions_actions}
+    assert CaseState.DECIDED not in reviews_targets and CaseState.DECISION_PENDING in reviews_targets
+
+
+def test_transition_table_stages_register_their_guards_and_effects(app):
+    """Each reviews stage registers the rules of its moves: the SER, the panel, the desk review, the visit, the report."""
+    rows = CASE_WORKFLOW.transitions
+    assert rows[CaseAction.SUBMIT_SER].guards and rows[CaseAction.SUBMIT_SER].effects
+    assert rows[CaseAction.START_REVIEW].guards and rows[CaseAction.START_REVIEW].effects
+    assert len(rows[CaseAction.SKIP_SITE_VISIT].guards) == 2  # desk review finished, then the justification
+    assert rows[CaseAction.SEND_FOR_FACTUAL_CHECK].effects and rows[CaseAction.FINALISE_REPORT].guards
+
+
+def test_case_move_records_event_and_audit_entry(app):
     """A transition writes a timeline event (from, to, action, actor, comment) and an audit entry."""
     case = make_case()
     hei = hei_user_for(case)
-    apply_action(case, CaseAction.WITHDRAW, hei, comment="We are merging the programme.")
+    CASE_WORKFLOW.apply(case, CaseAction.WITHDRAW, hei, comment="We are merging the programme.")
     db.session.commit()
     event = db.session.scalar(select(CaseEvent).where(CaseEvent.case_id == case.id))
     assert (event.from_state, event.to_state, event.actor_id) == (CaseState.SER_IN_PREPARATION,
@@ -71,15 +96,15 @@ def test_apply_action_records_event_and_audit_entry(app):
     assert entry.object_id == str(case.id) and entry.data["to"] == "withdrawn"
 
 
-def test_apply_action_refuses_users_without_permission_with_403(app):
+def test_case_move_refuses_users_without_permission_with_403(app):
     """An HEI user cannot accept its own SER; a user of another institution cannot submit it."""
     case = make_case(state=CaseState.SER_SUBMITTED)
-    with pytest.raises(workflow.ActionForbidden) as refused:
-        apply_action(case, CaseAction.ACCEPT_SER, hei_user_for(case))
+    with pytest.raises(ActionForbidden) as refused:
+        CASE_WORKFLOW.apply(case, CaseAction.ACCEPT_SER, hei_user_for(case))
     assert refused.value.status_code == 403
     other = make_user(Role.HEI, institution=make_institution())
-    with pytest.raises(workflow.ActionForbidden):
-        apply_action(make_case(), CaseAction.SUBMIT_SER, other)
+    with pytest.raises(ActionForbidden):
+        CASE_WORKFLOW.apply(make_case(), CaseAction.SUBMIT_SER, other)
 
 
 @pytest.mark.parametrize("action,state", [
@@ -90,8 +115,8 @@ def test_apply_action_refuses_users_without_permission_with_403(app):
 def test_actions_needing_reasons_refuse_a_blank_comment(app, action, state):
     """Returning an SER, withdrawing a case and skipping the site visit each need written reasons."""
     case = make_case(state=state)
-    with pytest.raises(workflow.TransitionRefused) as refused:
-        apply_action(case, action, _everyone_for(case), comment="   ")
+    with pytest.raises(TransitionRefused) as refused:
+        CASE_WORKFLOW.apply(case, action, _everyone_for(case), comment="   ")
     assert refused.value.field == "comment"
     assert case.state == state
 
@@ -101,32 +126,32 @@ def test_submit_ser_guard_lists_what_is_missing(app):
     case = make_case(standards=1, criteria=2)
     first, second = criteria_of(case)
     write_entry(case, first, justification="No document exists; the practice is described above.")
-    with pytest.raises(workflow.TransitionRefused) as refused:
-        apply_action(case, CaseAction.SUBMIT_SER, hei_user_for(case))
+    with pytest.raises(TransitionRefused) as refused:
+        CASE_WORKFLOW.apply(case, CaseAction.SUBMIT_SER, hei_user_for(case))
     assert second.code in refused.value.message
     assert first.code not in refused.value.message.split(":", 1)[1].split("evidence")[0]
     write_entry(case, second, justification="Described in the narrative.")
-    apply_action(case, CaseAction.SUBMIT_SER, hei_user_for(case))
+    CASE_WORKFLOW.apply(case, CaseAction.SUBMIT_SER, hei_user_for(case))
     assert case.state == CaseState.SER_SUBMITTED
 
 
 def test_unknown_action_is_refused_with_409(app):
     """An action name outside the enum is refused as a conflict."""
     case = make_case()
-    with pytest.raises(workflow.TransitionRefused):
-        apply_action(case, "approve_everything", _everyone_for(case))
+    with pytest.raises(TransitionRefused):
+        CASE_WORKFLOW.apply(case, "approve_everything", _everyone_for(case))
 
 
 def test_available_actions_follow_state_and_relationship(app):
     """The buttons: the HEI may submit or withdraw its SER in preparation; the officer screens a submitted one."""
     case = make_case()
     hei, officer = hei_user_for(case), make_user(Role.OFFICER)
-    assert workflow.available_actions(hei, case) == [CaseAction.SUBMIT_SER, CaseAction.WITHDRAW]
-    assert workflow.available_actions(officer, case) == []
+    assert CASE_WORKFLOW.available(hei, case) == [CaseAction.SUBMIT_SER, CaseAction.WITHDRAW]
+    assert CASE_WORKFLOW.available(officer, case) == []
     submitted = make_case(state=CaseState.SER_SUBMITTED)
-    assert workflow.available_actions(officer, submitted) == [CaseAction.ACCEPT_SER, CaseAction.RETURN_SER]
+    assert CASE_WORKFLOW.available(officer, submitted) == [CaseAction.ACCEPT_SER, CaseAction.RETURN_SER]
     stranger = make_user(Role.HEI, institution=make_institution())
-    assert workflow.available_actions(stranger, case) == []
+    assert CASE_WORKFLOW.available(stranger, case) == []
 
 
 def test_crafted_post_of_an_invalid_action_gets_409_and_changes_nothing(app, client):
@@ -165,7 +190,7 @@ def test_case_page_shows_timeline_and_the_viewers_buttons(app, client):
     """The case page lists the timeline and a button for each available action."""
     case = make_case()
     hei = hei_user_for(case)
-    apply_action(case, CaseAction.WITHDRAW, hei, comment="Programme closed.")
+    CASE_WORKFLOW.apply(case, CaseAction.WITHDRAW, hei, comment="Programme closed.")
     db.session.commit()
     other = make_case(institution=case.institution)
     login(client, hei)
@@ -184,16 +209,14 @@ def test_lifecycle_progress_places_states_on_the_main_line(app):
     assert workflow.lifecycle_progress(CaseState.WITHDRAWN) == (0, total)
 
 
-def test_only_apply_action_assigns_case_state():
-    """No module of the app but workflow.py assigns `.state =` on a case."""
+def test_only_the_engine_assigns_case_state():
+    """No module of the app assigns `.state =` on a case: the engine (core/workflow.py) sets it by its state_attr."""
     import pathlib
     import re
 
     root = pathlib.Path(workflow.__file__).parents[1]
     offenders = []
     for path in root.rglob("*.py"):
-        if path.name == "workflow.py" and path.parent.name == "reviews":
-            continue
         if re.search(r"\bcase\.state\s*=[^=]", path.read_text()):
             offenders.append(str(path))
     assert offenders == []

@@ -27,7 +27,7 @@ def drafted_report(case, actor=None, outcome_code: str = "positive"):
     """A generated report with every section judged, a conclusion and a recommended outcome: ready to send."""
     from qa_portal.extensions import db
     from qa_portal.pilots.services.outcome_schemes import load_outcome_schemes
-    from qa_portal.reviews import report as reports
+    from qa_portal.reviews.services import report as reports
 
     load_outcome_schemes()
     give_consensus(case, actor=actor)
@@ -45,7 +45,7 @@ def sent_report(case, actor=None, window_passed: bool = True):
 
     from qa_portal.core.models import utcnow
     from qa_portal.extensions import db
-    from qa_portal.reviews import report as reports
+    from qa_portal.reviews.services import report as reports
 
     report = drafted_report(case, actor)
     reports.on_sent(case, actor)
@@ -159,7 +159,7 @@ def lodged_appeal(case, actor=None, outcome=None):
 
     from qa_portal.auth.models import Role
     from qa_portal.core.models import utcnow
-    from qa_portal.decisions.models import Admissibility, Appeal, Decision
+    from qa_portal.decisions.models import Admissibility, Appeal, AppealStatus, Decision
     from qa_portal.extensions import db
     from tests.factories import make_user
 
@@ -172,6 +172,7 @@ def lodged_appeal(case, actor=None, outcome=None):
                     decision_due_on=now.date() + timedelta(days=90))
     if outcome is not None:
         member = make_user(Role.APPEALS)
+        appeal.status = AppealStatus.UPHELD if outcome == "uphold" else AppealStatus.RETURNED
         appeal.admissibility, appeal.admissibility_reason = Admissibility.ADMISSIBLE, "In time, by the institution."
         appeal.admissibility_by_id, appeal.admissibility_at = actor.id, now
         appeal.outcome, appeal.outcome_reasons, appeal.decided_by_id, appeal.decided_at = (
@@ -189,10 +190,11 @@ def _decided_appeal(outcome: str):
 def inadmissible_appeal(case, actor=None):
     """A lodged appeal an officer ruled late (inadmissible): what dismiss_appeal checks."""
     from qa_portal.core.models import utcnow
-    from qa_portal.decisions.models import Admissibility
+    from qa_portal.decisions.models import Admissibility, AppealStatus
     from qa_portal.extensions import db
 
     appeal = lodged_appeal(case, actor)
+    appeal.status = AppealStatus.INADMISSIBLE
     appeal.admissibility, appeal.admissibility_reason = Admissibility.LATE, "Lodged after the appeal window."
     appeal.admissibility_by_id, appeal.admissibility_at = actor.id, utcnow()
     db.session.commit()

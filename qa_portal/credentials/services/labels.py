@@ -19,7 +19,7 @@ from qa_portal.credentials.services.keys import SigningKeyError, current_signing
 from qa_portal.credentials.services.status_list import status_entry
 from qa_portal.credentials.urls import agency_did, public_base_url, public_url
 from qa_portal.decisions.models import Decision
-from qa_portal.decisions.register import public_specifications
+from qa_portal.decisions.services.register import public_specifications
 from qa_portal.extensions import db
 from qa_portal.pilots.models import OutcomeKind, SpecificationVersion
 

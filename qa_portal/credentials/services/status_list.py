@@ -16,7 +16,7 @@ from qa_portal.credentials.models import QaLabel
 from qa_portal.credentials.services.keys import SigningKey, sign_jwt
 from qa_portal.credentials.urls import agency_did, public_url
 from qa_portal.decisions.models import Appeal, AppealOutcome, Decision
-from qa_portal.decisions.register import later_decision
+from qa_portal.decisions.services.register import later_decision
 from qa_portal.extensions import db
 from qa_portal.reviews.models import Case, CaseState
 

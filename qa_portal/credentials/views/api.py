@@ -9,7 +9,7 @@ from qa_portal.credentials.services.status_list import status_entry
 from qa_portal.credentials.services.verification import SubmissionError, read_submission
 from qa_portal.credentials.services.verify import verify_submission
 from qa_portal.credentials.views.public import issued_labels
-from qa_portal.decisions.register import published_decision
+from qa_portal.decisions.services.register import published_decision
 from qa_portal.extensions import csrf, limiter
 from qa_portal.registry.services.errors import ApiError, error_response
 from qa_portal.registry.services.paging import json_response

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from qa_portal.core.access import login_required, require
+from qa_portal.core.pagination import paginate
 from qa_portal.credentials.models import DeqarPush, PushState
 from qa_portal.credentials.permissions import can_view_deqar_pushes
 from qa_portal.credentials.views import bp
@@ -31,7 +32,7 @@ def deqar_pushes():
         query = query.where(DeqarPush.id.is_(None))
     elif state in FILTERS:
         query = query.where(DeqarPush.state == state)
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    page = paginate(query, per_page=PAGE_SIZE)
     ids = [decision.id for decision in page.items]
     pushes = {push.decision_id: push for push in db.session.scalars(
         select(DeqarPush).where(DeqarPush.decision_id.in_(ids)))} if ids else {}

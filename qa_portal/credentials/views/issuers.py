@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from qa_portal.core.access import login_required, require
+from qa_portal.core.pagination import paginate
 from qa_portal.core.forms import run_service
 from qa_portal.credentials.forms import IssuerKeyForm, RevokeIssuerKeyForm
 from qa_portal.credentials.models import IssuerKey
@@ -21,7 +22,7 @@ from qa_portal.pilots.models import Institution
 def issuer_institutions():
     """The institutions whose issuers the user manages (one page of them)."""
     require(can_list_issuer_institutions(current_user))
-    page = db.paginate(visible_issuer_institutions(current_user), per_page=50, error_out=False)
+    page = paginate(visible_issuer_institutions(current_user), per_page=50)
     return render_template("credentials/issuer_institutions.html", page=page)
 
 
@@ -45,7 +46,7 @@ def institution_issuers(institution_id: int):
         flash(_("Issuer %(issuer)s registered: badges it signs now verify against the catalogue.",
                 issuer=run.result.issuer_id), "success")
         return redirect(url_for("credentials.institution_issuers", institution_id=institution.id))
-    keys = db.paginate(visible_issuer_keys(current_user, institution), per_page=50, error_out=False)
+    keys = paginate(visible_issuer_keys(current_user, institution), per_page=50)
     return render_template("credentials/institution_issuers.html", institution=institution, form=form,
                            keys=keys), run.status
 

@@ -15,7 +15,7 @@ from qa_portal.credentials.services.verify import verify_text
 from qa_portal.credentials.urls import agency_did, public_base_url
 from qa_portal.credentials.views import bp
 from qa_portal.credentials.views.examples import example_credentials
-from qa_portal.decisions.register import public_specifications, published_decision
+from qa_portal.decisions.services.register import public_specifications, published_decision
 from qa_portal.extensions import db
 
 VC_JWT = "application/vc+jwt"

@@ -9,21 +9,20 @@ from sqlalchemy.orm import contains_eager
 
 from qa_portal.audit.services import record
 from qa_portal.core.access import login_required, require
-from qa_portal.core.errors import DomainError
-from qa_portal.core.forms import attach_error
+from qa_portal.core.forms import form_page, run_service
 from qa_portal.core.storage import stored_path
 from qa_portal.extensions import db
 from qa_portal.pilots.permissions import is_officer
 from qa_portal.reviews.models import Case, MemberStatus, PanelMember
-from qa_portal.decisions import appeals
-from qa_portal.decisions.appeal_forms import AdmissibilityForm, AppealDecisionForm, AppealForm
-from qa_portal.decisions.appeal_permissions import (
-    PREDICATES, can_decide_this_appeal, can_list_appeals, can_lodge_case_appeal, can_rule_on_admissibility,
-    can_view_appeal,
+from qa_portal.decisions.services import appeals
+from qa_portal.decisions.forms import AdmissibilityForm, AppealDecisionForm, AppealForm
+from qa_portal.decisions.permissions import (
+    can_decide_this_appeal, can_list_appeals, can_lodge_case_appeal, can_rule_on_admissibility, can_view_appeal,
 )
-from qa_portal.decisions.models import Admissibility, Appeal, AppealDocument, CouncilDeclaration, Decision
-from qa_portal.decisions.register import appeal_deadline
+from qa_portal.decisions.models import Admissibility, Appeal, AppealAction, AppealDocument, CouncilDeclaration, Decision
+from qa_portal.decisions.services.register import appeal_deadline
 from qa_portal.decisions.views import bp
+from qa_portal.decisions.workflow import APPEAL_WORKFLOW
 
 LABELS = {"grounds": appeals.GROUND_LABELS, "admissibility": appeals.ADMISSIBILITY_LABELS,
           "outcome": appeals.OUTCOME_LABELS}
@@ -31,24 +30,15 @@ LABELS = {"grounds": appeals.GROUND_LABELS, "admissibility": appeals.ADMISSIBILI
 
 @bp.app_context_processor
 def _appeal_globals() -> dict:
-    """The appeal and complaint predicates and labels for every template (the case page's partials too)."""
-    return {**PREDICATES, "appeal_labels": LABELS, "appeal_is_overdue": appeals.is_overdue,
+    """The appeal labels and helpers for every template (the decision page's partials too)."""
+    return {"appeal_labels": LABELS, "appeal_is_overdue": appeals.is_overdue,
             "appealed_decision": appeals.appealed_decision, "appeal_of": appeals.appeal_of,
             "appeal_deadline_of": appeal_deadline}
 
 
-def submit(form, service) -> int | None:
-    """Run the service and commit (None); on a refusal roll back, show each message on its field and return the
-    status (409, or 403/400 from the service)."""
-    try:
-        service()
-    except DomainError as error:
-        db.session.rollback()
-        for field, message in getattr(error, "problems", [(error.field, error.message)]):
-            attach_error(form, DomainError(str(message), field=field or None))
-        return error.status_code
-    db.session.commit()
-    return None
+def _uploads(form) -> list:
+    """The documents chosen on the lodge form, as (stream, filename)."""
+    return [(upload.stream, upload.filename) for upload in (form.documents.data or []) if upload.filename]
 
 
 @bp.route("/cases/<int:case_id>/appeal", methods=["GET", "POST"])
@@ -63,18 +53,12 @@ def lodge_appeal(case_id: int):
     if existing is not None:
         return redirect(url_for("decisions.appeal_page", appeal_id=existing.id))
     form = AppealForm()
-    status = 400 if form.is_submitted() else 200
-    if form.validate_on_submit():
-        uploads = [(upload.stream, upload.filename) for upload in (form.documents.data or []) if upload.filename]
-        created = []
-        status = submit(form, lambda: created.append(appeals.lodge_appeal(
-            current_user, case, list(form.grounds.data or []), form.statement.data or "", uploads)))
-        if status is None:
-            flash(_("Your appeal against the decision on %(reference)s is lodged.", reference=case.reference),
-                  "success")
-            return redirect(url_for("decisions.appeal_page", appeal_id=created[0].id))
-    return render_template("decisions/appeals/lodge.html", case=case, decision=decision, form=form,
-                           deadline=appeal_deadline(decision)), status
+    return form_page(form, lambda: appeals.lodge_appeal(current_user, case, list(form.grounds.data or []),
+                                                        form.statement.data or "", _uploads(form)),
+                     "decisions/appeals/lodge.html",
+                     _("Your appeal against the decision on %(reference)s is lodged.", reference=case.reference),
+                     lambda appeal: url_for("decisions.appeal_page", appeal_id=appeal.id),
+                     case=case, decision=decision, deadline=appeal_deadline(decision))
 
 
 def _cases_taken_part_in(user) -> set[int]:
@@ -106,9 +90,10 @@ def _load(appeal_id: int) -> Appeal:
 
 
 def _page(appeal: Appeal, admissibility_form=None, decision_form=None, status: int = 200):
-    if admissibility_form is None and can_rule_on_admissibility(current_user, appeal):
+    actions = APPEAL_WORKFLOW.available(current_user, appeal)
+    if admissibility_form is None and AppealAction.RULE_ADMISSIBLE in actions:
         admissibility_form = AdmissibilityForm(formdata=None)
-    if decision_form is None and can_decide_this_appeal(current_user, appeal):
+    if decision_form is None and AppealAction.UPHOLD in actions:
         decision_form = AppealDecisionForm(formdata=None)
     return render_template("decisions/appeals/appeal.html", appeal=appeal, case=appeal.case,
                            admissibility_form=admissibility_form, decision_form=decision_form), status
@@ -125,13 +110,11 @@ def _post(appeal_id: int, allowed, form_class, form_name: str, service, done: st
     appeal = _load(appeal_id)
     require(allowed(current_user, appeal))
     form = form_class()
-    status = 400
-    if form.validate_on_submit():
-        status = submit(form, lambda: service(appeal, form))
-        if status is None:
-            flash(done, "success")
-            return redirect(url_for("decisions.appeal_page", appeal_id=appeal.id))
-    return _page(db.get_or_404(Appeal, appeal_id), status=status, **{form_name: form})
+    run = run_service(form, lambda: service(appeal, form))
+    if run.ok:
+        flash(done, "success")
+        return redirect(url_for("decisions.appeal_page", appeal_id=appeal.id))
+    return _page(appeal, status=run.status, **{form_name: form})
 
 
 @bp.route("/appeals/<int:appeal_id>/admissibility", methods=["POST"])

@@ -1,21 +1,20 @@
 """Complaint pages (A4): any signed-in user lodges a complaint and reads their own with its answer; officers list
 and answer them. The public page explaining the appeal and complaint procedures and their deadlines."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from qa_portal.core.access import login_required, public, require
+from qa_portal.core.forms import form_page
 from qa_portal.extensions import db
-from qa_portal.decisions import complaints
-from qa_portal.decisions.appeal_forms import AnswerForm, ComplaintForm
-from qa_portal.decisions.appeal_permissions import (
-    can_answer_complaint, can_list_complaints, can_lodge_complaint, can_view_complaint,
-)
-from qa_portal.decisions.models import Complaint
+from qa_portal.decisions.services import complaints
+from qa_portal.decisions.forms import AnswerForm, ComplaintForm
+from qa_portal.decisions.permissions import can_list_complaints, can_lodge_complaint, can_view_complaint
+from qa_portal.decisions.models import Complaint, ComplaintAction
 from qa_portal.decisions.views import bp
-from qa_portal.decisions.views.appeals import submit
+from qa_portal.decisions.workflow import COMPLAINT_WORKFLOW
 
 
 @bp.route("/appeals-and-complaints")
@@ -45,15 +44,10 @@ def lodge_complaint():
     form = ComplaintForm()
     form.case_id.choices = [SelectChoice(0, _("No particular case"))] + [
         SelectChoice(case.id, case.reference) for case in complaints.complainable_cases(current_user)]
-    status = 400 if form.is_submitted() else 200
-    if form.validate_on_submit():
-        created = []
-        status = submit(form, lambda: created.append(complaints.lodge_complaint(
-            current_user, form.subject.data, form.text.data, form.case_id.data or None)))
-        if status is None:
-            flash(_("Your complaint is recorded; an officer will answer it."), "success")
-            return redirect(url_for("decisions.complaint_page", complaint_id=created[0].id))
-    return render_template("decisions/complaints/lodge.html", form=form), status
+    return form_page(form, lambda: complaints.lodge_complaint(current_user, form.subject.data, form.text.data,
+                                                              form.case_id.data or None),
+                     "decisions/complaints/lodge.html", _("Your complaint is recorded; an officer will answer it."),
+                     lambda complaint: url_for("decisions.complaint_page", complaint_id=complaint.id))
 
 
 @bp.route("/complaints/<int:complaint_id>", methods=["GET", "POST"])
@@ -63,14 +57,11 @@ def complaint_page(complaint_id: int):
     require(can_view_complaint(current_user, complaint))
     posted = request.method == "POST"
     require(not posted or can_list_complaints(current_user))
-    form = AnswerForm() if posted or can_answer_complaint(current_user, complaint) else None
-    status = 200
-    if posted:
-        status = 400
-        if form.validate_on_submit():
-            status = submit(form, lambda: complaints.answer_complaint(current_user, complaint, form.answer.data))
-            if status is None:
-                flash(_("The answer is recorded and the complainant can read it."), "success")
-                return redirect(url_for("decisions.complaint_page", complaint_id=complaint.id))
-    return render_template("decisions/complaints/complaint.html", complaint=db.get_or_404(Complaint, complaint_id),
-                           form=form), status
+    answerable = ComplaintAction.ANSWER in COMPLAINT_WORKFLOW.available(current_user, complaint)
+    if not (posted or answerable):
+        return render_template("decisions/complaints/complaint.html", complaint=complaint, form=None)
+    form = AnswerForm()
+    return form_page(form, lambda: complaints.answer_complaint(current_user, complaint, form.answer.data),
+                     "decisions/complaints/complaint.html",
+                     _("The answer is recorded and the complainant can read it."),
+                     url_for("decisions.complaint_page", complaint_id=complaint.id), complaint=complaint)

@@ -7,18 +7,17 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from qa_portal.core.access import login_required, require
-from qa_portal.core.errors import DomainError
-from qa_portal.core.forms import attach_error
+from qa_portal.core.forms import form_page, run_service
 from qa_portal.extensions import db
 from qa_portal.reviews.models import Case, CaseState
-from qa_portal.decisions import council
+from qa_portal.decisions.services import council
 from qa_portal.decisions.forms import DecisionForm, DeclarationForm
 from qa_portal.decisions.models import CouncilDeclaration
 from qa_portal.decisions.permissions import (
     can_decide_on_case, can_declare_council_interests, can_list_council_cases, can_view_case_decision,
 )
-from qa_portal.decisions.publication import final_version_of
-from qa_portal.decisions.rules import DecisionInput, council_problems, latest_decision, scheme_of
+from qa_portal.decisions.services.publication import final_version_of
+from qa_portal.decisions.services.rules import DecisionInput, council_problems, latest_decision, scheme_of
 from qa_portal.decisions.views import bp
 
 
@@ -49,27 +48,11 @@ def declaration(case_id: int):
     form = DeclarationForm() if request.method == "POST" else DeclarationForm(
         has_conflict=current.has_conflict if current else False, recuse=current.recused if current else False,
         details=current.details if current else "")
-    status = 400 if form.is_submitted() else 200
-    if form.validate_on_submit():
-        status = _submit(form, lambda: council.declare_interests(
-            current_user, case, form.has_conflict.data, form.recuse.data, form.details.data))
-        if status is None:
-            flash(_("Your declaration for %(reference)s is recorded.", reference=case.reference), "success")
-            return redirect(url_for("decisions.case_decision", case_id=case.id))
-    return render_template("decisions/declaration.html", case=case, form=form), status
-
-
-def _submit(form, service) -> int | None:
-    """Run the service and commit (None); on a refusal roll back, show each message on its field, return 409."""
-    try:
-        service()
-    except DomainError as error:
-        db.session.rollback()
-        for field, message in getattr(error, "problems", [(error.field, error.message)]):
-            attach_error(form, DomainError(message, field=field or None))
-        return error.status_code
-    db.session.commit()
-    return None
+    return form_page(form, lambda: council.declare_interests(current_user, case, form.has_conflict.data,
+                                                             form.recuse.data, form.details.data),
+                     "decisions/declaration.html",
+                     _("Your declaration for %(reference)s is recorded.", reference=case.reference),
+                     url_for("decisions.case_decision", case_id=case.id), case=case)
 
 
 def _decision_form(case: Case) -> DecisionForm:
@@ -102,12 +85,13 @@ def case_decision(case_id: int):
             raise council.DecisionImmutable(str(council.IMMUTABLE_MESSAGE))
     deciding = can_decide_on_case(current_user, case)
     form = _decision_form(case) if deciding else None
-    status = 400 if form is not None and form.is_submitted() else 200
-    if form is not None and form.validate_on_submit():
-        status = _submit(form, lambda: council.record_decision(current_user, case, _input(form)))
-        if status is None:
+    status = 200
+    if form is not None:
+        run = run_service(form, lambda: council.record_decision(current_user, case, _input(form)))
+        if run.ok:
             flash(_("The decision on %(reference)s is recorded.", reference=case.reference), "success")
             return redirect(url_for("decisions.case_decision", case_id=case.id))
+        status = run.status
     return render_template(
         "decisions/case_decision.html", case=case, decision=decision if case.state != CaseState.DECISION_PENDING
         else None, form=form, version=final_version_of(case), declaration=council.declaration_of(case, current_user),

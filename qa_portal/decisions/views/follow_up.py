@@ -5,48 +5,21 @@ stays as the history of its conditions, linked to that decision. The case's move
 are the case page's workflow buttons."""
 from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf.file import FileField
 from sqlalchemy import select
-from wtforms import RadioField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length
 
 from qa_portal.audit.services import record
 from qa_portal.core.access import login_required, require
-from qa_portal.core.forms import FlaskForm
+from qa_portal.core.forms import run_service
 from qa_portal.core.storage import stored_path
 from qa_portal.extensions import db
 from qa_portal.pilots.models import SpecificationVersion
-from qa_portal.pilots.permissions import is_hei_member, is_officer
 from qa_portal.reviews.models import Case, CaseSpecification, CaseState
-from qa_portal.decisions import follow_up
+from qa_portal.decisions.services import follow_up
 from qa_portal.decisions.models import Decision, DecisionCondition
-from qa_portal.decisions.permissions import can_view_case_decision
+from qa_portal.decisions.forms import ConditionReportForm, ConditionVerdictForm
+from qa_portal.decisions.permissions import can_report_conditions, can_verify_conditions, can_view_case_decision
 from qa_portal.decisions.views import bp
-from qa_portal.decisions.views.appeals import submit
-
-
-class ConditionReportForm(FlaskForm):
-    report = TextAreaField(_l("What the institution has done to meet the condition"), validators=[Length(max=20000)])
-    document = FileField(_l("Evidence document (PDF, DOCX, XLSX, ODT, PNG or JPG; optional)"))
-
-
-class ConditionVerdictForm(FlaskForm):
-    verdict = RadioField(_l("Verdict"), choices=[SelectChoice("met", _l("Met")),
-                                                 SelectChoice("not_met", _l("Not met"))], validate_choice=False)
-    reason = TextAreaField(_l("Reason"), validators=[Length(max=4000)])
-
-
-def can_report_conditions(user, case) -> bool:
-    """The institution's users report on conditions while the case is in follow-up."""
-    return case.state == CaseState.FOLLOW_UP and is_hei_member(user, case.institution_id)
-
-
-def can_verify_conditions(user, case) -> bool:
-    """Officers verify conditions while the case is in follow-up."""
-    return case.state == CaseState.FOLLOW_UP and is_officer(user)
 
 
 @bp.app_template_global()
@@ -131,16 +104,12 @@ def report_condition(case_id: int, number: int):
     require(can_report_conditions(current_user, case))
     condition = _condition(decision, number)
     form = ConditionReportForm(prefix=f"r{condition.id}")
-    status = 400
-    if form.validate_on_submit():
-        upload = form.document.data
-        upload = (upload.stream, upload.filename) if upload and upload.filename else None
-        status = submit(form, lambda: follow_up.report_condition(current_user, case, condition, form.report.data,
-                                                                 upload))
-        if status is None:
-            flash(_("Your report on condition %(number)d is recorded.", number=condition.position + 1), "success")
-            return redirect(url_for("decisions.follow_up_page", case_id=case.id))
-    return _page(case, decision, {("report", condition.id): form}, status)
+    run = run_service(form, lambda: follow_up.report_condition(current_user, case, condition, form.report.data,
+                                                               form.upload()))
+    if run.ok:
+        flash(_("Your report on condition %(number)d is recorded.", number=condition.position + 1), "success")
+        return redirect(url_for("decisions.follow_up_page", case_id=case.id))
+    return _page(case, decision, {("report", condition.id): form}, run.status)
 
 
 @bp.route("/cases/<int:case_id>/follow-up/conditions/<int:number>/verdict", methods=["POST"])
@@ -150,17 +119,12 @@ def verify_condition(case_id: int, number: int):
     require(can_verify_conditions(current_user, case))
     condition = _condition(decision, number)
     form = ConditionVerdictForm(prefix=f"v{condition.id}")
-    status = 400
-    if form.validate_on_submit():
-        if form.verdict.data not in ("met", "not_met"):
-            form.verdict.errors = [_("Choose met or not met.")]
-        else:
-            status = submit(form, lambda: follow_up.verify_condition(
-                current_user, case, condition, form.verdict.data == "met", form.reason.data))
-            if status is None:
-                flash(_("Condition %(number)d is verified.", number=condition.position + 1), "success")
-                return redirect(url_for("decisions.follow_up_page", case_id=case.id))
-    return _page(case, decision, {("verdict", condition.id): form}, status)
+    run = run_service(form, lambda: follow_up.verify_condition(current_user, case, condition,
+                                                               form.verdict.data == "met", form.reason.data))
+    if run.ok:
+        flash(_("Condition %(number)d is verified.", number=condition.position + 1), "success")
+        return redirect(url_for("decisions.follow_up_page", case_id=case.id))
+    return _page(case, decision, {("verdict", condition.id): form}, run.status)
 
 
 @bp.route("/cases/<int:case_id>/follow-up/conditions/<int:number>/document")

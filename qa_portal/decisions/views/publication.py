@@ -8,9 +8,8 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from qa_portal.core.access import login_required, require
-from qa_portal.core.errors import DomainError
-from qa_portal.extensions import db
-from qa_portal.decisions import publication
+from qa_portal.core.forms import run_service
+from qa_portal.decisions.services import publication
 from qa_portal.decisions.forms import PublishForm
 from qa_portal.decisions.permissions import can_publish_decisions
 from qa_portal.decisions.views import bp
@@ -29,6 +28,11 @@ def _case_origin(chosen) -> int | None:
     if request.values.get("origin") == FROM_CASE and len(chosen) == 1:
         return chosen[0].case.id
     return None
+
+
+def _on_the_choice(form, error) -> None:
+    """A refused publication is said at the list of cases chosen (the only field of the form)."""
+    form.case_id.errors = [error.message]
 
 
 @bp.route("/decisions/ready")
@@ -66,15 +70,13 @@ def publish():
     require(can_publish_decisions(current_user))
     decisions = publication.ready_to_publish()
     form = _form(decisions)
-    if not form.validate_on_submit():
+    run = run_service(form, lambda: publication.publish_cases(current_user, list(form.case_id.data or [])),
+                      attach=_on_the_choice)
+    if run.status == 400:
         return redirect(url_for("decisions.ready_list"))
-    try:
-        published = publication.publish_cases(current_user, list(form.case_id.data or []))
-    except DomainError as error:
-        db.session.rollback()
-        form.case_id.errors = [error.message]
-        return render_template("decisions/ready.html", decisions=publication.ready_to_publish(), form=form), 409
-    db.session.commit()
+    if not run.ok:
+        return render_template("decisions/ready.html", decisions=publication.ready_to_publish(), form=form), run.status
+    published = run.result
     flash(ngettext("Published %(num)d decision with its panel report.",
                    "Published %(num)d decisions with their panel reports.", len(published)), "success")
     origin = _case_origin(published)

@@ -4,11 +4,11 @@ from flask import Response, abort, render_template, request
 
 from qa_portal.core.access import public
 from qa_portal.core.pagination import paginate
-from qa_portal.decisions import register
-from qa_portal.decisions.letter import decision_letter_pdf
+from qa_portal.decisions.services import register
+from qa_portal.decisions.pdf import decision_letter_pdf
 from qa_portal.decisions.models import Decision
-from qa_portal.decisions.publication import final_version_of
-from qa_portal.decisions.report_publication import published_report_pdf
+from qa_portal.decisions.services.publication import final_version_of
+from qa_portal.decisions.pdf import published_report_pdf
 from qa_portal.decisions.views import bp
 
 REGISTER_PAGE_SIZE = 20

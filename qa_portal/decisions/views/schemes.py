@@ -8,10 +8,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from qa_portal.core.access import login_required, require
+from qa_portal.core.forms import form_page, run_service
 from qa_portal.core.errors import DomainError
-from qa_portal.decisions import schemes as services
+from qa_portal.decisions.services import schemes as services
 from qa_portal.decisions.permissions import can_manage_outcome_schemes, can_view_outcome_schemes
-from qa_portal.decisions.scheme_forms import (
+from qa_portal.decisions.forms import (
     KIND_LABELS, CopySchemeForm, MoveForm, NewSchemeForm, OutcomeForm, SchemeForm,
 )
 from qa_portal.decisions.views import bp
@@ -62,24 +63,16 @@ def _show_problems(form, error: DomainError, row_index=None) -> None:
             form.form_errors.append(message)
 
 
+def _scheme_url(saved) -> str:
+    """The page of the scheme a saved scheme or outcome belongs to."""
+    return url_for("decisions.scheme_detail", scheme_id=saved.scheme_id if isinstance(saved, Outcome) else saved.id)
+
+
 def _form_page(form, service, message, template: str, row_index=None, **context):
-    """GET shows the form (200). A valid POST runs the service and commits, then flashes message(result) and goes
-    to the scheme's page; bad input or a refusal rolls back and shows the form again, input kept, with each
-    message at its field (400 for broken rules, 409 for a scheme in use)."""
-    status = 400 if form.is_submitted() else 200
-    if form.validate_on_submit():
-        try:
-            result = service()
-        except DomainError as error:
-            db.session.rollback()
-            _show_problems(form, error, row_index)
-            status = error.status_code
-        else:
-            db.session.commit()
-            flash(message(result), "success")
-            scheme_id = result.scheme_id if isinstance(result, Outcome) else result.id
-            return redirect(url_for("decisions.scheme_detail", scheme_id=scheme_id))
-    return render_template(template, form=form, **context), status
+    """core's form_page for a scheme form: each refused rule's message at its field (outcome rows renamed to their
+    place in the form: 400 for broken rules, 409 for a scheme in use), the scheme's page after a save."""
+    return form_page(form, service, template, message, _scheme_url,
+                     attach=lambda form, error: _show_problems(form, error, row_index), **context)
 
 
 @bp.route("/decisions/schemes")
@@ -161,10 +154,13 @@ def outcome_edit(scheme_id: int, outcome_id: int):
                       usage=services.usage_of(outcome.scheme))
 
 
-def _detail_refusal(scheme: OutcomeScheme, error: DomainError):
-    """The scheme page again with the refusal above it (409)."""
+def _detail_refusal(scheme: OutcomeScheme, run):
+    """A refused move or removal: the scheme page again with the refusal above it (409); a post without its form's
+    token is a bad request (400)."""
+    if run.error is None:
+        abort(400)
     return render_template("decisions/schemes/detail.html", scheme=scheme, usage=services.usage_of(scheme),
-                           kind_labels=KIND_LABELS, refusal=error.message), error.status_code
+                           kind_labels=KIND_LABELS, refusal=run.error.message), run.status
 
 
 @bp.route("/decisions/schemes/<int:scheme_id>/outcomes/<int:outcome_id>/move", methods=["POST"])
@@ -173,14 +169,9 @@ def outcome_move(scheme_id: int, outcome_id: int):
     outcome = _load_outcome(scheme_id, outcome_id)
     require(can_manage_outcome_schemes(current_user))
     form = MoveForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        services.move_outcome(current_user, outcome, form.direction.data or "")
-    except DomainError as error:
-        db.session.rollback()
-        return _detail_refusal(db.session.get(OutcomeScheme, scheme_id), error)
-    db.session.commit()
+    run = run_service(form, lambda: services.move_outcome(current_user, outcome, form.direction.data or ""))
+    if not run.ok:
+        return _detail_refusal(outcome.scheme, run)
     flash(_("Outcome “%(code)s” moved.", code=outcome.code), "success")
     return redirect(url_for("decisions.scheme_detail", scheme_id=scheme_id))
 
@@ -191,14 +182,9 @@ def outcome_remove(scheme_id: int, outcome_id: int):
     outcome = _load_outcome(scheme_id, outcome_id)
     require(can_manage_outcome_schemes(current_user))
     form = MoveForm()
-    if not form.validate_on_submit():
-        abort(400)
-    code = outcome.code
-    try:
-        services.remove_outcome(current_user, outcome)
-    except DomainError as error:
-        db.session.rollback()
-        return _detail_refusal(db.session.get(OutcomeScheme, scheme_id), error)
-    db.session.commit()
+    code, scheme = outcome.code, outcome.scheme
+    run = run_service(form, lambda: services.remove_outcome(current_user, outcome))
+    if not run.ok:
+        return _detail_refusal(scheme, run)
     flash(_("Outcome “%(code)s” removed.", code=code), "success")
     return redirect(url_for("decisions.scheme_detail", scheme_id=scheme_id))

@@ -10,7 +10,7 @@ from qa_portal.auth.models import Role
 from qa_portal.extensions import db
 from qa_portal.home.services.work import PROVIDERS, WorkItem
 from qa_portal.reviews.models import Case, MemberStatus, PanelMember
-from qa_portal.decisions.appeals import is_overdue
+from qa_portal.decisions.services.appeals import is_overdue
 from qa_portal.decisions.models import Admissibility, Appeal, CouncilDeclaration, Decision
 
 

@@ -12,7 +12,7 @@ from qa_portal.extensions import db
 from qa_portal.home.services.work import PROVIDERS, WorkItem
 from qa_portal.pilots.permissions.institutions import member_institution_ids
 from qa_portal.reviews.models import Case, CaseState
-from qa_portal.decisions.follow_up import condition_status, is_overdue
+from qa_portal.decisions.services.follow_up import condition_status, is_overdue
 from qa_portal.decisions.models import Decision
 
 

@@ -8,7 +8,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from qa_portal.core.forms import FlaskForm
 from qa_portal.core.input_checks import parse_id
-from qa_portal.reviews.evidence import EVIDENCE_LANGUAGES
+from qa_portal.reviews.services.evidence import EVIDENCE_LANGUAGES
 from qa_portal.reviews.models import Confidentiality, EvidenceType
 
 EVIDENCE_TYPE_LABELS = {

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from qa_portal.core.forms import FlaskForm
 from qa_portal.pilots.models.reference import countries, language_name
-from qa_portal.reviews.experts import (
+from qa_portal.reviews.services.experts import (
     EXPERT_LANGUAGES, AffiliationDetails, ProfileDetails, affiliation_problem, split_codes, unknown_field_codes,
     unknown_language_codes,
 )

@@ -8,7 +8,7 @@ from qa_portal.core.forms import FlaskForm
 from qa_portal.core.input_checks import parse_id
 from qa_portal.reviews.forms.experts import EXPERT_TYPE_LABELS
 from qa_portal.reviews.models import ConflictKind
-from qa_portal.reviews.panel.conflicts import KIND_LABELS
+from qa_portal.reviews.services.panel import KIND_LABELS
 
 __all__ = ["ProposeMemberForm", "RemoveMemberForm", "ConflictRulingForm", "ObjectionForm", "ObjectionRulingForm",
            "DeclarationForm"]

@@ -8,7 +8,7 @@ from qa_portal.core.forms import FlaskForm
 from qa_portal.core.input_checks import parse_id
 from qa_portal.reviews.forms.cases import MultiCheckboxField
 from qa_portal.reviews.models import VisitMode
-from qa_portal.reviews.site_visit import GROUP_LABELS, MODE_LABELS
+from qa_portal.reviews.services.site_visit import GROUP_LABELS, MODE_LABELS
 
 __all__ = ["JudgementForm", "ConsensusForm", "SubmitJudgementsForm", "VisitPlanForm", "VisitSessionForm",
            "SkipJustificationForm"]

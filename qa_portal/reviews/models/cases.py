@@ -3,12 +3,12 @@ import enum
 from datetime import datetime, timedelta
 
 from sqlalchemy import (
-    JSON, CheckConstraint, Column, DateTime, Enum, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint,
+    JSON, CheckConstraint, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qa_portal.auth.models import User
-from qa_portal.core.models import TimestampMixin, utcnow
+from qa_portal.core.models import StoredFileMixin, TimestampMixin, string_enum, utcnow
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Application, Institution
 
@@ -37,10 +37,7 @@ class CaseState(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-CASE_STATE_ENUM = Enum(
-    CaseState, name="case_state", native_enum=False, create_constraint=True, length=30,
-    values_callable=lambda members: [member.value for member in members],
-)
+CASE_STATE_ENUM = string_enum(CaseState, "case_state")
 
 
 # An HEI gets this long to write its SER once its case opens (officers may set another date).
@@ -114,7 +111,8 @@ class CaseSpecification(db.Model):
 # --- workflow: actions and the case timeline (reviews/workflow.py is the only writer of Case.state) ---------
 
 class CaseAction(enum.StrEnum):
-    """Every action of the case lifecycle; reviews/workflow.py maps each to its sources, target and rules."""
+    """Every action of the case lifecycle; CASE_WORKFLOW (reviews/workflow.py, with the rows the decisions stage
+    registers) maps each to its sources, target and rules."""
 
     SUBMIT_SER = "submit_ser"
     RETURN_SER = "return_ser"
@@ -137,12 +135,6 @@ class CaseAction(enum.StrEnum):
     WITHDRAW = "withdraw"
 
 
-def _enum(enum_class, name: str, length: int = 30) -> Enum:
-    """A portable (non-native) enum column type with a named CHECK constraint."""
-    return Enum(enum_class, name=name, native_enum=False, create_constraint=True, length=length,
-                values_callable=lambda members: [member.value for member in members])
-
-
 class CaseEvent(db.Model):
     """One step of a case's timeline: who moved it from which state to which, when, and why."""
 
@@ -151,9 +143,9 @@ class CaseEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
-    action: Mapped[CaseAction] = mapped_column(_enum(CaseAction, "case_action"))
-    from_state: Mapped[CaseState] = mapped_column(_enum(CaseState, "case_event_from_state"))
-    to_state: Mapped[CaseState] = mapped_column(_enum(CaseState, "case_event_to_state"))
+    action: Mapped[CaseAction] = mapped_column(string_enum(CaseAction, "case_action"))
+    from_state: Mapped[CaseState] = mapped_column(string_enum(CaseState, "case_event_from_state"))
+    to_state: Mapped[CaseState] = mapped_column(string_enum(CaseState, "case_event_to_state"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     comment: Mapped[str] = mapped_column(Text, default="")
@@ -259,7 +251,7 @@ evidence_criteria = Table(
 )
 
 
-class Evidence(db.Model):
+class Evidence(StoredFileMixin, db.Model):
     """An evidence file of a case, stored under a random name with its SHA-256; linkable to many criteria."""
 
     __tablename__ = "evidence"
@@ -268,15 +260,10 @@ class Evidence(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(300))
-    evidence_type: Mapped[EvidenceType] = mapped_column(_enum(EvidenceType, "evidence_type"))
+    evidence_type: Mapped[EvidenceType] = mapped_column(string_enum(EvidenceType, "evidence_type"))
     language: Mapped[str] = mapped_column(String(8))
-    confidentiality: Mapped[Confidentiality] = mapped_column(_enum(Confidentiality, "confidentiality", 20))
-    storage_name: Mapped[str] = mapped_column(String(64), unique=True)
-    original_name: Mapped[str] = mapped_column(String(255))
-    kind: Mapped[str] = mapped_column(String(10))
-    mime_type: Mapped[str] = mapped_column(String(120))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
+    confidentiality: Mapped[Confidentiality] = mapped_column(string_enum(Confidentiality, "confidentiality", 20))
+    kind: Mapped[str] = mapped_column(String(10))  # the stored file's columns come from StoredFileMixin
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

@@ -6,10 +6,9 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qa_portal.auth.models import User
-from qa_portal.core.models import TimestampMixin
+from qa_portal.core.models import TimestampMixin, string_enum
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution
-from qa_portal.reviews.models.cases import _enum
 
 __all__ = ["ExpertType", "ExpertProfile", "ExpertField", "ExpertLanguage", "ExpertAffiliation"]
 
@@ -31,7 +30,7 @@ class ExpertProfile(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
-    expert_type: Mapped[ExpertType] = mapped_column(_enum(ExpertType, "expert_type", 20), index=True)
+    expert_type: Mapped[ExpertType] = mapped_column(string_enum(ExpertType, "expert_type", 20), index=True)
     country: Mapped[str] = mapped_column(String(2), default="AM")
     training_date: Mapped[date | None] = mapped_column(Date)
     available: Mapped[bool] = mapped_column(default=True)

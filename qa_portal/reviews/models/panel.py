@@ -1,8 +1,10 @@
 """A case's expert panel: members and their roles, conflict-of-interest declarations and rulings, HEI objections.
 
-A member's ``status`` says where their clearance stands; reviews/panel.py is the only code that changes it:
-proposed (no declaration yet) → cleared (declared none, nothing detected) or conflicted (declared or detected)
-→ cleared (an officer ruled the conflict mitigated, with a reason) or removed (conflict or objection upheld).
+A member's ``status`` says where their clearance stands; MEMBER_WORKFLOW (reviews/workflow.py) is the only code that
+changes it: proposed (no declaration yet) → cleared (declared none, nothing detected) or conflicted (declared or
+detected) → cleared (an officer ruled the conflict mitigated, with a reason) or removed (conflict or objection
+upheld, or taken off the panel). An objection's ``ruling`` is pending until an officer upholds or rejects it
+(OBJECTION_WORKFLOW).
 """
 import enum
 from datetime import datetime
@@ -11,12 +13,12 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text, Uniq
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qa_portal.auth.models import User
-from qa_portal.core.models import utcnow
+from qa_portal.core.models import ruling_columns, string_enum, utcnow
 from qa_portal.extensions import db
-from qa_portal.reviews.models.cases import Case, _enum
+from qa_portal.reviews.models.cases import Case
 
-__all__ = ["PanelRole", "MemberStatus", "PanelMember", "ConflictKind", "ConflictDeclaration", "DeclaredConflict",
-           "ObjectionRuling", "PanelObjection"]
+__all__ = ["PanelRole", "MemberStatus", "MemberAction", "PanelMember", "ConflictKind", "ConflictDeclaration",
+           "DeclaredConflict", "ObjectionRuling", "ObjectionAction", "PanelObjection"]
 
 
 class PanelRole(enum.StrEnum):
@@ -39,6 +41,16 @@ class MemberStatus(enum.StrEnum):
     REMOVED = "removed"
 
 
+class MemberAction(enum.StrEnum):
+    """The moves of a member's clearance (MEMBER_WORKFLOW in reviews/workflow.py maps each)."""
+
+    DECLARE = "declare"  # a signed declaration that leaves an interest to rule on (declared or detected)
+    DECLARE_CLEAR = "declare_clear"  # a signed declaration of no interest, with nothing detected: cleared
+    MITIGATE_CONFLICT = "mitigate_conflict"
+    UPHOLD_CONFLICT = "uphold_conflict"
+    REMOVE = "remove"
+
+
 class PanelMember(db.Model):
     """An expert proposed for (or sitting on) a case's panel, with their role, clearance and scoring deadline."""
 
@@ -53,16 +65,15 @@ class PanelMember(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
-    role: Mapped[PanelRole] = mapped_column(_enum(PanelRole, "panel_role", 20))
-    status: Mapped[MemberStatus] = mapped_column(_enum(MemberStatus, "member_status", 20),
+    role: Mapped[PanelRole] = mapped_column(string_enum(PanelRole, "panel_role", 20))
+    status: Mapped[MemberStatus] = mapped_column(string_enum(MemberStatus, "member_status", 20),
                                                  default=MemberStatus.PROPOSED, index=True)
     proposed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # The portal's own finding from the expert's affiliations and memberships, kept as shown when proposed.
     detected_conflict: Mapped[str] = mapped_column(Text, default="")
-    conflict_ruling_at: Mapped[datetime | None] = mapped_column(DateTime)
-    conflict_ruling_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    conflict_ruling_reason: Mapped[str] = mapped_column(Text, default="")
+    # An officer's ruling on a conflict (its verdict is the status it led to: cleared or removed).
+    conflict_ruling_reason, conflict_ruling_by_id, conflict_ruling_at = ruling_columns()
     removed_at: Mapped[datetime | None] = mapped_column(DateTime)
     removal_reason: Mapped[str] = mapped_column(Text, default="")
     scoring_due_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -128,15 +139,23 @@ class DeclaredConflict(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     declaration_id: Mapped[int] = mapped_column(ForeignKey("conflict_declarations.id", ondelete="CASCADE"),
                                                 index=True)
-    kind: Mapped[ConflictKind] = mapped_column(_enum(ConflictKind, "conflict_kind", 30))
+    kind: Mapped[ConflictKind] = mapped_column(string_enum(ConflictKind, "conflict_kind", 30))
     details: Mapped[str] = mapped_column(Text)
 
     declaration: Mapped[ConflictDeclaration] = relationship(back_populates="items")
 
 
 class ObjectionRuling(enum.StrEnum):
+    """Where an objection stands: pending until an officer rules (OBJECTION_WORKFLOW in reviews/workflow.py)."""
+
+    PENDING = "pending"
     UPHELD = "upheld"
     REJECTED = "rejected"
+
+
+class ObjectionAction(enum.StrEnum):
+    UPHOLD = "uphold"
+    REJECT = "reject"
 
 
 class PanelObjection(db.Model):
@@ -145,7 +164,7 @@ class PanelObjection(db.Model):
     __tablename__ = "panel_objections"
     __table_args__ = (
         CheckConstraint("length(trim(reasons)) > 0", name="has_reasons"),
-        CheckConstraint("ruling IS NULL OR length(trim(ruling_reason)) > 0", name="ruling_has_reason"),
+        CheckConstraint("ruling = 'pending' OR length(trim(ruling_reason)) > 0", name="ruling_has_reason"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -153,10 +172,9 @@ class PanelObjection(db.Model):
     raised_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     raised_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     reasons: Mapped[str] = mapped_column(Text)
-    ruling: Mapped[ObjectionRuling | None] = mapped_column(_enum(ObjectionRuling, "objection_ruling", 20))
-    ruling_reason: Mapped[str] = mapped_column(Text, default="")
-    ruled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    ruled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    ruling: Mapped[ObjectionRuling] = mapped_column(string_enum(ObjectionRuling, "objection_ruling", 20),
+                                                   default=ObjectionRuling.PENDING)
+    ruling_reason, ruled_by_id, ruled_at = ruling_columns()
 
     member: Mapped[PanelMember] = relationship(back_populates="objections")
     raised_by: Mapped[User | None] = relationship(foreign_keys=[raised_by_id])

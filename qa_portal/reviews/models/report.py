@@ -7,11 +7,11 @@ from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, Str
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qa_portal.auth.models import User
-from qa_portal.core.models import utcnow
+from qa_portal.core.models import ruling_columns, string_enum, utcnow
 from qa_portal.extensions import db
-from qa_portal.reviews.models.cases import Case, _enum
+from qa_portal.reviews.models.cases import Case
 
-__all__ = ["ReportStatus", "PanelReport", "ReportSection", "PanelReportVersion", "CommentResponseKind",
+__all__ = ["ReportStatus", "ReportAction", "PanelReport", "ReportSection", "PanelReportVersion", "CommentResponseKind",
            "FactualComment"]
 
 
@@ -19,6 +19,13 @@ class ReportStatus(enum.StrEnum):
     DRAFT = "draft"
     SENT = "sent"  # with the HEI for the factual-accuracy check
     FINAL = "final"
+
+
+class ReportAction(enum.StrEnum):
+    """The report's moves (REPORT_WORKFLOW in reviews/workflow.py), each set off by the case's own move."""
+
+    SEND = "send"  # the case's send_for_factual_check
+    FINALISE = "finalise"  # the case's finalise_report
 
 
 class PanelReport(db.Model):
@@ -32,7 +39,8 @@ class PanelReport(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
-    status: Mapped[ReportStatus] = mapped_column(_enum(ReportStatus, "report_status", 10), default=ReportStatus.DRAFT)
+    status: Mapped[ReportStatus] = mapped_column(string_enum(ReportStatus, "report_status", 10),
+                                                 default=ReportStatus.DRAFT)
     overall_conclusion: Mapped[str] = mapped_column(Text, default="")
     recommended_outcome_id: Mapped[int | None] = mapped_column(ForeignKey("outcomes.id", ondelete="RESTRICT"))
     # Required when the recommendation departs from the standards' decision rule (e.g. positive despite a
@@ -119,10 +127,9 @@ class FactualComment(db.Model):
     evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id", ondelete="RESTRICT"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    response: Mapped[CommentResponseKind | None] = mapped_column(_enum(CommentResponseKind, "comment_response", 10))
-    answer: Mapped[str] = mapped_column(Text, default="")
-    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    response: Mapped[CommentResponseKind | None] = mapped_column(
+        string_enum(CommentResponseKind, "comment_response", 10))
+    answer, answered_by_id, answered_at = ruling_columns()  # the chair's answer: its text, who, when
 
     report: Mapped[PanelReport] = relationship(back_populates="comments")
     section: Mapped[ReportSection | None] = relationship()

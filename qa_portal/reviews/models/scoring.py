@@ -7,9 +7,9 @@ from sqlalchemy import CheckConstraint, Column, Date, DateTime, ForeignKey, Inte
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qa_portal.auth.models import User
-from qa_portal.core.models import utcnow
+from qa_portal.core.models import string_enum, utcnow
 from qa_portal.extensions import db
-from qa_portal.reviews.models.cases import Case, _enum
+from qa_portal.reviews.models.cases import Case
 from qa_portal.reviews.models.panel import PanelMember
 
 __all__ = ["Judgement", "judgement_evidence", "ConsensusJudgement", "VisitMode", "SiteVisit",
@@ -84,7 +84,7 @@ class SiteVisit(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
-    mode: Mapped[VisitMode] = mapped_column(_enum(VisitMode, "visit_mode", 10), default=VisitMode.ONSITE)
+    mode: Mapped[VisitMode] = mapped_column(string_enum(VisitMode, "visit_mode", 10), default=VisitMode.ONSITE)
     starts_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
     location: Mapped[str] = mapped_column(String(300), default="")
@@ -128,7 +128,7 @@ class VisitSession(db.Model):
     visit_id: Mapped[int] = mapped_column(ForeignKey("site_visits.id", ondelete="CASCADE"), index=True)
     starts_at: Mapped[datetime] = mapped_column(DateTime)
     duration_minutes: Mapped[int] = mapped_column(Integer, default=60)
-    stakeholder_group: Mapped[StakeholderGroup] = mapped_column(_enum(StakeholderGroup, "stakeholder_group", 20))
+    stakeholder_group: Mapped[StakeholderGroup] = mapped_column(string_enum(StakeholderGroup, "stakeholder_group", 20))
     attendees: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
 

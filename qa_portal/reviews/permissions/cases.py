@@ -63,21 +63,6 @@ def can_withdraw_case(user, case) -> bool:
     return _of_institution(user, case)
 
 
-def can_decide_case(user, case) -> bool:
-    """Council members record the decision (the decisions stage adds recusal rules)."""
-    return bool(user.is_authenticated and user.has_role(Role.COUNCIL))
-
-
-def can_lodge_appeal(user, case) -> bool:
-    """The institution appeals against its own case's decision."""
-    return _of_institution(user, case)
-
-
-def can_decide_appeal(user, case) -> bool:
-    """Members of the appeals body decide appeals (the appeals stage adds independence rules)."""
-    return bool(user.is_authenticated and user.has_role(Role.APPEALS))
-
-
 def visible_cases(user) -> Select:
     """The cases a user may see: all for officers, their institution's for HEI users, the cases whose panel
     they sit on (cleared) for experts, none otherwise."""

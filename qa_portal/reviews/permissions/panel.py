@@ -10,7 +10,8 @@ from qa_portal.reviews.models import MemberStatus, PanelMember, PanelRole
 __all__ = [
     "panel_seat", "is_cleared_member", "is_panel_chair",
     "can_manage_expert_pool", "can_edit_expert_profile", "can_view_expert_profile",
-    "can_manage_panel", "can_view_panel", "can_declare_interests", "can_object_to_member",
+    "can_manage_panel", "can_view_panel", "can_sign_declaration", "can_declare_interests", "can_rule_on_member", "can_rule_on_objection",
+    "can_object_to_member",
     "can_score", "can_record_consensus", "can_view_scoring_summary",
     "can_view_site_visit", "can_edit_site_visit", "can_request_visit_skip",
     "can_edit_report", "can_view_report", "can_comment_on_report", "can_answer_factual_comments",
@@ -70,10 +71,25 @@ def can_view_panel(user, case) -> bool:
     return is_officer(user) or is_hei_member(user, case.institution_id) or is_cleared_member(user, case)
 
 
+def can_sign_declaration(user, member) -> bool:
+    """The expert of the seat, and no one else, signs its declaration (whether it can still be signed is the
+    member's workflow)."""
+    return bool(getattr(user, "is_authenticated", False) and member.user_id == user.id)
+
+
 def can_declare_interests(user, member) -> bool:
-    """Only the proposed expert signs their own declaration for the case."""
-    return (getattr(user, "is_authenticated", False) and member.user_id == user.id
-            and member.status != MemberStatus.REMOVED)
+    """Only the proposed expert reaches their own declaration page for the case, while they hold the seat."""
+    return can_sign_declaration(user, member) and member.status != MemberStatus.REMOVED
+
+
+def can_rule_on_member(user, member) -> bool:
+    """Officers rule on a member's conflict and take members off the panel."""
+    return can_manage_panel(user, member.case)
+
+
+def can_rule_on_objection(user, objection) -> bool:
+    """Officers uphold or reject the institution's objection to a member."""
+    return can_manage_panel(user, objection.member.case)
 
 
 def can_object_to_member(user, member) -> bool:

@@ -9,21 +9,21 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from qa_portal.auth.models import Role, User, UserRole
 from qa_portal.core.access import login_required, require
-from qa_portal.core.errors import DomainError
-from qa_portal.core.forms import attach_error
+from qa_portal.core.forms import run_service
 from qa_portal.core.input_checks import parse_id
 from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Application
 from qa_portal.pilots.models.calls import Call
 from qa_portal.pilots.permissions import visible_institutions
-from qa_portal.reviews import coordination, workflow
+from qa_portal.reviews.services import coordination
 from qa_portal.reviews.forms import ActionForm, CoordinationForm
-from qa_portal.reviews.models import Case, CaseEvent, CaseState, SerSubmission
+from qa_portal.reviews.models import Case, CaseAction, CaseEvent, CaseState, SerSubmission
 from qa_portal.reviews.permissions import can_coordinate_case, can_list_cases, can_view_case, visible_cases
-from qa_portal.reviews.self_evaluation import latest_submission, ser_overview
+from qa_portal.reviews.services.self_evaluation import latest_submission, ser_overview
 from qa_portal.reviews.views import bp
 from qa_portal.reviews.views.common import load_case
+from qa_portal.reviews.workflow import ACTION_LABELS, CASE_WORKFLOW, LIFECYCLE, STATE_LABELS, lifecycle_progress
 
 
 def _int_arg(name: str) -> int | None:
@@ -59,7 +59,7 @@ def case_list():
     institutions = db.session.scalars(visible_institutions(current_user)).all()
     return render_template("reviews/case_list.html", cases=cases, filters=filters, calls=calls,
                            institutions=institutions, states=list(CaseState), returned=returned,
-                           state_labels=workflow.STATE_LABELS, progress=workflow.lifecycle_progress)
+                           state_labels=STATE_LABELS, progress=lifecycle_progress)
 
 
 def _case_page(case: Case, action_form: ActionForm | None = None, failed_action: str | None = None,
@@ -68,7 +68,8 @@ def _case_page(case: Case, action_form: ActionForm | None = None, failed_action:
         select(CaseEvent).where(CaseEvent.case_id == case.id).options(joinedload(CaseEvent.actor))
         .order_by(CaseEvent.at, CaseEvent.id)
     ).all()
-    actions = workflow.available_actions(current_user, case)
+    # the dangerous moves (return, withdraw) after the others, whichever stage defined them
+    actions = sorted(CASE_WORKFLOW.available(current_user, case), key=lambda a: CASE_WORKFLOW.transitions[a].danger)
     if coordination_form is None and can_coordinate_case(current_user, case):
         coordination_form = CoordinationForm(coordinator=str(case.coordinator_id or ""),
                                              ser_due_at=case.ser_due_at.date() if case.ser_due_at else None)
@@ -77,9 +78,9 @@ def _case_page(case: Case, action_form: ActionForm | None = None, failed_action:
     return render_template(
         "reviews/case_detail.html", case=case, events=events, actions=actions,
         action_form=action_form or ActionForm(), failed_action=failed_action, coordination_form=coordination_form,
-        overview=ser_overview(case), submission=latest_submission(case), transitions=workflow.TRANSITIONS,
-        action_labels=workflow.ACTION_LABELS, state_labels=workflow.STATE_LABELS,
-        progress=workflow.lifecycle_progress(case.state), lifecycle=workflow.LIFECYCLE, now=utcnow(),
+        overview=ser_overview(case), submission=latest_submission(case), transitions=CASE_WORKFLOW.transitions,
+        action_labels=ACTION_LABELS, state_labels=STATE_LABELS, progress=lifecycle_progress(case.state),
+        lifecycle=LIFECYCLE, now=utcnow(),
     ), status
 
 
@@ -106,19 +107,12 @@ def case_detail(case_id: int):
 def case_action(case_id: int, action: str):
     case = load_case(case_id)
     form = ActionForm()
-    if not form.validate_on_submit():
-        return _case_page(case, form, action, status=400)
-    try:
-        workflow.apply_action(case, action, current_user, comment=form.comment.data)
-    except workflow.ActionForbidden as error:
-        abort(403, description=error.message)
-    except DomainError as error:
-        db.session.rollback()
-        case = load_case(case_id)
-        attach_error(form, error)
-        return _case_page(case, form, action, status=error.status_code)
-    db.session.commit()
-    flash(_("Done: %(action)s.", action=workflow.ACTION_LABELS[workflow.CaseAction(action)]), "success")
+    run = run_service(form, lambda: CASE_WORKFLOW.apply(case, action, current_user, comment=form.comment.data))
+    if run.status == 403:
+        abort(403, description=run.error.message)
+    if not run.ok:
+        return _case_page(case, form, action, status=run.status)
+    flash(_("Done: %(action)s.", action=ACTION_LABELS[CaseAction(action)]), "success")
     return redirect(url_for("reviews.case_detail", case_id=case.id))
 
 
@@ -129,17 +123,15 @@ def case_coordination(case_id: int):
     require(can_coordinate_case(current_user, case))
     form = CoordinationForm()
     form.set_officers(_officers())
-    if not form.validate_on_submit():
-        return _case_page(case, coordination_form=form, status=400)
-    coordinator = db.session.get(User, int(form.coordinator.data)) if form.coordinator.data else None
-    due = datetime.combine(form.ser_due_at.data, time(23, 59)) if form.ser_due_at.data else None
-    try:
-        coordination.update_case_coordination(current_user, case, coordinator, due)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return _case_page(load_case(case_id), coordination_form=form, status=error.status_code)
-    db.session.commit()
+
+    def save():
+        coordinator = db.session.get(User, int(form.coordinator.data)) if form.coordinator.data else None
+        due = datetime.combine(form.ser_due_at.data, time(23, 59)) if form.ser_due_at.data else None
+        return coordination.update_case_coordination(current_user, case, coordinator, due)
+
+    run = run_service(form, save)
+    if not run.ok:
+        return _case_page(case, coordination_form=form, status=run.status)
     flash(_("Coordination saved."), "success")
     return redirect(url_for("reviews.case_detail", case_id=case.id))
 

@@ -4,12 +4,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from qa_portal.core.access import login_required, require
-from qa_portal.core.errors import DomainError
-from qa_portal.core.forms import attach_error
+from qa_portal.core.forms import form_page, run_service
 from qa_portal.core.storage import discard_stored, stored_path
 from qa_portal.extensions import db
-from qa_portal.reviews import evidence as services
-from qa_portal.reviews import self_evaluation as ser
+from qa_portal.reviews.services import evidence as services
+from qa_portal.reviews.services import self_evaluation as ser
 from qa_portal.reviews.forms import CONFIDENTIALITY_LABELS, EVIDENCE_TYPE_LABELS, LANGUAGE_LABELS
 from qa_portal.reviews.forms import EvidenceDetailsForm, EvidenceUploadForm
 from qa_portal.reviews.models import CaseState, Evidence
@@ -48,19 +47,12 @@ def evidence_upload(case_id: int):
     require(can_edit_ser(current_user, case))
     form = EvidenceUploadForm()
     form.set_criteria(ser.version_standards(case))
-    if not form.validate_on_submit():
-        return _list_page(case, form, 400)
-    upload = form.file.data
-    try:
-        item = services.upload_evidence(current_user, case, upload.stream, upload.filename, form.title.data,
-                                        form.evidence_type.data, form.language.data, form.confidentiality.data,
-                                        form.criteria.data or [])
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return _list_page(load_case(case_id), form, error.status_code)
-    db.session.commit()
-    flash(_("Uploaded “%(title)s”.", title=item.title), "success")
+    run = run_service(form, lambda: services.upload_evidence(
+        current_user, case, form.file.data.stream, form.file.data.filename, form.title.data, form.evidence_type.data,
+        form.language.data, form.confidentiality.data, form.criteria.data or []))
+    if not run.ok:
+        return _list_page(case, form, run.status)
+    flash(_("Uploaded “%(title)s”.", title=run.result.title), "success")
     return redirect(url_for("reviews.evidence_list", case_id=case.id))
 
 
@@ -84,23 +76,11 @@ def evidence_edit(case_id: int, evidence_id: int):
                                    evidence_type=item.evidence_type.value,
                                    confidentiality=item.confidentiality.value)
     form.set_criteria(ser.version_standards(case))
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_evidence(current_user, item, form.title.data, form.evidence_type.data,
-                                     form.language.data, form.confidentiality.data, form.criteria.data or [])
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = error.status_code
-            item = _evidence(load_case(case_id), evidence_id)
-        else:
-            db.session.commit()
-            flash(_("Saved “%(title)s”.", title=item.title), "success")
-            return redirect(url_for("reviews.evidence_list", case_id=case.id))
-    elif form.is_submitted():
-        status = 400
-    return render_template("reviews/evidence_edit.html", case=case, item=item, form=form, **_labels()), status
+    return form_page(form, lambda: services.update_evidence(
+        current_user, item, form.title.data, form.evidence_type.data, form.language.data, form.confidentiality.data,
+        form.criteria.data or []), "reviews/evidence_edit.html",
+        lambda saved: _("Saved “%(title)s”.", title=saved.title), url_for("reviews.evidence_list", case_id=case.id),
+        case=case, item=item, **_labels())
 
 
 @bp.route("/cases/<int:case_id>/evidence/<int:evidence_id>/delete", methods=["POST"])

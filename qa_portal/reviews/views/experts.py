@@ -7,13 +7,12 @@ from sqlalchemy.orm import defaultload, lazyload
 
 from qa_portal.auth.models import Role, User
 from qa_portal.core.access import login_required, require
-from qa_portal.core.errors import DomainError
-from qa_portal.core.forms import attach_error
+from qa_portal.core.forms import form_page, run_service
 from qa_portal.core.pagination import paginate
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution
 from qa_portal.pilots.models.reference import country_name, isced_fields
-from qa_portal.reviews import experts as services
+from qa_portal.reviews.services import experts as services
 from qa_portal.reviews.forms.experts import (
     EXPERT_TYPE_LABELS, AffiliationForm, ExpertProfileForm, NewExpertProfileForm, display_language,
 )
@@ -75,8 +74,9 @@ def expert_list():
                            **_labels())
 
 
-def _profile_form_page(template: str, form, status: int = 200, **context):
-    return render_template(f"reviews/experts/{template}", form=form, **_labels(), **context), status
+def _detail_url(profile: ExpertProfile) -> str:
+    """Where a saved profile is shown."""
+    return url_for("reviews.expert_detail", profile_id=profile.id)
 
 
 @bp.route("/experts/new", methods=["GET", "POST"])
@@ -87,20 +87,14 @@ def expert_create():
     users = db.session.scalars(services.eligible_expert_users()).all()
     form.set_users(users)
     form.set_choices()
-    if not form.is_submitted():
-        return _profile_form_page("new.html", form)
-    if not form.validate():
-        return _profile_form_page("new.html", form, 400)
-    user = next(user for user in users if str(user.id) == form.user.data)  # the form accepted only these
-    try:
-        profile = services.create_profile(current_user, user, form.details())
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return _profile_form_page("new.html", form, error.status_code)
-    db.session.commit()
-    flash(_("Created the expert profile of %(name)s.", name=user.full_name), "success")
-    return redirect(url_for("reviews.expert_detail", profile_id=profile.id))
+
+    def create():
+        user = next(user for user in users if str(user.id) == form.user.data)  # the form accepted only these
+        return services.create_profile(current_user, user, form.details())
+
+    return form_page(form, create, "reviews/experts/new.html",
+                     lambda profile: _("Created the expert profile of %(name)s.", name=profile.user.full_name),
+                     _detail_url, **_labels())
 
 
 @bp.route("/experts/me", methods=["GET", "POST"])
@@ -118,23 +112,14 @@ def expert_me():
     else:
         form = ExpertProfileForm(formdata=None, country="AM")
     form.set_choices([item.language for item in profile.languages] if profile else ())
-    context = {"profile": profile, "own": True}
-    if not form.is_submitted():
-        return _profile_form_page("edit.html", form, **context)
-    if not form.validate():
-        return _profile_form_page("edit.html", form, 400, **context)
-    try:
+
+    def save():
         if profile is None:
-            profile = services.create_profile(current_user, current_user, form.details())
-        else:
-            services.update_profile(current_user, profile, form.details())
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return _profile_form_page("edit.html", form, error.status_code, **context)
-    db.session.commit()
-    flash(_("Saved your expert profile."), "success")
-    return redirect(url_for("reviews.expert_detail", profile_id=profile.id))
+            return services.create_profile(current_user, current_user, form.details())
+        return services.update_profile(current_user, profile, form.details())
+
+    return form_page(form, save, "reviews/experts/edit.html", _("Saved your expert profile."), _detail_url,
+                     profile=profile, own=True, **_labels())
 
 
 @bp.route("/experts/<int:profile_id>")
@@ -163,21 +148,10 @@ def expert_edit(profile_id: int):
     require(can_edit_expert_profile(current_user, profile))
     form = ExpertProfileForm() if request.method == "POST" else ExpertProfileForm.for_profile(profile)
     form.set_choices([item.language for item in profile.languages])
-    context = {"profile": profile, "own": profile.user_id == current_user.id}
-    if not form.is_submitted():
-        return _profile_form_page("edit.html", form, **context)
-    if not form.validate():
-        return _profile_form_page("edit.html", form, 400, **context)
-    try:
-        services.update_profile(current_user, profile, form.details())
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return _profile_form_page("edit.html", form, error.status_code, profile=_load_profile(profile_id),
-                                  own=context["own"])
-    db.session.commit()
-    flash(_("Saved the expert profile of %(name)s.", name=profile.user.full_name), "success")
-    return redirect(url_for("reviews.expert_detail", profile_id=profile.id))
+    return form_page(form, lambda: services.update_profile(current_user, profile, form.details()),
+                     "reviews/experts/edit.html",
+                     lambda saved: _("Saved the expert profile of %(name)s.", name=saved.user.full_name), _detail_url,
+                     profile=profile, own=profile.user_id == current_user.id, **_labels())
 
 
 @bp.route("/experts/<int:profile_id>/affiliations", methods=["POST"])
@@ -187,16 +161,10 @@ def affiliation_add(profile_id: int):
     require(can_edit_expert_profile(current_user, profile))
     form = AffiliationForm()
     form.set_institutions(_institutions())
-    if not form.validate():
-        return _detail_with_form(profile, form, 400)
-    try:
-        affiliation = services.add_affiliation(current_user, profile, form.details())
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return _detail_with_form(_load_profile(profile_id), form, error.status_code)
-    db.session.commit()
-    flash(_("Added the affiliation with %(name)s.", name=affiliation.display_name), "success")
+    run = run_service(form, lambda: services.add_affiliation(current_user, profile, form.details()))
+    if not run.ok:
+        return _detail_with_form(profile, form, run.status)
+    flash(_("Added the affiliation with %(name)s.", name=run.result.display_name), "success")
     return redirect(url_for("reviews.expert_detail", profile_id=profile.id))
 
 
@@ -208,24 +176,11 @@ def affiliation_edit(profile_id: int, affiliation_id: int):
     affiliation = _load_affiliation(profile, affiliation_id)
     form = AffiliationForm() if request.method == "POST" else AffiliationForm.for_affiliation(affiliation)
     form.set_institutions(_institutions())
-    status = 200
-    if form.is_submitted():
-        status = 400
-        if form.validate():
-            try:
-                services.update_affiliation(current_user, affiliation, form.details())
-            except DomainError as error:
-                db.session.rollback()
-                attach_error(form, error)
-                status = error.status_code
-                profile = _load_profile(profile_id)
-                affiliation = _load_affiliation(profile, affiliation_id)
-            else:
-                db.session.commit()
-                flash(_("Saved the affiliation with %(name)s.", name=affiliation.display_name), "success")
-                return redirect(url_for("reviews.expert_detail", profile_id=profile.id))
-    return render_template("reviews/experts/affiliation.html", profile=profile, affiliation=affiliation,
-                           form=form, **_labels()), status
+    return form_page(form, lambda: services.update_affiliation(current_user, affiliation, form.details()),
+                     "reviews/experts/affiliation.html",
+                     lambda saved: _("Saved the affiliation with %(name)s.", name=saved.display_name),
+                     url_for("reviews.expert_detail", profile_id=profile.id), profile=profile,
+                     affiliation=affiliation, **_labels())
 
 
 @bp.route("/experts/<int:profile_id>/affiliations/<int:affiliation_id>/delete", methods=["POST"])

@@ -5,11 +5,10 @@ from flask_login import current_user
 
 from qa_portal.auth.models import User
 from qa_portal.core.access import login_required, require
-from qa_portal.core.errors import DomainError
-from qa_portal.core.forms import attach_error
+from qa_portal.core.forms import run_service
 from qa_portal.extensions import db
 from qa_portal.pilots.permissions import is_officer
-from qa_portal.reviews import panel as services
+from qa_portal.reviews.services import panel as services
 from qa_portal.reviews.forms import (
     ConflictRulingForm, DeclarationForm, ObjectionForm, ObjectionRulingForm, ProposeMemberForm, RemoveMemberForm,
 )
@@ -18,6 +17,7 @@ from qa_portal.reviews.permissions import (
     can_declare_interests, can_manage_panel, can_object_to_member, can_view_panel,
 )
 from qa_portal.reviews.views import bp
+from qa_portal.reviews.workflow import MEMBER_STATUS_LABELS
 
 # States before the panel exists: the case card stays silent.
 _BEFORE_PANEL = (CaseState.SER_IN_PREPARATION, CaseState.SER_SUBMITTED)
@@ -85,7 +85,7 @@ def _panel_page(case: Case, failed: tuple[str, int | None, object] | None = None
         open_for_changes=case.state == CaseState.PANEL_FORMATION, propose_form=propose_form, forms=forms,
         findings=findings, errors=errors, warnings=warnings,
         problems=services.start_review_problems(case, active) if case.state == CaseState.PANEL_FORMATION else [],
-        role_labels=services.ROLE_LABELS, status_labels=services.STATUS_LABELS, kind_labels=services.KIND_LABELS,
+        role_labels=services.ROLE_LABELS, status_labels=MEMBER_STATUS_LABELS, kind_labels=services.KIND_LABELS,
         is_officer=is_officer(current_user), failed=failed,
     ), status
 
@@ -96,19 +96,13 @@ def panel_page(case_id: int):
     return _panel_page(_case(case_id))
 
 
-def _run(case_id: int, kind: str, object_id: int | None, form, service, done: str):
-    """Validate the form, call the service, commit and redirect; on refusal re-render with the text kept."""
-    if not form.validate_on_submit():
-        return _panel_page(_case(case_id), (kind, object_id, form), 400)
-    try:
-        service()
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return _panel_page(_case(case_id), (kind, object_id, form), error.status_code)
-    db.session.commit()
+def _run(case: Case, kind: str, object_id: int | None, form, service, done: str):
+    """The panel page's forms: run_service, then back to the page, or the page again with the refused form in place."""
+    run = run_service(form, service)
+    if not run.ok:
+        return _panel_page(case, (kind, object_id, form), run.status)
     flash(done, "success")
-    return redirect(url_for("reviews.panel_page", case_id=case_id))
+    return redirect(url_for("reviews.panel_page", case_id=case.id))
 
 
 @bp.route("/cases/<int:case_id>/panel/members", methods=["POST"])
@@ -119,7 +113,7 @@ def panel_propose(case_id: int):
     form = ProposeMemberForm(prefix="propose")
     form.set_choices(services.expert_candidates(case), services.ROLE_LABELS, {})
     expert = db.session.get(User, form.expert_id()) if form.expert_id() else None
-    return _run(case_id, "propose", None, form,
+    return _run(case, "propose", None, form,
                 lambda: services.propose_member(current_user, case, expert, form.role.data),
                 _("Proposed %(name)s for the panel.", name=expert.full_name if expert else ""))
 
@@ -131,7 +125,7 @@ def panel_remove(case_id: int, member_id: int):
     require(can_manage_panel(current_user, case))
     member = _member(case, member_id)
     form = RemoveMemberForm(prefix=f"remove-{member.id}")
-    return _run(case_id, "remove", member.id, form,
+    return _run(case, "remove", member.id, form,
                 lambda: services.remove_member(current_user, member, form.reason.data),
                 _("Removed %(name)s from the panel.", name=member.user.full_name))
 
@@ -143,7 +137,7 @@ def panel_conflict_ruling(case_id: int, member_id: int):
     require(can_manage_panel(current_user, case))
     member = _member(case, member_id)
     form = ConflictRulingForm(prefix=f"conflict-{member.id}")
-    return _run(case_id, "conflict", member.id, form,
+    return _run(case, "conflict", member.id, form,
                 lambda: services.rule_on_conflict(current_user, member, form.ruling.data, form.reason.data),
                 _("Recorded the ruling on %(name)s's conflict.", name=member.user.full_name))
 
@@ -155,7 +149,7 @@ def panel_object(case_id: int, member_id: int):
     member = _member(case, member_id)
     require(can_object_to_member(current_user, member))
     form = ObjectionForm(prefix=f"object-{member.id}")
-    return _run(case_id, "object", member.id, form,
+    return _run(case, "object", member.id, form,
                 lambda: services.raise_objection(current_user, member, form.reasons.data),
                 _("Your objection to %(name)s was sent to the agency.", name=member.user.full_name))
 
@@ -169,7 +163,7 @@ def panel_objection_ruling(case_id: int, objection_id: int):
     if objection is None or objection.member.case_id != case.id:
         abort(404)
     form = ObjectionRulingForm(prefix=f"objection-{objection.id}")
-    return _run(case_id, "objection", objection.id, form,
+    return _run(case, "objection", objection.id, form,
                 lambda: services.rule_on_objection(current_user, objection, form.ruling.data, form.reason.data),
                 _("Recorded the ruling on the objection."))
 
@@ -180,24 +174,17 @@ def panel_declaration(member_id: int):
     member = db.get_or_404(PanelMember, member_id)
     require(can_declare_interests(current_user, member))
     form = DeclarationForm()
-    status = 200
-    if member.declaration is None and form.validate_on_submit():
-        try:
-            services.declare_interests(current_user, member, form.declaration.data == "none", form.declared_items(),
-                                       form.signed_name.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = error.status_code
-            member = db.get_or_404(PanelMember, member_id)
-        else:
-            db.session.commit()
+    if member.declaration is not None:  # signed once; a repeated post changes nothing
+        status = 409 if request.method == "POST" else 200
+        if request.method == "POST":
+            form.form_errors.append(_("You already signed your declaration for this case."))
+    else:
+        run = run_service(form, lambda: services.declare_interests(
+            current_user, member, form.declaration.data == "none", form.declared_items(), form.signed_name.data))
+        if run.ok:
             flash(_("Your declaration is signed."), "success")
             return redirect(url_for("reviews.panel_declaration", member_id=member.id))
-    elif request.method == "POST":
-        status = 409 if member.declaration is not None else 400
-        if member.declaration is not None:
-            form.form_errors.append(_("You already signed your declaration for this case."))
+        status = run.status
     return render_template("reviews/panel/declaration.html", member=member, case=member.case, form=form,
-                           role_labels=services.ROLE_LABELS, status_labels=services.STATUS_LABELS,
+                           role_labels=services.ROLE_LABELS, status_labels=MEMBER_STATUS_LABELS,
                            kind_labels=services.KIND_LABELS), status

@@ -3,30 +3,29 @@ factual-accuracy comments with the chair's answers. The institution reads only f
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from qa_portal.core.access import login_required, require
-from qa_portal.core.errors import DomainError
-from qa_portal.core.forms import attach_error
+from qa_portal.core.forms import run_service
 from qa_portal.extensions import db
 from qa_portal.pilots.permissions import is_officer
-from qa_portal.reviews import factual
-from qa_portal.reviews import report as reports
-from qa_portal.reviews import workflow
+from qa_portal.reviews.services import factual
+from qa_portal.reviews.services import report as reports
 from qa_portal.reviews.forms import FactualAnswerForm, FactualCommentForm, ReportConclusionForm, ReportSectionForm
 from qa_portal.reviews.models import (
-    CaseAction, ConsensusJudgement, FactualComment, PanelReportVersion, ReportSection, ReportStatus,
+    CaseAction, CaseState, ConsensusJudgement, FactualComment, PanelReportVersion, ReportSection, ReportStatus,
 )
 from qa_portal.reviews.permissions import (
     can_answer_factual_comments, can_comment_on_report, can_edit_report, can_view_report, is_cleared_member,
 )
-from qa_portal.reviews.report_pdf import ROLE_LABELS, report_pdf
-from qa_portal.reviews.self_evaluation import case_evidence, version_levels
+from qa_portal.reviews.pdf import report_pdf
+from qa_portal.reviews.services.panel import ROLE_LABELS
+from qa_portal.reviews.services.self_evaluation import case_evidence, version_levels
 from qa_portal.reviews.views import bp
 from qa_portal.reviews.views.common import load_case
+from qa_portal.reviews.workflow import ACTION_LABELS, CASE_WORKFLOW, REPORT_STATUS_LABELS
 
 REPORT_ACTIONS = (CaseAction.SEND_FOR_FACTUAL_CHECK, CaseAction.FINALISE_REPORT)
 
@@ -66,10 +65,6 @@ def report_card(case) -> dict | None:
                                           .where(FactualComment.report_id == report.id))}
 
 
-REPORT_STATUS_LABELS = {ReportStatus.DRAFT: _l("Draft"), ReportStatus.SENT: _l("Sent for the factual-accuracy check"),
-                        ReportStatus.FINAL: _l("Final")}
-
-
 def report_status_label(status) -> str:
     """The report status as the pages say it."""
     return str(REPORT_STATUS_LABELS[ReportStatus(status)])
@@ -94,7 +89,7 @@ def _report_page(case, report, comment_form=None, answer_forms=None, status: int
         content = latest.content
     comments = factual.comments_of(report)
     may_answer = (can_answer_factual_comments(current_user, case) and report.status == ReportStatus.SENT
-                  and case.state == workflow.CaseState.FACTUAL_ACCURACY)
+                  and case.state == CaseState.FACTUAL_ACCURACY)
     answer_forms = answer_forms or {}
     if may_answer:
         for comment in comments:
@@ -106,14 +101,14 @@ def _report_page(case, report, comment_form=None, answer_forms=None, status: int
     if comment_form is not None:
         comment_form.set_choices(factual.section_choices(report), case_evidence(case))
     editable = (can_edit_report(current_user, case) and report.status != ReportStatus.FINAL
-                and case.state in (workflow.CaseState.REPORT_DRAFTING, workflow.CaseState.FACTUAL_ACCURACY))
-    actions = [action for action in workflow.available_actions(current_user, case) if action in REPORT_ACTIONS]
+                and case.state in (CaseState.REPORT_DRAFTING, CaseState.FACTUAL_ACCURACY))
+    actions = [action for action in CASE_WORKFLOW.available(current_user, case) if action in REPORT_ACTIONS]
     problems = reports.send_problems(case) if CaseAction.SEND_FOR_FACTUAL_CHECK in actions else (
         reports.finalise_problems(case) if CaseAction.FINALISE_REPORT in actions else [])
     return render_template(
         "reviews/report/report.html", case=case, report=report, content=content, latest=latest,
         panel_side=panel_side, editable=editable, comments=comments, answer_forms=answer_forms,
-        comment_form=comment_form, actions=actions, action_labels=workflow.ACTION_LABELS, problems=problems,
+        comment_form=comment_form, actions=actions, action_labels=ACTION_LABELS, problems=problems,
         window_open=factual.window_open(report), response_labels=factual.RESPONSE_LABELS), status
 
 
@@ -140,27 +135,18 @@ def report_section(case_id: int, number: int):
     form = ReportSectionForm() if request.method == "POST" else ReportSectionForm(
         data={**{name: getattr(section, name) for name in reports.REPORT_FIELDS}, "level": str(section.level_id or "")})
     form.set_levels(version_levels(case))
-    status = 200
-    if form.validate_on_submit():
-        texts = {name: getattr(form, name).data for name in reports.REPORT_FIELDS}
-        try:
-            reports.save_section(current_user, case, section, texts, form.level_id())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = error.status_code
-        else:
-            db.session.commit()
-            flash(_("Saved the section on %(code)s.", code=section.standard.code), "success")
-            return redirect(url_for("reviews.report_page", case_id=case.id, _anchor=f"section-{section.position}"))
-    elif form.is_submitted():
-        status = 400
+    run = run_service(form, lambda: reports.save_section(
+        current_user, case, section, {name: getattr(form, name).data for name in reports.REPORT_FIELDS},
+        form.level_id()))
+    if run.ok:
+        flash(_("Saved the section on %(code)s.", code=section.standard.code), "success")
+        return redirect(url_for("reviews.report_page", case_id=case.id, _anchor=f"section-{section.position}"))
     criterion_ids = [criterion.id for criterion in section.standard.criteria]
     consensus = {judgement.criterion_id: judgement for judgement in db.session.scalars(
         select(ConsensusJudgement).where(ConsensusJudgement.case_id == case.id,
                                          ConsensusJudgement.criterion_id.in_(criterion_ids)))}
     return render_template("reviews/report/section_edit.html", case=case, section=section, form=form,
-                           consensus=consensus), status
+                           consensus=consensus), run.status
 
 
 @bp.route("/cases/<int:case_id>/report/conclusion", methods=["GET", "POST"])
@@ -172,23 +158,13 @@ def report_conclusion(case_id: int):
         "overall_conclusion": report.overall_conclusion, "recommendation_reason": report.recommendation_reason,
         "recommended_outcome": str(report.recommended_outcome_id or "")})
     form.set_outcomes(reports.outcome_choices(case), str(get_locale() or "en"))
-    status = 200
-    if form.validate_on_submit():
-        try:
-            reports.save_conclusion(current_user, case, report, form.overall_conclusion.data, form.outcome_id(),
-                                    form.recommendation_reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = error.status_code
-        else:
-            db.session.commit()
-            flash(_("Saved the overall conclusion and recommendation."), "success")
-            return redirect(url_for("reviews.report_page", case_id=case.id, _anchor="conclusion"))
-    elif form.is_submitted():
-        status = 400
+    run = run_service(form, lambda: reports.save_conclusion(
+        current_user, case, report, form.overall_conclusion.data, form.outcome_id(), form.recommendation_reason.data))
+    if run.ok:
+        flash(_("Saved the overall conclusion and recommendation."), "success")
+        return redirect(url_for("reviews.report_page", case_id=case.id, _anchor="conclusion"))
     return render_template("reviews/report/conclusion_edit.html", case=case, report=report, form=form,
-                           breaches=reports.decision_rule_breaches(case)), status
+                           breaches=reports.decision_rule_breaches(case)), run.status
 
 
 @bp.route("/cases/<int:case_id>/report/comments", methods=["POST"])
@@ -199,16 +175,10 @@ def report_comment(case_id: int):
     require(can_comment_on_report(current_user, case))
     form = FactualCommentForm()
     form.set_choices(factual.section_choices(report), case_evidence(case))
-    if not form.validate_on_submit():
-        return _report_page(case, report, comment_form=form, status=400)
-    try:
-        factual.add_comment(current_user, case, report, form.section.data, form.comment.data, form.evidence_id())
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return _report_page(load_case(case_id), reports.report_of(case), comment_form=form,
-                            status=error.status_code)
-    db.session.commit()
+    run = run_service(form, lambda: factual.add_comment(current_user, case, report, form.section.data,
+                                                        form.comment.data, form.evidence_id()))
+    if not run.ok:
+        return _report_page(case, report, comment_form=form, status=run.status)
     flash(_("Your comment was sent to the panel chair."), "success")
     return redirect(url_for("reviews.report_page", case_id=case.id, _anchor="comments"))
 
@@ -223,16 +193,10 @@ def report_answer(case_id: int, comment_id: int):
     if comment is None or comment.report_id != report.id:
         abort(404)
     form = FactualAnswerForm(prefix=f"comment-{comment.id}")
-    if not form.validate_on_submit():
-        return _report_page(case, report, answer_forms={comment.id: form}, status=400)
-    try:
-        factual.answer_comment(current_user, case, comment, form.response.data, form.answer.data)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return _report_page(load_case(case_id), reports.report_of(case), answer_forms={comment_id: form},
-                            status=error.status_code)
-    db.session.commit()
+    run = run_service(form, lambda: factual.answer_comment(current_user, case, comment, form.response.data,
+                                                           form.answer.data))
+    if not run.ok:
+        return _report_page(case, report, answer_forms={comment_id: form}, status=run.status)
     flash(_("Your answer was saved."), "success")
     return redirect(url_for("reviews.report_page", case_id=case.id, _anchor=f"comment-{comment.id}"))
 

@@ -5,16 +5,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from qa_portal.core.access import login_required, require
-from qa_portal.core.errors import DomainError
-from qa_portal.core.forms import attach_error
+from qa_portal.core.forms import run_service
 from qa_portal.core.models import utcnow
-from qa_portal.extensions import db
-from qa_portal.reviews import scoring
+from qa_portal.reviews.services import scoring
 from qa_portal.reviews.forms import ConsensusForm, JudgementForm, SubmitJudgementsForm
 from qa_portal.reviews.models import CaseState
 from qa_portal.reviews.permissions import can_record_consensus, can_score, can_view_scoring_summary
-from qa_portal.reviews.scoring_pdf import scoring_summary_pdf
-from qa_portal.reviews.self_evaluation import case_evidence, entries_by_criterion, evidence_by_criterion, \
+from qa_portal.reviews.pdf import scoring_summary_pdf
+from qa_portal.reviews.services.self_evaluation import case_evidence, entries_by_criterion, evidence_by_criterion, \
     version_levels, version_standards
 from qa_portal.reviews.views import bp
 from qa_portal.reviews.views.common import load_case
@@ -87,16 +85,10 @@ def scoring_save(case_id: int, criterion_id: int):
     member = _my_seat(case)
     criterion = _criterion(case, criterion_id)
     form = _judgement_form(criterion, None, version_levels(case), case_evidence(case), formdata=True)
-    if not form.validate_on_submit():
-        return _scoring_page(case, member, {criterion.id: form}, status=400)
-    try:
-        scoring.save_judgement(current_user, member, criterion.id, form.level_id(), form.rationale.data,
-                               form.evidence.data or [])
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return _scoring_page(case, member, {criterion.id: form}, status=error.status_code)
-    db.session.commit()
+    run = run_service(form, lambda: scoring.save_judgement(current_user, member, criterion.id, form.level_id(),
+                                                           form.rationale.data, form.evidence.data or []))
+    if not run.ok:
+        return _scoring_page(case, member, {criterion.id: form}, status=run.status)
     flash(_("Saved your judgement of %(code)s.", code=criterion.code), "success")
     return redirect(url_for("reviews.scoring_page", case_id=case.id, _anchor=f"criterion-{criterion.id}"))
 
@@ -107,15 +99,9 @@ def scoring_submit(case_id: int):
     case = load_case(case_id)
     member = _my_seat(case)
     form = SubmitJudgementsForm()
-    if not form.validate_on_submit():
-        return _scoring_page(case, member, submit_form=form, status=400)
-    try:
-        scoring.submit_judgements(current_user, member)
-    except DomainError as error:
-        db.session.rollback()
-        form.form_errors.append(error.message)
-        return _scoring_page(case, member, submit_form=form, status=error.status_code)
-    db.session.commit()
+    run = run_service(form, lambda: scoring.submit_judgements(current_user, member))
+    if not run.ok:
+        return _scoring_page(case, member, submit_form=form, status=run.status)
     flash(_("Your judgements are submitted. You can now see the other members' judgements."), "success")
     return redirect(url_for("reviews.scoring_page", case_id=case.id))
 
@@ -157,15 +143,10 @@ def scoring_consensus(case_id: int, criterion_id: int):
     criterion = _criterion(case, criterion_id)
     form = ConsensusForm(prefix=f"k{criterion.id}")
     form.set_choices(version_levels(case))
-    if not form.validate_on_submit():
-        return _summary_page(case, {criterion.id: form}, status=400)
-    try:
-        scoring.record_consensus(current_user, case, criterion.id, form.level_id(), form.rationale.data)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return _summary_page(case, {criterion.id: form}, status=error.status_code)
-    db.session.commit()
+    run = run_service(form, lambda: scoring.record_consensus(current_user, case, criterion.id, form.level_id(),
+                                                             form.rationale.data))
+    if not run.ok:
+        return _summary_page(case, {criterion.id: form}, status=run.status)
     flash(_("Recorded the panel's consensus on %(code)s.", code=criterion.code), "success")
     return redirect(url_for("reviews.scoring_summary", case_id=case.id, _anchor=f"criterion-{criterion.id}"))
 

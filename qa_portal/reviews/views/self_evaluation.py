@@ -5,10 +5,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from qa_portal.core.access import login_required, require
-from qa_portal.core.errors import DomainError
-from qa_portal.core.forms import attach_error
+from qa_portal.core.forms import run_service
 from qa_portal.extensions import db
-from qa_portal.reviews import self_evaluation as ser
+from qa_portal.reviews.services import self_evaluation as ser
 from qa_portal.reviews.forms import SerEntryForm, SerTextsForm
 from qa_portal.reviews.models import CaseState, SerSubmission
 from qa_portal.reviews.pdf import ser_pdf
@@ -35,6 +34,15 @@ def _criterion(case, criterion_id: int) -> Criterion:
     return criterion
 
 
+def _edit_conflict(form, run):
+    """The version an edit conflicted with (shown beside the user's text), or None; saving again then overwrites it,
+    knowingly."""
+    if not isinstance(run.error, ser.EditConflict):
+        return None
+    form.version.data = str(run.error.current.version)
+    return run.error.current
+
+
 @bp.route("/cases/<int:case_id>/ser/criteria/<int:criterion_id>", methods=["GET", "POST"])
 @login_required
 def ser_entry(case_id: int, criterion_id: int):
@@ -51,27 +59,14 @@ def ser_entry(case_id: int, criterion_id: int):
                             justification=entry.justification if entry else "",
                             evidence=[item.id for item in evidence if criterion in item.criteria])
     form.set_choices(ser.version_levels(case), evidence)
-    conflict, status = None, 200
-    if form.validate_on_submit():
-        try:
-            ser.save_ser_entry(current_user, case, criterion, form.narrative.data, form.level_id(),
-                               form.justification.data, form.evidence.data or [], form.base_version())
-        except ser.EditConflict as error:
-            conflict, status = error.current, 409
-            form.form_errors.append(error.message)
-            form.version.data = str(conflict.version)  # saving again now overwrites, knowingly
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = error.status_code
-        else:
-            db.session.commit()
-            flash(_("Saved the entry for %(code)s.", code=criterion.code), "success")
-            return redirect(url_for("reviews.ser_page", case_id=case.id, _anchor=f"criterion-{criterion.id}"))
-    elif form.is_submitted():
-        status = 400
+    run = run_service(form, lambda: ser.save_ser_entry(current_user, case, criterion, form.narrative.data,
+                                                       form.level_id(), form.justification.data,
+                                                       form.evidence.data or [], form.base_version()))
+    if run.ok:
+        flash(_("Saved the entry for %(code)s.", code=criterion.code), "success")
+        return redirect(url_for("reviews.ser_page", case_id=case.id, _anchor=f"criterion-{criterion.id}"))
     return render_template("reviews/ser_entry.html", case=case, criterion=criterion, form=form,
-                           conflict=conflict, evidence=evidence), status
+                           conflict=_edit_conflict(form, run), evidence=evidence), run.status
 
 
 @bp.route("/cases/<int:case_id>/ser/texts", methods=["GET", "POST"])
@@ -84,27 +79,13 @@ def ser_texts(case_id: int):
         form = SerTextsForm()
     else:
         form = SerTextsForm(obj=current, version=str(current.version) if current else "")
-    conflict, status = None, 200
-    if form.validate_on_submit():
-        texts = {name: getattr(form, name).data for name in ser.SER_TEXT_FIELDS}
-        try:
-            ser.save_ser_texts(current_user, case, texts, form.base_version())
-        except ser.EditConflict as error:
-            conflict, status = error.current, 409
-            form.form_errors.append(error.message)
-            form.version.data = str(conflict.version)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = error.status_code
-        else:
-            db.session.commit()
-            flash(_("Saved the self-evaluation texts."), "success")
-            return redirect(url_for("reviews.ser_page", case_id=case.id))
-    elif form.is_submitted():
-        status = 400
-    return render_template("reviews/ser_texts.html", case=case, form=form, conflict=conflict,
-                           fields=ser.SER_TEXT_FIELDS), status
+    run = run_service(form, lambda: ser.save_ser_texts(
+        current_user, case, {name: getattr(form, name).data for name in ser.SER_TEXT_FIELDS}, form.base_version()))
+    if run.ok:
+        flash(_("Saved the self-evaluation texts."), "success")
+        return redirect(url_for("reviews.ser_page", case_id=case.id))
+    return render_template("reviews/ser_texts.html", case=case, form=form, conflict=_edit_conflict(form, run),
+                           fields=ser.SER_TEXT_FIELDS), run.status
 
 
 def _submission(case, number: int) -> SerSubmission:

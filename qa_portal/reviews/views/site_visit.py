@@ -7,16 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from qa_portal.core.access import login_required, require
-from qa_portal.core.errors import DomainError
-from qa_portal.core.forms import attach_error
+from qa_portal.core.forms import form_page, run_service
 from qa_portal.extensions import db
 from qa_portal.pilots.permissions import is_officer
-from qa_portal.reviews import site_visit as visits
+from qa_portal.reviews.services import site_visit as visits
 from qa_portal.reviews.forms import SkipJustificationForm, VisitPlanForm, VisitSessionForm
 from qa_portal.reviews.models import CaseState, VisitSession
 from qa_portal.reviews.permissions import can_edit_site_visit, can_request_visit_skip, can_view_site_visit, \
     is_cleared_member
-from qa_portal.reviews.self_evaluation import version_standards
+from qa_portal.reviews.services.self_evaluation import version_standards
 from qa_portal.reviews.views import bp
 from qa_portal.reviews.views.common import load_case
 
@@ -68,16 +67,10 @@ def visit_page(case_id: int):
 def visit_plan(case_id: int):
     case = _visit_case(case_id, edit=True)
     form = VisitPlanForm()
-    if not form.validate_on_submit():
-        return _visit_page(case, plan_form=form, status=400)
-    try:
-        visits.save_visit_plan(current_user, case, form.mode.data, form.starts_on.data, form.ends_on.data,
-                               form.location.data)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return _visit_page(case, plan_form=form, status=error.status_code)
-    db.session.commit()
+    run = run_service(form, lambda: visits.save_visit_plan(current_user, case, form.mode.data, form.starts_on.data,
+                                                           form.ends_on.data, form.location.data))
+    if not run.ok:
+        return _visit_page(case, plan_form=form, status=run.status)
     flash(_("Saved the visit plan."), "success")
     return redirect(url_for("reviews.visit_page", case_id=case.id))
 
@@ -88,15 +81,9 @@ def visit_skip(case_id: int):
     case = _visit_case(case_id)
     require(can_request_visit_skip(current_user, case))
     form = SkipJustificationForm()
-    if not form.validate_on_submit():
-        return _visit_page(case, skip_form=form, status=400)
-    try:
-        visits.request_skip(current_user, case, form.justification.data)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return _visit_page(case, skip_form=form, status=error.status_code)
-    db.session.commit()
+    run = run_service(form, lambda: visits.request_skip(current_user, case, form.justification.data))
+    if not run.ok:
+        return _visit_page(case, skip_form=form, status=run.status)
     flash(_("Saved the justification. An officer approves skipping the visit on the case page."), "success")
     return redirect(url_for("reviews.visit_page", case_id=case.id))
 
@@ -127,24 +114,11 @@ def _session_form(case, session: VisitSession | None):
 
 def _edit_session(case, session: VisitSession | None):
     form = _session_form(case, session)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            visits.save_session(current_user, case, session, starts_at=form.starts_at.data,
-                                duration_minutes=form.duration_minutes.data,
-                                stakeholder_group=form.stakeholder_group.data, attendees=form.attendees.data,
-                                notes=form.notes.data, standard_ids=form.standards.data or [])
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-            status = error.status_code
-        else:
-            db.session.commit()
-            flash(_("Saved the session."), "success")
-            return redirect(url_for("reviews.visit_page", case_id=case.id, _anchor="agenda"))
-    elif form.is_submitted():
-        status = 400
-    return render_template("reviews/site_visit/session.html", case=case, session=session, form=form), status
+    return form_page(form, lambda: visits.save_session(
+        current_user, case, session, starts_at=form.starts_at.data, duration_minutes=form.duration_minutes.data,
+        stakeholder_group=form.stakeholder_group.data, attendees=form.attendees.data, notes=form.notes.data,
+        standard_ids=form.standards.data or []), "reviews/site_visit/session.html", _("Saved the session."),
+        url_for("reviews.visit_page", case_id=case.id, _anchor="agenda"), case=case, session=session)
 
 
 @bp.route("/cases/<int:case_id>/visit/sessions/new", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from qa_portal.core.urls import public_url
 from qa_portal.decisions.models import Decision
-from qa_portal.decisions.register import public_specifications
+from qa_portal.decisions.services.register import public_specifications
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution, InstitutionType, SpecificationVersion
 from qa_portal.registry.services.deqar.rules import Problem, report_problems

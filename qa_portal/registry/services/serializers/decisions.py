@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app, g, has_request_context, request
 
 from qa_portal.core.urls import public_url
-from qa_portal.decisions.follow_up import condition_status, is_overdue
+from qa_portal.decisions.services.follow_up import condition_status, is_overdue
 from qa_portal.decisions.models import Admissibility, Appeal, AppealOutcome, Decision, DecisionCondition
 from qa_portal.pilots.models import Outcome, SpecificationStatus, SpecificationVersion
 from qa_portal.registry.services.serializers.catalogue import institution_json, iso_time

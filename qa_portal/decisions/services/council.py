@@ -8,10 +8,13 @@ from sqlalchemy.orm import Session
 from qa_portal.audit.services import record
 from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
+from qa_portal.core.workflow import ActionForbidden
+from qa_portal.decisions.models import CouncilDeclaration, Decision, DecisionCondition
+from qa_portal.decisions.permissions import can_record_decision
+from qa_portal.decisions.services.rules import DecisionInput, decision_problems, latest_decision
 from qa_portal.extensions import db
 from qa_portal.reviews.models import Case, CaseAction, CaseState
-from qa_portal.decisions.models import CouncilDeclaration, Decision, DecisionCondition
-from qa_portal.decisions.rules import DecisionInput, decision_problems, latest_decision
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 from qa_portal.standards.models import Criterion
 
 __all__ = ["DecisionRefused", "DecisionImmutable", "IMMUTABLE_MESSAGE", "declaration_of", "declare_interests",
@@ -59,11 +62,9 @@ def declare_interests(actor, case: Case, has_conflict: bool, recuse: bool, detai
 def record_decision(actor, case: Case, data: DecisionInput) -> Decision:
     """Check every rule, store the decision (linked to the case's previous one, if any) and move the case to
     `decided` through the workflow; refused with every broken rule, or as immutable if one is already recorded."""
-    from qa_portal.reviews.workflow import TRANSITIONS, ActionForbidden, apply_action
-
     if case.state != CaseState.DECISION_PENDING and latest_decision(case) is not None:
         raise DecisionImmutable(str(IMMUTABLE_MESSAGE))
-    if not TRANSITIONS[CaseAction.DECIDE].permission(actor, case):
+    if not can_record_decision(actor, case):
         raise ActionForbidden(_("Only council members record decisions."))
     problems = decision_problems(case, actor, data)
     if problems:
@@ -79,7 +80,7 @@ def record_decision(actor, case: Case, data: DecisionInput) -> Decision:
     )
     db.session.add(decision)
     db.session.flush()
-    apply_action(case, CaseAction.DECIDE, actor)
+    CASE_WORKFLOW.apply(case, CaseAction.DECIDE, actor)
     record(actor, "decision.record", decision, f"{case.reference}: decision {decision.outcome.code}",
            {"outcome": decision.outcome.code, "valid_from": str(decision.valid_from or ""),
             "valid_to": str(decision.valid_to or ""), "conditions": len(decision.conditions),

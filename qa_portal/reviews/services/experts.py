@@ -1,6 +1,6 @@
 """The expert pool: create and edit expert profiles and their dated affiliations, search the pool, count panel load.
 
-For panel formation (reviews/panel.py) two read-only helpers are enough to pick experts:
+For panel formation (reviews/services/panel.py) two read-only helpers are enough to pick experts:
 ``search_experts(filters) -> Select`` (profiles matching field, type, language, availability, name) and
 ``panel_load_counts(user_ids) -> {user_id: open seats}`` (one aggregate query whatever the number of users).
 """

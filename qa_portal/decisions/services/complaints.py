@@ -7,10 +7,13 @@ from sqlalchemy import select
 from qa_portal.audit.services import record
 from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
+from qa_portal.core.workflow import ActionForbidden
+from qa_portal.decisions.models import Complaint, ComplaintAction, ComplaintStatus
+from qa_portal.decisions.workflow import COMPLAINT_WORKFLOW
 from qa_portal.extensions import db
+from qa_portal.pilots.permissions import is_officer
 from qa_portal.reviews.models import Case
 from qa_portal.reviews.permissions import visible_cases
-from qa_portal.decisions.models import Complaint, ComplaintStatus
 
 __all__ = ["complainable_cases", "lodge_complaint", "answer_complaint", "complaints_of"]
 
@@ -22,8 +25,6 @@ def complainable_cases(user) -> list[Case]:
 
 def lodge_complaint(actor, subject: str, text: str, case_id: int | None = None) -> Complaint:
     """A4: record a complaint about the conduct of a process, optionally about a case the user can see."""
-    from qa_portal.reviews.workflow import ActionForbidden
-
     if not actor.is_authenticated:
         raise ActionForbidden(_("Sign in to lodge a complaint."))
     subject, text = (subject or "").strip(), (text or "").strip()
@@ -42,20 +43,15 @@ def lodge_complaint(actor, subject: str, text: str, case_id: int | None = None) 
 
 
 def answer_complaint(actor, complaint: Complaint, answer: str) -> Complaint:
-    """A4: an officer records the answer to an open complaint, which closes it as answered."""
-    from qa_portal.pilots.permissions import is_officer
-    from qa_portal.reviews.workflow import ActionForbidden
-
+    """A4: an officer records the answer to an open complaint, which closes it as answered (the complaint's
+    workflow; audited)."""
     if not is_officer(actor):
         raise ActionForbidden(_("Only officers answer complaints."))
     if complaint.status == ComplaintStatus.ANSWERED:
         raise DomainError(_("This complaint has already been answered."))
     if not (answer or "").strip():
         raise DomainError(_("Write the answer to the complaint."), field="answer")
-    complaint.answer, complaint.status = answer.strip(), ComplaintStatus.ANSWERED
-    complaint.answered_by_id, complaint.answered_at = actor.id, utcnow()
-    db.session.flush()
-    record(actor, "complaint.answer", complaint, f"complaint {complaint.id} answered", {})
+    COMPLAINT_WORKFLOW.apply(complaint, ComplaintAction.ANSWER, actor, answer)
     return complaint
 
 

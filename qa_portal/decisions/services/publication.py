@@ -10,9 +10,10 @@ from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
 from qa_portal.pilots.models import OutcomeKind, QaStatus
 from qa_portal.pilots.services.specifications import publish_reviewed_version, set_qa_status
-from qa_portal.reviews.models import Case, CaseAction, CaseState, PanelReport, PanelReportVersion
 from qa_portal.decisions.models import Decision
-from qa_portal.decisions.rules import final_report_of, pending_decision
+from qa_portal.decisions.services.rules import final_report_of, pending_decision
+from qa_portal.reviews.models import Case, CaseAction, CaseState, PanelReport, PanelReportVersion
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 
 __all__ = ["ready_to_publish", "publish_problems", "on_published", "publish_cases", "final_version_of"]
 
@@ -68,11 +69,9 @@ def _mark_specifications(case: Case, decision: Decision, actor) -> None:
 
 def publish_cases(actor, case_ids: list[int]) -> list[Decision]:
     """Publish the decided cases named (all or nothing): each moves through the workflow's `publish`."""
-    from qa_portal.reviews.workflow import apply_action
-
     decisions = ready_to_publish(sorted(set(case_ids)))
     if not case_ids or len(decisions) != len(set(case_ids)):
         raise DomainError(_("Choose decided cases from the ready-to-publish list."))
     for decision in decisions:
-        apply_action(decision.case, CaseAction.PUBLISH, actor)
+        CASE_WORKFLOW.apply(decision.case, CaseAction.PUBLISH, actor)
     return decisions

@@ -1,5 +1,9 @@
-"""The decision letter as a PDF: the agency's letterhead (setting QA_AGENCY_LETTERHEAD), case reference,
-outcome, validity, conditions, reasons with the criteria cited, and the appeal right with its deadline."""
+"""The decisions stage's PDFs: the decision letter (the agency's letterhead from QA_AGENCY_LETTERHEAD, case
+reference, outcome, validity, conditions, reasons with the criteria cited, and the appeal right with its deadline),
+and the published panel report (ESG 2.6): the frozen final version of a published decision's case, rendered by
+the reviews stage's report_pdf — never a draft or the working copy; the frozen content holds only the report itself
+(panel names and roles, each standard's findings and judgement, the conclusion and recommended outcome), none of
+the members' scores or the site-visit notes."""
 from flask import current_app
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
@@ -8,10 +12,15 @@ from reportlab.platypus import HRFlowable, Spacer, Table, TableStyle
 
 from qa_portal.core.pdf import BRAND, LINE, SHADE, build_pdf, para, styles
 from qa_portal.decisions.models import Decision
-from qa_portal.decisions.register import appeal_deadline
+from qa_portal.decisions.services.publication import final_version_of
+from qa_portal.decisions.services.register import appeal_deadline
+from qa_portal.reviews.models import Case, PanelReportVersion
+from qa_portal.reviews.pdf import report_pdf
 
-__all__ = ["decision_letter_pdf"]
+__all__ = ["decision_letter_pdf", "published_report_version", "published_report_pdf"]
 
+
+# --- the decision letter -----------------------------------------------------------------------------------------
 
 def _validity(decision: Decision) -> str:
     if decision.valid_from is None:
@@ -79,3 +88,35 @@ def decision_letter_pdf(decision: Decision) -> bytes:
                             days=current_app.config["QA_APPEAL_WINDOW_DAYS"]), style["body"]))
     return build_pdf(story, title=_("Decision %(reference)s", reference=decision.case.reference),
                      footer_text=_("%(reference)s · Decision letter", reference=decision.case.reference))
+
+
+# --- the published panel report ---------------------------------------------------------------------------
+
+def published_report_version(decision: Decision) -> PanelReportVersion | None:
+    """The final frozen report version published with the decision; None while the decision is unpublished or the
+    case has no final version."""
+    if not decision.is_published:
+        return None
+    return final_version_of(decision.case)
+
+
+def _printable_content(version: PanelReportVersion, case: Case) -> dict:
+    """The frozen content marked final, with the cover's case details taken from the case where it lacks them."""
+    content = dict(version.content)
+    cover = {"reference": case.reference, "institution": case.institution.name_en,
+             "institution_hy": case.institution.name_hy or "", "standard_version": case.standard_version.label}
+    content["case"] = {**cover, **(content.get("case") or {})}
+    content["final"], content["number"] = True, content.get("number") or version.number
+    for key, default in (("panel", []), ("sections", []), ("overall_conclusion", ""),
+                         ("recommended_outcome", None), ("recommendation_reason", "")):
+        content.setdefault(key, default)
+    return content
+
+
+def published_report_pdf(decision: Decision) -> bytes | None:
+    """The published panel report of the decision as a PDF (no watermark, the final version's SHA-256 stated); None
+    when there is nothing published to render."""
+    version = published_report_version(decision)
+    if version is None:
+        return None
+    return report_pdf(_printable_content(version, decision.case), version.sha256)

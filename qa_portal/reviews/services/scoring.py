@@ -3,19 +3,23 @@ may see whose judgements, the divergence summary with spread flags, and the chai
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from qa_portal.audit.services import record
 from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
+from qa_portal.core.workflow import problems_guard
 from qa_portal.extensions import db
 from qa_portal.pilots.permissions import is_officer
-from qa_portal.reviews.models import CaseState, ConsensusJudgement, Evidence, Judgement, MemberStatus, PanelMember, \
-    PanelRole
-from qa_portal.reviews.panel.composition import ROLE_LABELS  # noqa: F401  (the scoring pages and PDF show roles)
+from qa_portal.reviews.models import (
+    CaseAction, CaseState, ConsensusJudgement, Evidence, Judgement, MemberStatus, PanelMember, PanelRole,
+)
+from qa_portal.reviews.services.panel import ROLE_LABELS  # noqa: F401  (the scoring pages and PDF show roles)
 from qa_portal.reviews.permissions import panel_seat
-from qa_portal.reviews.self_evaluation import version_levels, version_standards
+from qa_portal.reviews.services.self_evaluation import version_levels, version_standards
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 from qa_portal.standards.models import ComplianceLevel, Criterion
 
 SPREAD_THRESHOLD = 2  # levels apart (by the scale's order, not-applicable left out) that flag a divergence
@@ -260,3 +264,8 @@ def desk_review_problems(case) -> list[str]:
         return [_("not every member has submitted their judgements (waiting for %(names)s)",
                   names=", ".join(waiting))]
     return []
+
+
+# The case leaves the desk review (to the visit, or skipping it) only once every scoring member has submitted.
+desk_review_finished = problems_guard(desk_review_problems, _l("The desk review is not finished: %(problems)s"))
+CASE_WORKFLOW.extend(CaseAction.START_SITE_VISIT, guards=[desk_review_finished])

@@ -13,7 +13,7 @@ from qa_portal.extensions import db
 from qa_portal.reviews.models import (
     Case, CaseState, CommentResponseKind, Evidence, FactualComment, PanelReport, PanelReportVersion, ReportStatus,
 )
-from qa_portal.reviews.report import ReportLocked
+from qa_portal.reviews.services.report import ReportLocked
 
 __all__ = ["OVERALL", "RESPONSE_LABELS", "window_open", "comments_of", "latest_version", "section_choices",
            "add_comment", "answer_comment"]

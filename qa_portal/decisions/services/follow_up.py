@@ -84,10 +84,7 @@ def report_condition(actor, case: Case, condition: DecisionCondition, text: str,
     follow_up = condition.follow_up or ConditionFollowUp(condition=condition)
     follow_up.report, follow_up.reported_by_id, follow_up.reported_at = text, actor.id, utcnow()
     if upload is not None:
-        stored = store_upload(*upload)
-        follow_up.storage_name, follow_up.original_name, follow_up.mime_type = (
-            stored.storage_name, stored.original_name, stored.mime_type)
-        follow_up.size, follow_up.sha256 = stored.size, stored.sha256
+        follow_up.keep_stored_file(store_upload(*upload))
     db.session.add(follow_up)
     db.session.flush()
     db.session.expire(condition, ["follow_up"])

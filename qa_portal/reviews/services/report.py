@@ -2,7 +2,8 @@
 secretary) per standard and overall, checked against the decision rule, and frozen into numbered versions when
 it is sent, re-saved after sending, and finalised (the final one with its SHA-256).
 
-The factual-accuracy comments and their answers live in reviews/factual.py; this module holds the workflow hooks.
+The factual-accuracy comments and their answers live in services/factual.py; this module registers the report's
+rules on the case workflow.
 """
 import hashlib
 import json
@@ -10,19 +11,22 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from qa_portal.audit.services import record
 from qa_portal.auth.models import User
 from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
+from qa_portal.core.workflow import object_effect, problems_guard
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Outcome, OutcomeKind, OutcomeScheme
 from qa_portal.reviews.models import (
-    Case, CaseState, ConsensusJudgement, FactualComment, MemberStatus, PanelMember, PanelReport, PanelReportVersion,
-    PanelRole, ReportSection, ReportStatus,
+    Case, CaseAction, CaseState, ConsensusJudgement, FactualComment, MemberStatus, PanelMember, PanelReport,
+    PanelReportVersion, PanelRole, ReportAction, ReportSection, ReportStatus,
 )
-from qa_portal.reviews.self_evaluation import version_levels, version_standards
+from qa_portal.reviews.services.self_evaluation import version_levels, version_standards
+from qa_portal.reviews.workflow import CASE_WORKFLOW, REPORT_WORKFLOW
 
 __all__ = ["ReportLocked", "report_of", "outcome_scheme_for", "outcome_choices", "decision_rule_breaches",
            "save_section", "save_conclusion", "report_content", "canonical_json", "content_sha256",
@@ -300,12 +304,12 @@ def send_problems(case: Case) -> list[str]:
 
 
 def on_sent(case: Case, actor) -> None:
-    """Freeze the sent version and open the factual-accuracy window (QA_FACTUAL_CHECK_WORKING_DAYS working days)."""
+    """Freeze the sent version and send the report, which opens the factual-accuracy window
+    (QA_FACTUAL_CHECK_WORKING_DAYS working days)."""
     report = report_of(case)
     freeze_version(report, actor)
-    report.status = ReportStatus.SENT
-    report.factual_check_due_at = add_working_days(utcnow(), current_app.config["QA_FACTUAL_CHECK_WORKING_DAYS"])
-    db.session.flush()
+    due_at = add_working_days(utcnow(), current_app.config["QA_FACTUAL_CHECK_WORKING_DAYS"])
+    REPORT_WORKFLOW.apply(report, ReportAction.SEND, actor, system=True, due_at=due_at)
 
 
 def finalise_problems(case: Case) -> list[str]:
@@ -327,11 +331,19 @@ def finalise_problems(case: Case) -> list[str]:
 
 
 def on_finalised(case: Case, actor) -> None:
-    """Freeze the final version with its SHA-256 and mark the report final."""
+    """Freeze the final version with its SHA-256 and finalise the report with it."""
     report = report_of(case)
     version = freeze_version(report, actor, final=True)
-    report.status = ReportStatus.FINAL
-    report.finalised_at = utcnow()
-    report.finalised_by_id = getattr(actor, "id", None)
-    report.final_sha256 = version.sha256
-    db.session.flush()
+    REPORT_WORKFLOW.apply(report, ReportAction.FINALISE, actor, system=True, version=version)
+
+
+# --- the report's rules on the case workflow (reviews/workflow.py holds the table) ------------------------------
+# Leaving the visit (closed or skipped) drafts the report from the consensus; sending and finalising check the
+# report and freeze its versions.
+for _action in (CaseAction.SKIP_SITE_VISIT, CaseAction.CLOSE_SITE_VISIT):
+    CASE_WORKFLOW.extend(_action, effects=[object_effect(on_drafting_started)])
+CASE_WORKFLOW.extend(CaseAction.SEND_FOR_FACTUAL_CHECK, guards=[problems_guard(
+    send_problems, _l("The report cannot be sent for the factual-accuracy check yet: %(problems)s"))],
+    effects=[object_effect(on_sent)])
+CASE_WORKFLOW.extend(CaseAction.FINALISE_REPORT, guards=[problems_guard(
+    finalise_problems, _l("The report cannot be finalised yet: %(problems)s"))], effects=[object_effect(on_finalised)])

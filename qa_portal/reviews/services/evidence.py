@@ -8,7 +8,7 @@ from qa_portal.core.models import utcnow
 from qa_portal.core.storage import store_upload
 from qa_portal.extensions import db
 from qa_portal.reviews.models import Case, Confidentiality, Evidence, EvidenceType
-from qa_portal.reviews.self_evaluation import ensure_ser_editable, submissions_of
+from qa_portal.reviews.services.self_evaluation import ensure_ser_editable, submissions_of
 from qa_portal.standards.models import Criterion
 
 # Languages an evidence file may be written in (ISO 639-1), plus "other".
@@ -48,10 +48,9 @@ def upload_evidence(actor, case: Case, stream, filename: str | None, title: str,
     criteria = _criteria_of_case(case, criterion_ids)
     stored = store_upload(stream, filename)
     evidence = Evidence(case_id=case.id, title=title, evidence_type=evidence_type, language=language,
-                        confidentiality=confidentiality, storage_name=stored.storage_name,
-                        original_name=stored.original_name, kind=stored.kind, mime_type=stored.mime_type,
-                        size=stored.size, sha256=stored.sha256, uploaded_by_id=getattr(actor, "id", None),
+                        confidentiality=confidentiality, kind=stored.kind, uploaded_by_id=getattr(actor, "id", None),
                         uploaded_at=utcnow())
+    evidence.keep_stored_file(stored)
     evidence.criteria = criteria
     db.session.add(evidence)
     db.session.flush()

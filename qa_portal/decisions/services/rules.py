@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from qa_portal.core.models import utcnow
-from qa_portal.decisions.follow_up import upgrade_problems
+from qa_portal.decisions.services.follow_up import upgrade_problems
 from qa_portal.decisions.models import CouncilDeclaration, Decision
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Outcome, OutcomeKind, OutcomeScheme
 from qa_portal.reviews.models import Case, MemberStatus, PanelMember, PanelReport, ReportStatus
-from qa_portal.reviews.report import outcome_scheme_for
+from qa_portal.reviews.services.report import outcome_scheme_for
 from qa_portal.standards.models import Criterion
 
 __all__ = ["DecisionInput", "scheme_of", "final_report_of", "pending_decision", "latest_decision",

@@ -9,8 +9,11 @@ from sqlalchemy import select
 from qa_portal.audit.services import record
 from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
+from qa_portal.core.workflow import problems_guard
 from qa_portal.extensions import db
-from qa_portal.reviews.models import CaseState, SiteVisit, StakeholderGroup, VisitMode, VisitSession
+from qa_portal.reviews.models import CaseAction, CaseState, SiteVisit, StakeholderGroup, VisitMode, VisitSession
+from qa_portal.reviews.services.scoring import desk_review_finished
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 from qa_portal.standards.models import Standard
 
 PLANNING_STATES = (CaseState.DESK_REVIEW, CaseState.SITE_VISIT)
@@ -164,3 +167,12 @@ def close_problems(case) -> list[str]:
             f"{session.starts_at:%Y-%m-%d %H:%M} {GROUP_LABELS[session.stakeholder_group]}"
             for session in without_notes)))
     return problems
+
+
+# --- the visit's rules on the case workflow (reviews/workflow.py holds the table) -------------------------------
+# Skipping needs a finished desk review and a written justification (the officer's action approves it); closing
+# needs the visit's dates and notes on every session.
+CASE_WORKFLOW.extend(CaseAction.SKIP_SITE_VISIT, guards=[desk_review_finished, problems_guard(
+    skip_problems, _l("The site visit cannot be skipped yet: %(problems)s"))])
+CASE_WORKFLOW.extend(CaseAction.CLOSE_SITE_VISIT, guards=[problems_guard(
+    close_problems, _l("The site visit cannot be closed yet: %(problems)s"))])

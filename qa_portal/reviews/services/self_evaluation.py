@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -10,8 +11,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from qa_portal.audit.services import record
 from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
+from qa_portal.core.workflow import object_effect, problems_guard
 from qa_portal.extensions import db
-from qa_portal.reviews.models import Case, CaseState, Evidence, SelfEvaluation, SerEntry, SerSubmission
+from qa_portal.reviews.models import Case, CaseAction, CaseState, Evidence, SelfEvaluation, SerEntry, SerSubmission
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 from qa_portal.standards.models import ComplianceLevel, Criterion, Standard
 
 
@@ -335,3 +338,17 @@ def mark_submission_accepted(case: Case, actor) -> SerSubmission:
     submission.accepted_at, submission.accepted_by_id = utcnow(), getattr(actor, "id", None)
     db.session.flush()
     return submission
+
+
+def _record_return(case: Case, actor, data: dict) -> None:
+    """Returning records the officer's reasons on the submitted copy, which stays readable."""
+    mark_submission_returned(case, actor, data["reason"])
+
+
+# --- the SER's rules on the case workflow (reviews/workflow.py holds the table) ---------------------------------
+# Submitting needs every mandatory criterion answered and backed, and keeps a frozen copy; screening marks that copy.
+CASE_WORKFLOW.extend(CaseAction.SUBMIT_SER, guards=[problems_guard(
+    submission_problems, _l("The self-evaluation cannot be submitted yet: %(problems)s"))],
+    effects=[object_effect(freeze_submission)])
+CASE_WORKFLOW.extend(CaseAction.RETURN_SER, effects=[_record_return])
+CASE_WORKFLOW.extend(CaseAction.ACCEPT_SER, effects=[object_effect(mark_submission_accepted)])

@@ -2,7 +2,8 @@
 the window, with grounds and documents; an officer records admissibility with a reason; the appeals body for the
 case (independent of its panel and council) upholds the decision or returns it for reconsideration, within
 QA_APPEAL_DECISION_DAYS. An appeal ruled inadmissible is dismissed in the same step: the case leaves appeal_lodged
-and returns to where the appeal found it. The case moves only through the workflow; every step is audited."""
+and returns to where the appeal found it. The appeal moves only through its workflow (decisions/workflow.py), the
+case only through the case workflow; every step is audited."""
 from datetime import date, timedelta
 
 from flask import current_app
@@ -15,11 +16,17 @@ from qa_portal.audit.services import record
 from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
 from qa_portal.core.storage import store_upload
+from qa_portal.core.workflow import ActionForbidden, TransitionRefused
+from qa_portal.decisions.models import (
+    Admissibility, Appeal, AppealAction, AppealDocument, AppealGround, AppealOutcome, AppealStatus, Decision,
+)
+from qa_portal.decisions.permissions import can_lodge_case_appeal, is_appeals_member, took_part_in_case
+from qa_portal.decisions.services.register import appeal_deadline
+from qa_portal.decisions.workflow import APPEAL_WORKFLOW
 from qa_portal.extensions import db
+from qa_portal.pilots.permissions import is_officer
 from qa_portal.reviews.models import Case, CaseAction, CaseEvent, CaseState
-from qa_portal.decisions.appeal_permissions import can_lodge_case_appeal, is_appeals_member, took_part_in_case
-from qa_portal.decisions.models import Admissibility, Appeal, AppealDocument, AppealGround, AppealOutcome, Decision
-from qa_portal.decisions.register import appeal_deadline
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 
 __all__ = ["GROUND_LABELS", "ADMISSIBILITY_LABELS", "OUTCOME_LABELS", "AppealRefused", "appealed_decision",
            "appeal_of", "is_overdue", "lodge_appeal", "record_admissibility", "decide_appeal", "lodge_guard",
@@ -40,8 +47,10 @@ OUTCOME_LABELS = {
     AppealOutcome.UPHOLD: _l("Decision upheld"),
     AppealOutcome.RETURN: _l("Returned to the council for reconsideration"),
 }
-_ACTIONS = {AppealOutcome.UPHOLD: CaseAction.UPHOLD_DECISION,
-            AppealOutcome.RETURN: CaseAction.RETURN_FOR_RECONSIDERATION}
+# The appeals body's outcome: the appeal's move, and the case's move it sets off.
+_APPEAL_ACTIONS = {AppealOutcome.UPHOLD: AppealAction.UPHOLD, AppealOutcome.RETURN: AppealAction.RETURN}
+_CASE_ACTIONS = {AppealOutcome.UPHOLD: CaseAction.UPHOLD_DECISION,
+                 AppealOutcome.RETURN: CaseAction.RETURN_FOR_RECONSIDERATION}
 
 
 def appealed_decision(case: Case) -> Decision | None:
@@ -92,8 +101,6 @@ class AppealRefused(DomainError):
 def lodge_appeal(actor, case: Case, grounds: list[str], statement: str, uploads=()) -> Appeal:
     """A1: the institution lodges an appeal against the published decision within the window, with grounds, a
     statement and documents (content-checked); the case moves to appeal_lodged."""
-    from qa_portal.reviews.workflow import ActionForbidden, apply_action
-
     if not can_lodge_case_appeal(actor, case):
         raise ActionForbidden(_("Only the institution's own users may appeal against its decision."))
     decision = appealed_decision(case)
@@ -106,13 +113,12 @@ def lodge_appeal(actor, case: Case, grounds: list[str], statement: str, uploads=
                     statement=statement.strip(),
                     decision_due_on=now.date() + timedelta(days=current_app.config["QA_APPEAL_DECISION_DAYS"]))
     for stream, filename in uploads:
-        stored = store_upload(stream, filename)
-        appeal.documents.append(AppealDocument(
-            storage_name=stored.storage_name, original_name=stored.original_name, mime_type=stored.mime_type,
-            size=stored.size, sha256=stored.sha256))
+        document = AppealDocument()
+        document.keep_stored_file(store_upload(stream, filename))
+        appeal.documents.append(document)
     db.session.add(appeal)
     db.session.flush()
-    apply_action(case, CaseAction.LODGE_APPEAL, actor, comment=appeal.statement)
+    CASE_WORKFLOW.apply(case, CaseAction.LODGE_APPEAL, actor, comment=appeal.statement)
     record(actor, "appeal.lodge", appeal, f"{case.reference}: appeal lodged against decision {decision.id}",
            {"grounds": grounds, "documents": len(appeal.documents), "due": str(appeal.decision_due_on)})
     return appeal
@@ -121,33 +127,29 @@ def lodge_appeal(actor, case: Case, grounds: list[str], statement: str, uploads=
 def record_admissibility(actor, appeal: Appeal, admissibility: str, reason: str) -> Appeal:
     """A1: an officer records once whether the appeal is admissible (or late, unauthorised, out of scope), with
     the reason; an inadmissible appeal is dismissed at once (dismiss_appeal), so the case leaves appeal_lodged."""
-    from qa_portal.pilots.permissions import is_officer
-    from qa_portal.reviews.workflow import ActionForbidden, apply_action
-
     if not is_officer(actor):
         raise ActionForbidden(_("Only officers record whether an appeal is admissible."))
-    if appeal.admissibility is not None:
+    if appeal.status != AppealStatus.LODGED:
         raise DomainError(_("The admissibility of this appeal is already recorded."))
     if admissibility not in set(Admissibility):
         raise DomainError(_("Choose admissible, late, unauthorised or out of scope."), field="admissibility")
     if not (reason or "").strip():
         raise DomainError(_("Give the reason for the admissibility ruling."), field="reason")
-    appeal.admissibility, appeal.admissibility_reason = Admissibility(admissibility), reason.strip()
-    appeal.admissibility_by_id, appeal.admissibility_at = actor.id, utcnow()
-    db.session.flush()
-    record(actor, "appeal.admissibility", appeal, f"{appeal.case.reference}: appeal {appeal.admissibility.value}",
-           {"admissibility": appeal.admissibility.value, "reason": appeal.admissibility_reason})
-    if appeal.admissibility != Admissibility.ADMISSIBLE:
+    action = (AppealAction.RULE_ADMISSIBLE if admissibility == Admissibility.ADMISSIBLE
+              else AppealAction.RULE_INADMISSIBLE)
+    APPEAL_WORKFLOW.apply(appeal, action, actor, reason, admissibility=admissibility)
+    if appeal.status == AppealStatus.INADMISSIBLE:
         label = ADMISSIBILITY_LABELS[appeal.admissibility]
-        apply_action(appeal.case, CaseAction.DISMISS_APPEAL, actor, comment=f"{label}: {appeal.admissibility_reason}")
+        CASE_WORKFLOW.apply(appeal.case, CaseAction.DISMISS_APPEAL, actor,
+                            comment=f"{label}: {appeal.admissibility_reason}")
     return appeal
 
 
 def _decide_problems(appeal: Appeal) -> list[str]:
-    """A2 and A3's preconditions: who may decide, and only an admissible, undecided appeal."""
-    if appeal.outcome is not None:
+    """A3's precondition: only an admissible, undecided appeal."""
+    if appeal.status in (AppealStatus.UPHELD, AppealStatus.RETURNED):
         return [_("This appeal is already decided.")]
-    if appeal.admissibility != Admissibility.ADMISSIBLE:
+    if appeal.status != AppealStatus.ADMISSIBLE:
         return [_("Only an admissible appeal can be decided.")]
     return []
 
@@ -155,8 +157,6 @@ def _decide_problems(appeal: Appeal) -> list[str]:
 def decide_appeal(actor, appeal: Appeal, outcome: str, reasons: str) -> Appeal:
     """A2–A3: a member of the case's appeals body upholds the decision (appeal_decided, it stays published) or
     returns it for reconsideration (decision_pending), with reasons."""
-    from qa_portal.reviews.workflow import ActionForbidden, apply_action
-
     if not is_appeals_member(actor):
         raise ActionForbidden(_("Only members of the appeals body decide appeals."))
     if took_part_in_case(actor, appeal.case_id):
@@ -170,21 +170,15 @@ def decide_appeal(actor, appeal: Appeal, outcome: str, reasons: str) -> Appeal:
                           field="outcome")
     if not (reasons or "").strip():
         raise DomainError(_("Give the appeals body's reasons."), field="reasons")
-    appeal.outcome, appeal.outcome_reasons = AppealOutcome(outcome), reasons.strip()
-    appeal.decided_by_id, appeal.decided_at = actor.id, utcnow()
-    db.session.flush()
-    apply_action(appeal.case, _ACTIONS[appeal.outcome], actor, comment=appeal.outcome_reasons)
-    record(actor, "appeal.decide", appeal, f"{appeal.case.reference}: appeal {appeal.outcome.value}",
-           {"outcome": appeal.outcome.value, "overdue": appeal.decided_at.date() > appeal.decision_due_on})
+    APPEAL_WORKFLOW.apply(appeal, _APPEAL_ACTIONS[outcome], actor, reasons)
+    CASE_WORKFLOW.apply(appeal.case, _CASE_ACTIONS[outcome], actor, comment=appeal.outcome_reasons)
     return appeal
 
 
-# --- workflow guards (reviews.workflow imports these lazily) --------------------------------------------------
+# --- the appeal's rules on the case workflow (decisions/subscribers.py registers them) ----------------------
 
 def _refuse(message: str, problems: list[str]) -> None:
     """Raise the workflow's refusal naming every broken rule."""
-    from qa_portal.reviews.workflow import TransitionRefused
-
     if problems:
         raise TransitionRefused(message % {"problems": "; ".join(str(problem) for problem in problems)})
 
@@ -261,9 +255,7 @@ _RESUME = {CaseState.FOLLOW_UP: CaseAction.START_FOLLOW_UP, CaseState.CLOSED: Ca
 def on_dismissed(case: Case, actor) -> None:
     """After dismissal (the case is published again) take the case back to the state the appeal found it in —
     follow_up or closed — through that state's own action, guarded and audited like any other move."""
-    from qa_portal.reviews.workflow import apply_action
-
     action = _RESUME.get(state_before_appeal(case))
     if action is not None:
-        apply_action(case, action, actor, comment=_("The inadmissible appeal was dismissed; the case returns to where "
-                                                    "it was when the appeal was lodged."))
+        CASE_WORKFLOW.apply(case, action, actor, comment=_("The inadmissible appeal was dismissed; the case returns to "
+                                                           "where it was when the appeal was lodged."))
