@@ -9,8 +9,7 @@ from qa_portal.auth.permissions import can_change_own_password, can_manage_own_a
 from qa_portal.auth.views import bp
 from qa_portal.auth.views.browser_session import current_token, replace_token
 from qa_portal.core.access import login_required, require
-from qa_portal.core.errors import DomainError
-from qa_portal.core.forms import attach_error
+from qa_portal.core.forms import attach_error, run_service
 from qa_portal.core.pagination import paginate
 from qa_portal.extensions import db
 
@@ -54,16 +53,10 @@ def end_other_sessions():
 def change_password():
     require(can_change_own_password(current_user))
     form = ChangePasswordForm(current_user.email)
-    if form.validate_on_submit():
-        try:
-            token = services.change_password(current_user, form.current_password.data, form.new_password.data,
-                                             current_token())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            replace_token(token)
-            flash(_("Your password has been changed. Every other session of your account has ended."), "success")
-            return redirect(url_for("auth.account"))
-    return render_template("auth/change_password.html", form=form), 400 if form.is_submitted() else 200
+    run = run_service(form, lambda: services.change_password(
+        current_user, form.current_password.data, form.new_password.data, current_token()), attach=attach_error)
+    if run.ok:
+        replace_token(run.result)
+        flash(_("Your password has been changed. Every other session of your account has ended."), "success")
+        return redirect(url_for("auth.account"))
+    return render_template("auth/change_password.html", form=form), run.status

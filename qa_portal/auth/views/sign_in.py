@@ -15,7 +15,7 @@ from qa_portal.auth.views.browser_session import (
 from qa_portal.auth.views.two_factor import render_recovery_codes, render_setup
 from qa_portal.core.access import login_required, public
 from qa_portal.core.errors import DomainError
-from qa_portal.core.forms import attach_error, safe_next_url
+from qa_portal.core.forms import attach_error, run_service, safe_next_url
 from qa_portal.extensions import db, limiter
 
 
@@ -164,14 +164,8 @@ def set_password(token: str):
         )
         return render_template("auth/set_password_invalid.html", message=message), 400
     form = SetPasswordForm(user.email)
-    if form.validate_on_submit():
-        try:
-            services.set_password_with_token(user, form.new_password.data)
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your password is set. You can sign in now."), "success")
-            return redirect(url_for("auth.login"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("auth/set_password.html", form=form, user=user), status
+    run = run_service(form, lambda: services.set_password_with_token(user, form.new_password.data), attach=attach_error)
+    if run.ok:
+        flash(_("Your password is set. You can sign in now."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/set_password.html", form=form, user=user), run.status

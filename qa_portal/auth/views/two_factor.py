@@ -12,8 +12,7 @@ from qa_portal.auth.permissions import can_manage_own_account
 from qa_portal.auth.views import bp
 from qa_portal.auth.views.account import render_account_page
 from qa_portal.core.access import login_required, require
-from qa_portal.core.errors import DomainError
-from qa_portal.core.forms import attach_error
+from qa_portal.core.forms import attach_error, run_service
 from qa_portal.extensions import db
 
 
@@ -44,20 +43,13 @@ def render_recovery_codes(codes: list[str], continue_url: str) -> str:
 def two_factor_setup():
     require(can_manage_own_account(current_user))
     form = EnrolTwoFactorForm()
-    if form.validate_on_submit():
-        try:
-            codes = services.confirm_enrolment(current_user, form.code.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Two-factor sign-in is on. From now on you will be asked for a code after your password."),
-                  "success")
-            return render_recovery_codes(codes, url_for("auth.account"))
+    run = run_service(form, lambda: services.confirm_enrolment(current_user, form.code.data), attach=attach_error)
+    if run.ok:
+        flash(_("Two-factor sign-in is on. From now on you will be asked for a code after your password."), "success")
+        return render_recovery_codes(run.result, url_for("auth.account"))
     secret = services.begin_enrolment(current_user)
     db.session.commit()
-    return render_setup(current_user, secret, form), 400 if form.is_submitted() else 200
+    return render_setup(current_user, secret, form), run.status
 
 
 @bp.route("/account/two-factor/recovery-codes", methods=["POST"])
@@ -65,17 +57,11 @@ def two_factor_setup():
 def renew_recovery_codes():
     require(can_manage_own_account(current_user))
     form = TwoFactorCodeForm(prefix="renew")
-    if not form.validate_on_submit():
-        return render_account_page(renew_form=form, status=400)
-    try:
-        codes = services.renew_recovery_codes(current_user, form.code.data)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return render_account_page(renew_form=form, status=error.status_code)
-    db.session.commit()
+    run = run_service(form, lambda: services.renew_recovery_codes(current_user, form.code.data), attach=attach_error)
+    if not run.ok:
+        return render_account_page(renew_form=form, status=max(run.status, 400))
     flash(_("New recovery codes are ready; the old ones no longer work."), "success")
-    return render_recovery_codes(codes, url_for("auth.account"))
+    return render_recovery_codes(run.result, url_for("auth.account"))
 
 
 @bp.route("/account/two-factor/turn-off", methods=["POST"])
@@ -83,14 +69,8 @@ def renew_recovery_codes():
 def turn_off_two_factor():
     require(can_manage_own_account(current_user))
     form = TwoFactorCodeForm(prefix="off")
-    if not form.validate_on_submit():
-        return render_account_page(turn_off_form=form, status=400)
-    try:
-        services.turn_off_two_factor(current_user, form.code.data)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return render_account_page(turn_off_form=form, status=error.status_code)
-    db.session.commit()
+    run = run_service(form, lambda: services.turn_off_two_factor(current_user, form.code.data), attach=attach_error)
+    if not run.ok:
+        return render_account_page(turn_off_form=form, status=max(run.status, 400))
     flash(_("Two-factor sign-in is off."), "success")
     return redirect(url_for("auth.account"))
