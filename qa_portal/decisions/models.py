@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON, CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from qa_portal.auth.models import User
 from qa_portal.core.models import StoredFileMixin, ruling_columns, string_enum, utcnow
@@ -52,6 +52,9 @@ class Decision(db.Model):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # A later decision on the same case (an upgrade after follow-up, a re-decision) names the one it replaces.
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), unique=True)
+    # Its standing today (quality_assured, expired, under_appeal, not_quality_assured, superseded), filled by a query
+    # that asks for it with services.qa_status.decision_standing(); never stored.
+    standing: Mapped[str | None] = query_expression()
 
     case: Mapped[Case] = relationship()
     outcome: Mapped[Outcome] = relationship(lazy="joined")
