@@ -178,7 +178,7 @@ def _minutes_item(item, style) -> list:
     votes = [[_("Member"), _("Vote")]] + [[vote.user.full_name, _VOTE_WORDS[vote.choice.value]()]
                                          for vote in item.votes]
     if len(votes) > 1:
-        story += [Spacer(1, 2 * mm), _grid(votes, [60, 110], style)]
+        story += [Spacer(1, 2 * mm), _grid(votes, [60, 110], style), Spacer(1, 2 * mm)]
     story.append(para(_("Members who may vote: %(eligible)s; quorum: %(quorum)s; for %(for)s, against %(against)s, "
                         "abstaining %(abstain)s.", eligible=len(tally.eligible), quorum=tally.quorum,
                         **{choice: tally.counts.get(choice, 0) for choice in ("for", "against", "abstain")}),
