@@ -130,3 +130,18 @@ def test_deqar_object_of_a_superseded_decision_ends_when_the_replacement_takes_e
     report = deqar_report(first)
     assert report["valid_to"] == second.meeting_date.isoformat()
     assert report["valid_to"] < first.valid_to.isoformat()
+
+
+def test_the_catalogue_and_register_pages_run_as_many_queries_for_one_or_many_decisions(app, client):
+    """No query per micro-credential or per decision: the status is a column of the page's query."""
+    from tests.decisions.factories import published_case, statements_for
+
+    def add_one():
+        case, _decision = published_case("positive")
+        _link_published_specification(case)
+
+    add_one()
+    few = (statements_for(client, "/catalogue"), statements_for(client, "/register"))
+    for _ in range(4):
+        add_one()
+    assert (statements_for(client, "/catalogue"), statements_for(client, "/register")) == few
