@@ -155,3 +155,14 @@ def test_minutes_letter_and_register_name_the_meeting(app, client):
     assert f"Decided by the council at its meeting of {date_text}." in letter
     page = client.get(f"/register/{decision.id}").get_data(as_text=True)
     assert f"Decided by the council at its meeting of {date_text}." in page
+
+
+def test_my_work_sends_a_present_member_to_the_meeting(app, client):
+    from tests.factories import login
+
+    case = pending_case()
+    meeting, anna, _boris, carine = _meeting_of_three(case)
+    login(client, anna)
+    body = client.get("/my-work").get_data(as_text=True)
+    assert f'/council/meetings/{meeting.id}#item-{meeting.items[0].id}' in body
+    assert "On the agenda of the council meeting of" in body

@@ -99,9 +99,13 @@ def proposal_input(item: AgendaItem) -> DecisionInput | None:
     data = item.proposal
     if not data:
         return None
+
+    def day(text):
+        return date.fromisoformat(text) if text else None
+
     return DecisionInput(
-        outcome_id=data["outcome_id"], valid_from=date.fromisoformat(data["valid_from"]) if data["valid_from"] else None,
-        valid_to=date.fromisoformat(data["valid_to"]) if data["valid_to"] else None, reasons=data["reasons"],
+        outcome_id=data["outcome_id"], valid_from=day(data["valid_from"]), valid_to=day(data["valid_to"]),
+        reasons=data["reasons"],
         criterion_ids=list(data["criterion_ids"]), meeting_date=item.meeting.held_on, hei_heard=data["hei_heard"],
         conditions=[(text, date.fromisoformat(due_on)) for text, due_on in data["conditions"]])
 
