@@ -101,6 +101,12 @@ class Config:
         "Micro-GEAR micro-credential quality assurance pilot\nYerevan, Armenia",
     )
     QA_APPEAL_WINDOW_DAYS = _env_int("QA_APPEAL_WINDOW_DAYS", 30)
+    # The council decides as a body (decisions/services/meetings.py): the quorum of present, non-recused members
+    # (0: a majority of the council members not recused from the case; a meeting may set its own number), and the
+    # majority a proposal needs: "present" (more than half of the present, non-recused members vote for it) or
+    # "votes_cast" (more votes for than against; abstentions not counted).
+    QA_COUNCIL_QUORUM = _env_int("QA_COUNCIL_QUORUM", 0)
+    QA_COUNCIL_MAJORITY = os.environ.get("QA_COUNCIL_MAJORITY", "present")
     QA_APPEAL_DECISION_DAYS = _env_int("QA_APPEAL_DECISION_DAYS", 90)
 
     # Registry export API (/api/v1) and the DEQAR report objects it serves (reference/deqar.md §1, §6).

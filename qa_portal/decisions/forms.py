@@ -20,7 +20,7 @@ from qa_portal.pilots.models import DeqarDecision, OutcomeKind
 __all__ = ["DeclarationForm", "DecisionForm", "PublishForm", "CONDITION_ROWS", "ConditionReportForm",
            "ConditionVerdictForm", "AppealForm", "AdmissibilityForm", "AppealDecisionForm", "ComplaintForm",
            "AnswerForm", "SchemeForm", "NewSchemeForm", "OutcomeForm", "CopySchemeForm", "MoveForm", "KIND_LABELS",
-           "NEW_OUTCOME_ROWS"]
+           "NEW_OUTCOME_ROWS", "MeetingForm", "VoteForm"]
 
 
 # --- the council and publication ---------------------------------------------------------------------------------
@@ -207,3 +207,19 @@ class OutcomeForm(FlaskForm, OutcomeFields):
 
 class MoveForm(FlaskForm):
     direction = HiddenField()
+
+
+# --- council meetings ---------------------------------------------------------------------------------------------
+
+class MeetingForm(FlaskForm):
+    held_on = DateField(_l("Date of the meeting"), validators=[Optional()])
+    title = StringField(_l("Title"), validators=[Length(max=200)])
+    case_ids = MultiCheckboxField(_l("Agenda: cases awaiting a decision"), coerce=int, validate_choice=False)
+    attendee_ids = MultiCheckboxField(_l("Council members present"), coerce=int, validate_choice=False)
+    quorum = IntegerField(_l("Quorum (members; empty: a majority of the members not recused)"),
+                          validators=[Optional(), NumberRange(min=1, max=999)])
+
+
+class VoteForm(FlaskForm):
+    choice = RadioField(_l("Your vote"), choices=[SelectChoice("for", _l("For")), SelectChoice("against", _l("Against")),
+                                                  SelectChoice("abstain", _l("Abstain"))], validate_choice=False)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON, CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from qa_portal.auth.models import User
 from qa_portal.core.models import StoredFileMixin, ruling_columns, string_enum, utcnow
@@ -17,7 +17,8 @@ from qa_portal.reviews.models import Case
 
 __all__ = ["Decision", "DecisionCondition", "CouncilDeclaration", "decision_criteria", "AppealGround",
            "Admissibility", "AppealOutcome", "AppealStatus", "AppealAction", "Appeal", "AppealDocument",
-           "ComplaintStatus", "ComplaintAction", "Complaint", "ConditionVerdict", "ConditionFollowUp"]
+           "ComplaintStatus", "ComplaintAction", "Complaint", "ConditionVerdict", "ConditionFollowUp", "VoteChoice",
+           "CouncilMeeting", "MeetingAttendance", "AgendaItem", "CouncilVote"]
 
 decision_criteria = Table(
     "decision_criteria", db.metadata,
@@ -52,6 +53,9 @@ class Decision(db.Model):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # A later decision on the same case (an upgrade after follow-up, a re-decision) names the one it replaces.
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), unique=True)
+    # Its standing today (quality_assured, expired, under_appeal, not_quality_assured, superseded), filled by a query
+    # that asks for it with services.qa_status.decision_standing(); never stored.
+    standing: Mapped[str | None] = query_expression()
 
     case: Mapped[Case] = relationship()
     outcome: Mapped[Outcome] = relationship(lazy="joined")
@@ -277,3 +281,88 @@ DecisionCondition.follow_up = relationship(ConditionFollowUp, viewonly=True, use
 # appeal lodged against it and the later decision that replaced it (Appeal.decision_id and supersedes_id write them).
 Decision.appeal = relationship(Appeal, viewonly=True, uselist=False)
 Decision.superseded_by = relationship(Decision, remote_side=[Decision.supersedes_id], viewonly=True, uselist=False)
+
+
+# --- the council as a body: meetings, attendance, agenda, votes (issue 15 item 3) ---------------------------------
+
+class VoteChoice(enum.StrEnum):
+    FOR = "for"
+    AGAINST = "against"
+    ABSTAIN = "abstain"
+
+
+class CouncilMeeting(db.Model):
+    """A meeting of the decision council on a date, with its agenda of cases and who attended; `quorum` overrides the
+    default (a majority of the council members not recused from the case)."""
+
+    __tablename__ = "council_meetings"
+    __table_args__ = (CheckConstraint("quorum IS NULL OR quorum > 0", name="quorum_positive"),
+                      CheckConstraint("length(trim(title)) > 0", name="has_title"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    quorum: Mapped[int | None] = mapped_column(Integer)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    attendances: Mapped[list["MeetingAttendance"]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingAttendance.id", lazy="selectin")
+    items: Mapped[list["AgendaItem"]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="AgendaItem.position", lazy="selectin")
+
+
+class MeetingAttendance(db.Model):
+    """A council member present at a meeting."""
+
+    __tablename__ = "council_meeting_attendances"
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("council_meetings.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+
+    meeting: Mapped[CouncilMeeting] = relationship(back_populates="attendances")
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class AgendaItem(db.Model):
+    """A case on a meeting's agenda: the outcome and conditions proposed to the members (the decision form's fields,
+    kept as they were proposed), the votes on it and, once quorum and majority held, the decision recorded."""
+
+    __tablename__ = "council_agenda_items"
+    __table_args__ = (UniqueConstraint("meeting_id", "case_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("council_meetings.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="RESTRICT"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    proposal: Mapped[dict | None] = mapped_column(JSON)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id", ondelete="RESTRICT"), unique=True)
+
+    meeting: Mapped[CouncilMeeting] = relationship(back_populates="items")
+    case: Mapped[Case] = relationship(lazy="joined")
+    decision: Mapped[Decision | None] = relationship()
+    votes: Mapped[list["CouncilVote"]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="CouncilVote.id", lazy="selectin")
+
+
+class CouncilVote(db.Model):
+    """One present, non-recused member's vote on an agenda item's proposal."""
+
+    __tablename__ = "council_votes"
+    __table_args__ = (UniqueConstraint("item_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("council_agenda_items.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    choice: Mapped[VoteChoice] = mapped_column(string_enum(VoteChoice, "vote_choice", 10))
+    cast_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    item: Mapped[AgendaItem] = relationship(back_populates="votes")
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+# The meeting a decision was taken at (read-only: AgendaItem.decision_id writes it), for the register and the letter.
+Decision.agenda_item = relationship(AgendaItem, viewonly=True, uselist=False)

@@ -17,7 +17,8 @@ __all__ = ["is_council_member", "can_list_council_cases", "can_view_case_decisio
            "took_part_in_case", "is_appeals_member", "can_lodge_case_appeal", "can_list_appeals", "can_view_appeal",
            "can_rule_on_admissibility", "can_decide_appeals", "can_decide_this_appeal", "can_lodge_complaint",
            "can_list_complaints",
-           "can_view_complaint", "can_answer_complaint"]
+           "can_view_complaint", "can_answer_complaint", "can_view_meetings", "can_schedule_meetings",
+           "attends_meeting", "can_take_part_in_meeting"]
 
 
 # --- the council, publication and outcome schemes ------------------------------------------------------------
@@ -152,3 +153,26 @@ def can_view_complaint(user, complaint: Complaint) -> bool:
 def can_answer_complaint(user, complaint: Complaint) -> bool:
     """Officers answer complaints (an open one, once: the complaint's workflow)."""
     return is_officer(user)
+
+
+# --- council meetings (the council decides as a body) ------------------------------------------------------------
+
+def can_view_meetings(user) -> bool:
+    """Council members and officers read the council's meetings, their votes and minutes."""
+    return is_council_member(user) or is_officer(user)
+
+
+def can_schedule_meetings(user) -> bool:
+    """Officers (the council's secretariat) and council members schedule a meeting with its agenda and attendance."""
+    return is_council_member(user) or is_officer(user)
+
+
+def attends_meeting(user, meeting) -> bool:
+    """The user is a council member recorded present at the meeting."""
+    return is_council_member(user) and any(attendance.user_id == user.id for attendance in meeting.attendances)
+
+
+def can_take_part_in_meeting(user, meeting) -> bool:
+    """Present council members propose, vote and record the outcome (the rules say who of them, per case: declared,
+    not recused, not on the case's panel)."""
+    return attends_meeting(user, meeting)

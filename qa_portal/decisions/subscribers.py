@@ -14,7 +14,8 @@ from flask_babel import lazy_gettext as _l
 from qa_portal.core.contributions import contribute
 from qa_portal.core.workflow import Transition, object_effect, problems_guard
 from qa_portal.decisions.permissions import can_decide_appeals, can_lodge_case_appeal, can_record_decision
-from qa_portal.decisions.services import appeals, follow_up, publication, rules
+from qa_portal.decisions.services import appeals, follow_up, publication, qa_status, rules
+from qa_portal.pilots.services.qa_status import register_decided_status
 from qa_portal.reviews.models import CaseAction, CaseState
 from qa_portal.reviews.permissions import can_coordinate_case
 from qa_portal.reviews.workflow import CASE_WORKFLOW
@@ -60,6 +61,9 @@ del S
 
 for _action, _transition in CASE_TRANSITIONS.items():
     CASE_WORKFLOW.define(_action, _transition)
+
+# The public QA status of a micro-credential is the standing of the decision in force (one SQL expression).
+register_decided_status(qa_status.decided_credential_status)
 
 # The council-decision card on a case's page; publication opens its confirmation page instead of a plain button;
 # the public catalogue's version page names the QA decision on the micro-credential.

@@ -24,6 +24,8 @@ DEMO_USERS = [
     ("admin@example.org", "Ada Admin", {Role.ADMIN}, None),
     ("officer@example.org", "Olga Officer", {Role.OFFICER}, None),
     ("council@example.org", "Karen Council", {Role.COUNCIL}, None),
+    ("council2@example.org", "Lilit Council", {Role.COUNCIL}, None),  # the council meets as a body of three
+    ("council3@example.org", "Davit Council", {Role.COUNCIL}, None),
     ("hei-a@example.org", "Anna Quality (HEI A)", {Role.HEI}, "HEI-A"),
     ("hei-b@example.org", "Boris Quality (HEI B)", {Role.HEI}, "HEI-B"),
     ("chair@example.org", "Chris Chair", {Role.EXPERT}, None),

@@ -27,7 +27,7 @@ SECOND_CONDITION = "Publish the marking rubric of the final assessment to every 
 
 def decide(case, council_user, outcome_code: str = "positive", overdue_condition: bool = False) -> Decision:
     """Record the council member's declaration (no conflict) and a decision with the outcome of that code, its
-    longest validity from today, two conditions when conditional (the first due halfway through the window, the
+    longest validity from the council meeting (so a decision replaced today had a valid period of its own), two conditions when conditional (the first due halfway through the window, the
     second a quarter in — or, with overdue_condition, already past due after a meeting 45 days ago), and reasons
     citing the case's first criterion."""
     outcome = next(item for item in scheme_of(case).outcomes if item.code == outcome_code)
@@ -43,8 +43,8 @@ def decide(case, council_user, outcome_code: str = "positive", overdue_condition
         conditions = [(CONDITION, add_months(meeting, window // 2 or 1)), (SECOND_CONDITION, second_due)]
     negative = outcome.kind == OutcomeKind.NEGATIVE
     data = DecisionInput(
-        outcome_id=outcome.id, valid_from=None if negative else today,
-        valid_to=None if negative else add_years(today, outcome.max_validity_years), reasons=REASONS[outcome.kind],
+        outcome_id=outcome.id, valid_from=None if negative else meeting,
+        valid_to=None if negative else add_years(meeting, outcome.max_validity_years), reasons=REASONS[outcome.kind],
         criterion_ids=[criteria[0].id], meeting_date=meeting, hei_heard=True, conditions=conditions)
     return record_decision(council_user, case, data)
 

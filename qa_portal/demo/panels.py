@@ -5,12 +5,14 @@ factual-accuracy check (with the institution's comments), decision pending (fina
 waiting for publication), published (positive, in the public register) and a negative decision under an
 admissible appeal (with two complaints about process conduct, one answered), a conditional decision in
 follow-up (one condition reported and verified met, one overdue without a report) and one upgraded to positive by a
-linked decision after its conditions were met. The case in
+linked decision after its conditions were met; one decided by the council at a meeting (three members, one
+recused, two votes for) and one whose conditions were not met, decided again negatively (its micro-credential is no
+longer quality-assured). The case in
 panel formation also has a proposed expert who has not declared yet (intl@example.org)."""
 from sqlalchemy import select
 
 from qa_portal.decisions.services import complaints
-from qa_portal.demo import appeals, decisions, desk_review, follow_up, panel_formation, panel_report
+from qa_portal.demo import appeals, decisions, desk_review, follow_up, meetings, panel_formation, panel_report
 from qa_portal.demo.accounts import demo_user
 from qa_portal.demo.reviews import complete_ser, institution, new_case
 from qa_portal.extensions import db
@@ -33,6 +35,8 @@ STAGES = [
     ("HEI-A", "appealed"),  # negative, published, under an admissible appeal awaiting the appeals body
     ("HEI-B", "follow_up"),  # conditional, published, one condition met and one overdue (not reported)
     ("HEI-A", "upgraded"),  # conditional, conditions met, upgraded by a new positive decision linked to it
+    ("HEI-B", "council_meeting"),  # decided by the council at a meeting of three, one recused, two votes for
+    ("HEI-A", "redecided_negative"),  # conditional, conditions not met, negative re-decision: status changes
 ]
 
 
@@ -82,6 +86,12 @@ def _walk(case, last_stage: str, officer, hei_user) -> None:
     panel_report.finalise(case, chair)
     if last_stage == "decision_pending":
         return
+    if last_stage == "council_meeting":
+        meetings.decide_at_meeting(case, officer)
+        decisions.publish(case, officer)
+        return
+    if last_stage == "redecided_negative":
+        meetings.review_specification(case, "Cybersecurity essentials for small businesses")
     outcome = {"published": "positive", "appealed": "negative"}.get(last_stage, "positive_with_conditions")
     council = demo_user("council@example.org")
     decisions.decide(case, council, outcome_code=outcome, overdue_condition=last_stage == "follow_up")
@@ -97,6 +107,8 @@ def _walk(case, last_stage: str, officer, hei_user) -> None:
         follow_up.verify(case, officer, met=True)
         if last_stage == "upgraded":
             follow_up.upgrade(case, council, officer)
+    elif last_stage == "redecided_negative":
+        meetings.redecide_negative(case, officer, council)
 
 
 def _complaints(case, hei_user, officer) -> None:

@@ -74,17 +74,17 @@ def test_a_second_push_sends_nothing_when_nothing_changed(app, deqar):
 
 
 def test_a_changed_report_is_put_in_full_with_its_report_id(app, deqar):
-    """When the report changes (here the institution's ETER id) the whole report is PUT with DEQAR's id."""
+    """When the report changes (here the institution's DEQAR id) the whole report is PUT with DEQAR's id."""
     decision = published_decision("positive")
     _push(app)
     report_id = _pushes()[decision.id].report_id
     institution = db.session.get(Institution, decision.case.institution_id)
-    institution.eter_id = "AM9999"
+    institution.deqar_id = "DEQARINST9999"
     db.session.commit()
     deqar.requests.clear()
     assert _push(app).exit_code == 0
     assert _sent(deqar) == [("PUT", "submit/report")]
-    assert deqar.reports[int(report_id)]["institutions"][0]["eter_id"] == "AM9999"
+    assert deqar.reports[int(report_id)]["institutions"][0]["deqar_id"] == "DEQARINST9999"
     assert len(deqar.reports) == 1 and _pushes()[decision.id].report_id == report_id
 
 

@@ -92,7 +92,7 @@ def test_micro_credential_detail_has_every_element_of_the_specification(client):
     [entry] = body["versions"]
     assert entry["status"] == "published" and entry["published_at"].endswith("Z")
     assert entry["page_url"] == f"http://localhost/catalogue/{version.micro_credential_id}/v1"
-    assert body["qa_status"] == {"status": "not_reviewed", "decision": None}
+    assert body["qa_status"] == {"status": "not_reviewed", "decision": None, "history": []}
 
 
 def test_micro_credential_detail_is_a_json_404_for_drafts_withdrawn_and_unknown_ids(client):

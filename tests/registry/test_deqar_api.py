@@ -42,11 +42,10 @@ def test_a_realistic_published_decision_is_a_valid_deqar_report(app, client):
     assert report["date_format"] == "%Y-%m-%d"
     assert report["valid_from"] == decision.valid_from.isoformat()
     assert report["valid_to"] == decision.valid_to.isoformat()
-    assert report["institutions"] == [{"deqar_id": decision.case.institution.deqar_id,
-                                       "eter_id": decision.case.institution.eter_id}]
+    assert report["institutions"] == [{"deqar_id": decision.case.institution.deqar_id}]
     assert [file["original_location"] for file in report["report_files"]] == [
         f"http://localhost/register/{decision.id}/report.pdf", f"http://localhost/register/{decision.id}/letter.pdf"]
-    assert all(file["report_language"] == ["hy", "en"] for file in report["report_files"])
+    assert all(file["report_language"] == ["en"] for file in report["report_files"])
     assert report["report_links"][0]["link"] == f"http://localhost/register/{decision.id}"
     assert "Conditions: 2." in report["summary"]
     programme = report["programmes"][0]
@@ -140,14 +139,16 @@ def test_an_unknown_local_identifier_is_a_json_404(client):
 
 
 def test_a_later_decision_of_a_case_gets_its_own_stable_identifier(client):
-    """The case's second decision is <reference>-D2; the first keeps the bare reference."""
+    """The case's second decision is <reference>-D2; the first keeps the bare reference (replaced on the day its own
+    validity starts, it is left without a valid period and is no longer served as a current report: 422)."""
     first = published_decision("positive_with_conditions")
     later = superseding_decision(first)
     identifiers = {item["decision_id"]: item["local_identifier"] for item in client.get(API).get_json()["data"]}
     reference = first.case.reference
     assert identifiers == {first.id: reference, later.id: f"{reference}-D2"}
     assert client.get(f"{API}/{reference}-D2").get_json()["local_identifier"] == f"{reference}-D2"
-    assert client.get(f"{API}/{reference}").get_json()["local_identifier"] == reference
+    superseded = client.get(f"{API}/{reference}")
+    assert superseded.status_code == 422 and superseded.get_json()["error"]["details"]["local_identifier"] == reference
     assert_api_error(client.get(f"{API}/{reference}-D3"), 404, "not_found")
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload, with_expression
 
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Application, Call, Institution, Outcome, OutcomeKind, SpecificationVersion
@@ -15,6 +15,7 @@ from qa_portal.pilots.models.reference import isced_fields
 from qa_portal.reviews.models import Case, CaseSpecification
 from qa_portal.core.models import utcnow
 from qa_portal.decisions.models import Decision
+from qa_portal.decisions.services.qa_status import decision_standing
 
 __all__ = ["REGISTER_FILTERS", "EQF_CHOICES", "read_filters", "register_query", "register_choices",
            "published_decision", "later_decision", "appeal_deadline", "open_appeal_deadline", "public_specifications"]
@@ -65,12 +66,13 @@ def _covers_public_specification(*conditions):
 
 
 def register_query(filters: dict):
-    """Published decisions matching the (checked) filters, newest first; case, institution, outcome and the case's
-    specifications loaded with the page (a fixed number of queries)."""
+    """Published decisions matching the (checked) filters, newest first; case, institution, outcome, the case's
+    specifications, each decision's standing and its replacement loaded with the page (a fixed number of queries)."""
     query = (select(Decision).join(Decision.case).join(Case.institution).join(Decision.outcome)
              .options(contains_eager(Decision.case).contains_eager(Case.institution),
                       contains_eager(Decision.case).selectinload(Case.specification_links),
-                      contains_eager(Decision.outcome))
+                      contains_eager(Decision.outcome), selectinload(Decision.superseded_by),
+                      with_expression(Decision.standing, decision_standing(Decision)))
              .where(Decision.published_at.is_not(None))
              .order_by(Decision.published_at.desc(), Decision.id.desc()))
     if _is_id(filters.get("institution", "")):

@@ -7,3 +7,4 @@ from qa_portal.decisions.views import council, publication, register  # noqa: E4
 from qa_portal.decisions.views import schemes  # noqa: E402,F401
 from qa_portal.decisions.views import appeals, complaints  # noqa: E402,F401
 from qa_portal.decisions.views import follow_up  # noqa: E402,F401
+from qa_portal.decisions.views import meetings  # noqa: E402,F401

@@ -15,7 +15,7 @@ from qa_portal.core.storage import stored_path
 from qa_portal.extensions import db
 from qa_portal.pilots.models import SpecificationVersion
 from qa_portal.reviews.models import Case, CaseSpecification, CaseState
-from qa_portal.decisions.services import follow_up
+from qa_portal.decisions.services import follow_up, qa_status
 from qa_portal.decisions.models import Decision, DecisionCondition
 from qa_portal.decisions.forms import ConditionReportForm, ConditionVerdictForm
 from qa_portal.decisions.permissions import can_report_conditions, can_verify_conditions, can_view_case_decision
@@ -38,6 +38,12 @@ def catalogue_decision(credential) -> Decision | None:
         .join(SpecificationVersion, SpecificationVersion.id == CaseSpecification.specification_version_id)
         .where(SpecificationVersion.micro_credential_id == credential.id, Decision.published_at.is_not(None))
         .order_by(Decision.published_at.desc(), Decision.id.desc()).limit(1))
+
+
+@bp.app_template_global()
+def catalogue_status_history(credential) -> list:
+    """The micro-credential's public QA statuses over time (for the catalogue's partial), derived from its decisions."""
+    return qa_status.status_history(credential.id)
 
 
 def has_follow_up_page(case) -> bool:

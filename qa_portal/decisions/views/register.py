@@ -8,6 +8,7 @@ from qa_portal.decisions.services import register
 from qa_portal.decisions.pdf import decision_letter_pdf
 from qa_portal.decisions.models import Decision
 from qa_portal.decisions.services.publication import final_version_of
+from qa_portal.decisions.services.qa_status import standing_of
 from qa_portal.decisions.pdf import published_report_pdf
 from qa_portal.decisions.views import bp
 
@@ -43,7 +44,7 @@ def register_decision(decision_id: int):
     version = final_version_of(decision.case)
     later = register.later_decision(decision)
     return render_template("decisions/register_decision.html", decision=decision, case=decision.case,
-                           content=version.content if version else None, later=later,
+                           content=version.content if version else None, later=later, standing=standing_of(decision),
                            appeal_deadline=register.open_appeal_deadline(decision, later))
 
 

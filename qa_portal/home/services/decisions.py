@@ -1,5 +1,6 @@
 """My work for the council: cases awaiting a decision, with what the member still has to do on each."""
 from flask import url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -7,7 +8,7 @@ from qa_portal.auth.models import Role
 from qa_portal.extensions import db
 from qa_portal.home.services.work import PROVIDERS, WorkItem
 from qa_portal.reviews.models import Case, CaseState
-from qa_portal.decisions.models import CouncilDeclaration
+from qa_portal.decisions.models import AgendaItem, CouncilDeclaration, CouncilMeeting, MeetingAttendance
 
 
 def council_decisions(user) -> list[WorkItem]:
@@ -17,6 +18,13 @@ def council_decisions(user) -> list[WorkItem]:
                                .order_by(Case.reference)).unique().all()
     declarations = {declaration.case_id: declaration for declaration in db.session.scalars(
         select(CouncilDeclaration).where(CouncilDeclaration.user_id == user.id))}
+    on_agenda = {row.case_id: row for row in db.session.execute(
+        select(AgendaItem.case_id, AgendaItem.id.label("item_id"), CouncilMeeting.id.label("meeting_id"),
+               CouncilMeeting.held_on)
+        .join(CouncilMeeting, CouncilMeeting.id == AgendaItem.meeting_id)
+        .join(MeetingAttendance, MeetingAttendance.meeting_id == CouncilMeeting.id)
+        .where(MeetingAttendance.user_id == user.id, AgendaItem.decision_id.is_(None),
+               AgendaItem.case_id.in_([case.id for case in cases])).order_by(CouncilMeeting.held_on))}
     items = []
     for case in cases:
         declaration = declarations.get(case.id)
@@ -24,8 +32,13 @@ def council_decisions(user) -> list[WorkItem]:
             continue
         detail = (_("Declare your interests, then decide.") if declaration is None
                   else _("Record the council's decision on the final panel report."))
-        items.append(WorkItem(title=f"{case.reference} · {case.institution.short_name}",
-                              url=url_for("decisions.case_decision", case_id=case.id), detail=detail))
+        url = url_for("decisions.case_decision", case_id=case.id)
+        if case.id in on_agenda:  # the council decides it as a body: the member votes at the meeting
+            row = on_agenda[case.id]
+            url = url_for("decisions.meeting_detail", meeting_id=row.meeting_id) + f"#item-{row.item_id}"
+            detail = _("On the agenda of the council meeting of %(date)s: declare, then vote.",
+                       date=format_date(row.held_on, "medium"))
+        items.append(WorkItem(title=f"{case.reference} · {case.institution.short_name}", url=url, detail=detail))
     return items
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import (
     JSON, CheckConstraint, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
 from qa_portal.auth.models import User
@@ -40,6 +40,18 @@ class QaStatus(enum.StrEnum):
     NOT_REVIEWED = "not_reviewed"
     UNDER_REVIEW = "under_review"
     QUALITY_ASSURED = "quality_assured"
+
+
+class PublicQaStatus(enum.StrEnum):
+    """The QA status the public is told (catalogue, register, API, DEQAR), never stored: derived from the decisions
+    in force by pilots/services/qa_status.py's one SQL expression, else the stored QaStatus."""
+
+    NOT_REVIEWED = "not_reviewed"
+    UNDER_REVIEW = "under_review"
+    QUALITY_ASSURED = "quality_assured"
+    NOT_QUALITY_ASSURED = "not_quality_assured"
+    EXPIRED = "expired"
+    UNDER_APPEAL = "under_appeal"
 
 
 class QfEheaCycle(enum.StrEnum):
@@ -105,6 +117,8 @@ class MicroCredential(TimestampMixin, db.Model):
     institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id", ondelete="RESTRICT"), index=True)
     qa_status: Mapped[QaStatus] = mapped_column(string_enum(QaStatus, "qa_status"), default=QaStatus.NOT_REVIEWED)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The derived public status, filled by a query that asks for it (pilots.services.qa_status.with_public_status).
+    public_qa_status: Mapped[str | None] = query_expression()
 
     institution: Mapped[Institution] = relationship()
     created_by: Mapped[User | None] = relationship()

@@ -9,8 +9,10 @@ from qa_portal.core.access import public
 from qa_portal.core.input_checks import parse_id
 from qa_portal.core.pagination import paginate
 from qa_portal.extensions import db
-from qa_portal.pilots.models import Institution, MicroCredential, QaStatus, SpecificationStatus, SpecificationVersion
+from qa_portal.pilots.models import (Institution, MicroCredential, PublicQaStatus, SpecificationStatus,
+                                     SpecificationVersion)
 from qa_portal.pilots.models.reference import isced_fields
+from qa_portal.pilots.services.qa_status import public_qa_status, with_public_status
 from qa_portal.pilots.views import bp
 from qa_portal.pilots.views.display import element_context
 
@@ -45,7 +47,8 @@ def catalogue_query(filters: dict):
               & (latest.c.number == SpecificationVersion.number))
         .join(SpecificationVersion.micro_credential)
         .join(MicroCredential.institution)
-        .options(contains_eager(SpecificationVersion.micro_credential).contains_eager(MicroCredential.institution))
+        .options(contains_eager(SpecificationVersion.micro_credential).contains_eager(MicroCredential.institution),
+                 contains_eager(SpecificationVersion.micro_credential).options(with_public_status()))
         .order_by(SpecificationVersion.title_en, SpecificationVersion.id)
     )
     if filters["q"]:
@@ -68,8 +71,8 @@ def catalogue_query(filters: dict):
         query = query.where(SpecificationVersion.ects >= ects_min)
     if ects_max is not None:
         query = query.where(SpecificationVersion.ects <= ects_max)
-    if filters["qa"] in {status.value for status in QaStatus}:
-        query = query.where(MicroCredential.qa_status == filters["qa"])
+    if filters["qa"] in {status.value for status in PublicQaStatus}:
+        query = query.where(public_qa_status(MicroCredential.id) == filters["qa"])
     return query
 
 
@@ -94,6 +97,7 @@ def _public_credential(credential_id: int) -> MicroCredential:
         select(MicroCredential).where(MicroCredential.id == credential_id).options(
             selectinload(MicroCredential.institution),
             selectinload(MicroCredential.versions).selectinload(SpecificationVersion.outcomes),
+            with_public_status(),
         )
     )
     if credential is None or not any(version.is_public for version in credential.versions):

@@ -5,13 +5,16 @@ from qa_portal.pilots.forms.specifications import (
     ASSESSMENT_LABELS, CERTIFICATE_LABELS, CYCLE_CHOICE_LABELS, LEARNING_MODE_LABELS, PARTICIPATION_LABELS,
     STACKABILITY_LABELS, SUPERVISION_LABELS,
 )
-from qa_portal.pilots.models import QaStatus
+from qa_portal.pilots.models import PublicQaStatus
 from qa_portal.pilots.models.reference import country_name, isced_name, language_name
 from qa_portal.pilots.workflow import SPECIFICATION_STATUS_LABELS as STATUS_LABELS
-QA_STATUS_LABELS = {
-    QaStatus.NOT_REVIEWED: _l("Not yet reviewed by the agency"),
-    QaStatus.UNDER_REVIEW: _l("Under review in the pilot"),
-    QaStatus.QUALITY_ASSURED: _l("Quality-assured by the agency"),
+QA_STATUS_LABELS = {  # keyed by the public status (a StrEnum: the stored QaStatus values look up the same labels)
+    PublicQaStatus.NOT_REVIEWED: _l("Not yet reviewed by the agency"),
+    PublicQaStatus.UNDER_REVIEW: _l("Under review in the pilot"),
+    PublicQaStatus.QUALITY_ASSURED: _l("Quality-assured by the agency"),
+    PublicQaStatus.NOT_QUALITY_ASSURED: _l("Not quality-assured (negative decision)"),
+    PublicQaStatus.EXPIRED: _l("Quality assurance expired"),
+    PublicQaStatus.UNDER_APPEAL: _l("Decision under appeal"),
 }
 
 

@@ -18,6 +18,7 @@ from qa_portal.pilots.permissions import (
 from qa_portal.pilots.services import specifications as services
 from qa_portal.pilots.models.specification_rules import completeness, specification_warnings
 from qa_portal.pilots.views import bp
+from qa_portal.pilots.services.qa_status import with_public_status
 from qa_portal.pilots.views.display import element_context
 
 
@@ -26,6 +27,7 @@ def _load_credential(credential_id: int) -> MicroCredential:
         select(MicroCredential).where(MicroCredential.id == credential_id).options(
             selectinload(MicroCredential.institution),
             selectinload(MicroCredential.versions).selectinload(SpecificationVersion.outcomes),
+            with_public_status(),
         )
     )
     if credential is None:

@@ -20,6 +20,7 @@ from qa_portal.core.csv_export import CsvWriter
 from qa_portal.decisions.models import decision_criteria
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution, Outcome, OutcomeScheme, SpecificationStatus, SpecificationVersion
+from qa_portal.decisions.services.qa_status import decision_standing
 from qa_portal.registry.services.export_sql import ndjson_batches
 from qa_portal.registry.services.queries import (APPEALS, CASES, CONDITIONS, DECISIONS, FOLLOW_UPS, LINKS, VERSIONS,
                                        published_decision_rows)
@@ -169,7 +170,8 @@ class _Export:
         criteria, conditions, appeals = _criteria(decision_ids), _conditions(decision_ids), _appeals(decision_ids)
         earlier, later = _linked(decision_ids, [row.supersedes_id for row in rows if row.supersedes_id is not None])
         return [Record(
-            id=row.id, valid_from=row.valid_from, valid_to=row.valid_to, meeting_date=row.meeting_date,
+            id=row.id, standing=row.standing, valid_from=row.valid_from, valid_to=row.valid_to,
+            meeting_date=row.meeting_date,
             hei_heard=row.hei_heard, reasons=row.reasons, published_at=row.published_at,
             outcome=self.outcomes[row.outcome_id],
             case=Record(reference=row.reference, institution=Record(id=row.institution_id),
@@ -183,7 +185,8 @@ def decision_batches(statement: Select, batch_size: int | None = None) -> Iterat
     time as records (keyset: each batch starts after the last id of the previous one, so decisions published
     meanwhile never shift a batch)."""
     size = batch_size or EXPORT_BATCH_SIZE
-    rows_statement = published_decision_rows(*_DECISION_COLUMNS).where(statement.whereclause)
+    rows_statement = published_decision_rows(
+        *_DECISION_COLUMNS, decision_standing(DECISIONS.c).label("standing")).where(statement.whereclause)
     after = 0
     state = _Export()
     try:

@@ -22,6 +22,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from qa_portal.core.models import utcnow
 from qa_portal.decisions.models import decision_criteria
+from qa_portal.decisions.services.qa_status import decision_standing
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution, Outcome, OutcomeScheme, SpecificationStatus, SpecificationVersion
 from qa_portal.registry.services.queries import (APPEALS, CASES, CONDITIONS, DECISIONS, FOLLOW_UPS, LINKS, VERSIONS,
@@ -265,7 +266,7 @@ def decision_line(urls: DecisionUrls, today: date):
     self_url = _url(urls.detail, decision_id=decision_id)
     window = literal_column(str(urls.appeal_window.days), Integer)
     members = _object(
-        id=decision_id, url=self_url, case_reference=CASES.c.reference,
+        id=decision_id, url=self_url, case_reference=CASES.c.reference, status=decision_standing(DECISIONS.c, today),
         valid_from=iso_date(DECISIONS.c.valid_from), valid_to=iso_date(DECISIONS.c.valid_to),
         meeting_date=iso_date(DECISIONS.c.meeting_date), institution_heard=json_bool(DECISIONS.c.hei_heard),
         reasons=DECISIONS.c.reasons, appeal_deadline=iso_date(DECISIONS.c.published_at, window),

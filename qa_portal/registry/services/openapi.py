@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from qa_portal.core.input_checks import MAX_ID
-from qa_portal.pilots.models import QaStatus
+from qa_portal.pilots.models import PublicQaStatus
 from qa_portal.registry.services.export import CSV_COLUMNS
 from qa_portal.registry.services.openapi_schemas import SCHEMAS, ref
 from qa_portal.registry.services.params import DEFAULT_LIMIT, MAX_LIMIT
@@ -121,8 +121,9 @@ PARAMETERS = {
                  "description": _l("Only decisions valid on this date (YYYY-MM-DD).")},
     "q": {"schema": {"type": "string", "maxLength": 200},
           "description": _l("Words to search for in names and titles.")},
-    "qa_status": {"schema": {"type": "string", "enum": [status.value for status in QaStatus]},
-                  "description": _l("Only micro-credentials with this QA status.")},
+    "qa_status": {"schema": {"type": "string", "enum": [status.value for status in PublicQaStatus]},
+                  "description": _l("Only micro-credentials with this QA status (derived from the decision in "
+                                    "force).")},
     "set": {"schema": {"type": "string", "maxLength": 40},
             "description": _l("Only versions of the standard set with this code.")},
     "status": {"schema": {"type": "string", "enum": sorted(PUBLISHED_STATUSES | {VersionStatus.WITHDRAWN})},

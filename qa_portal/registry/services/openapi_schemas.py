@@ -5,7 +5,7 @@ added to or dropped from a serializer without its schema fails the tests that ch
 from qa_portal.decisions.models import AppealOutcome
 from qa_portal.pilots.models import (
     PUBLIC_SPECIFICATION_STATUSES, AssessmentType, CertificateType, DeqarDecision, InstitutionType, LearningMode,
-    OutcomeKind, ParticipationForm, QaStatus, QfEheaCycle, SpecificationStatus, Stackability, Supervision,
+    OutcomeKind, ParticipationForm, PublicQaStatus, QfEheaCycle, SpecificationStatus, Stackability, Supervision,
 )
 from qa_portal.registry.services.deqar.vocabulary import ASSESSMENTS, QF_EHEA_LEVELS, REPORT_STATUSES
 from qa_portal.standards.models import PUBLISHED_STATUSES, VersionStatus
@@ -115,6 +115,11 @@ INSTITUTION_DETAIL = obj(INSTITUTION_PROPERTIES | {
                      "How many published decisions it has, and the list of them."),
 }, "An institution with links to its published micro-credentials and decisions.")
 
+# A published decision's standing today, derived from the decisions and appeals (never stored): superseded by a later
+# published decision, under appeal, in force negative (not_quality_assured), expired, or in force (quality_assured).
+STANDING = string("The decision's standing today, derived from the decisions, appeals and validity.",
+                  enum=["superseded", "under_appeal", "not_quality_assured", "expired", "quality_assured"])
+
 QA_DECISION = obj({
     "id": ID,
     "url": URL,
@@ -122,6 +127,8 @@ QA_DECISION = obj({
     "outcome": string("The outcome's code in its scheme."),
     "outcome_kind": values(OutcomeKind),
     "published_at": TIME,
+    "status": STANDING,
+    "superseded_by": nullable(string("The API URL of the published decision that replaced it.", format="uri")),
 })
 
 SPECIFICATION_ELEMENTS = obj({
@@ -175,8 +182,12 @@ MICRO_CREDENTIAL = obj({
         "page_url": URL,
     }), "Public versions, oldest first (drafts never)."),
     "qa_status": obj({
-        "status": values(QaStatus),
+        "status": values(PublicQaStatus, "Derived, never stored: the standing of the latest published decision on it "
+                                         "(quality-assured, not quality-assured, expired, under appeal), else how "
+                                         "far its review has come."),
         "decision": nullable(ref("QaDecision")),
+        "history": array(ref("QaDecision"), "Its published decisions, oldest first, each with its standing and "
+                                            "the decision that replaced it."),
     }),
     "decisions": array(URL, "API URLs of its published decisions, oldest first."),
     "updated_at": TIME,
@@ -238,6 +249,7 @@ DECISION = obj({
         "scheme": string("The outcome scheme's code."),
         "deqar_decision": values(DeqarDecision, "The DEQAR decision value."),
     }),
+    "status": STANDING,
     "valid_from": nullable(DATE),
     "valid_to": nullable(DATE),
     "meeting_date": DATE,

@@ -8,13 +8,14 @@ from datetime import date, datetime
 
 from sqlalchemy import DateTime, Select, and_, func, or_, select, union
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import contains_eager, lazyload, selectinload
+from sqlalchemy.orm import contains_eager, lazyload, selectinload, with_expression
 from sqlalchemy.sql.functions import FunctionElement
 
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution, Outcome, OutcomeScheme, SpecificationVersion
 from qa_portal.reviews.models import Case, CaseSpecification
 from qa_portal.decisions.models import Appeal, ConditionFollowUp, Decision, DecisionCondition
+from qa_portal.decisions.services.qa_status import decision_standing
 
 __all__ = ["DECISIONS", "published_decisions", "published_decision_rows", "filter_decisions", "decision_updated_at",
            "changed_since", "outcome_filter_values"]
@@ -119,6 +120,7 @@ def published_decisions() -> Select:
             selectinload(Decision.appeal).lazyload(Appeal.documents),
             selectinload(Decision.supersedes).options(*linked_only),
             selectinload(Decision.superseded_by).options(*linked_only),
+            with_expression(Decision.standing, decision_standing(Decision)),
         )
     )
 

@@ -5,13 +5,15 @@ from collections import defaultdict
 from datetime import datetime
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from qa_portal.core.access import public
 from qa_portal.decisions.models import Decision
+from qa_portal.decisions.services.qa_status import decision_standing
 from qa_portal.extensions import db
-from qa_portal.pilots.models import (Institution, MicroCredential, Outcome, QaStatus, SpecificationStatus,
+from qa_portal.pilots.models import (Institution, MicroCredential, Outcome, PublicQaStatus, SpecificationStatus,
                                      SpecificationVersion)
+from qa_portal.pilots.services.qa_status import public_qa_status, with_public_status
 from qa_portal.registry.services.errors import ApiError
 from qa_portal.registry.services.paging import json_response, keyset_page, list_response
 from qa_portal.registry.services.params import (choice_param, datetime_param, int_param, limit_param, reject_unknown,
@@ -63,7 +65,7 @@ def published_micro_credentials() -> Select:
     versions are never even read."""
     return (select(MicroCredential)
             .where(MicroCredential.id.in_(_published_credential_ids()))
-            .options(joinedload(MicroCredential.institution),
+            .options(joinedload(MicroCredential.institution), with_public_status(),
                      selectinload(MicroCredential.versions.and_(
                          SpecificationVersion.is_public))
                      .selectinload(SpecificationVersion.outcomes)))
@@ -96,13 +98,16 @@ def _title_matches(statement: Select, text: str) -> Select:
 
 
 def qa_decisions(credential_ids: list[int]) -> dict[int, list[QaDecision]]:
-    """The published decisions on cases that reviewed a version of each micro-credential, oldest first (one query;
-    the catalogue page shows the latest of them)."""
+    """The published decisions on cases that reviewed a version of each micro-credential, oldest first, each with
+    its standing today and the published decision replacing it (one query; the status follows the latest)."""
     if not credential_ids:
         return {}
+    later = aliased(Decision)
+    replacing = (select(later.id).where(later.supersedes_id == Decision.id, later.published_at.is_not(None))
+                 .correlate(Decision).scalar_subquery())
     rows = db.session.execute(
         select(SpecificationVersion.micro_credential_id, Decision.id, Decision.published_at, Outcome.code,
-               Outcome.kind)
+               Outcome.kind, decision_standing(Decision), replacing)
         .join(CaseSpecification, CaseSpecification.specification_version_id == SpecificationVersion.id)
         .join(Decision, Decision.case_id == CaseSpecification.case_id)
         .join(Outcome, Outcome.id == Decision.outcome_id)
@@ -128,8 +133,8 @@ def micro_credential_list():
         statement = statement.where(MicroCredential.institution_id == institution_id)
     if (text := text_param("q")) is not None:
         statement = _title_matches(statement, text)
-    if (status := choice_param("qa_status", {status.value for status in QaStatus})) is not None:
-        statement = statement.where(MicroCredential.qa_status == QaStatus(status))
+    if (status := choice_param("qa_status", {status.value for status in PublicQaStatus})) is not None:
+        statement = statement.where(public_qa_status(MicroCredential.id) == status)
     credentials, next_cursor = keyset_page(statement, MicroCredential.id, "micro-credentials", limit)
     decisions = qa_decisions([credential.id for credential in credentials])
     return list_response([micro_credential_json(credential, decisions.get(credential.id, []))

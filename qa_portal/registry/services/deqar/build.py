@@ -1,6 +1,7 @@
 """A published decision as a DEQAR Submission API v2 report object (reference/deqar.md §1–§3, §6): the same field
 names, DEQAR's string-typed vocabulary values, our agency and activity from settings, and one programme per public
 specification version the case reviewed. Values we lack are left out, never invented, so rules.py reports them."""
+from datetime import date
 from decimal import Decimal
 
 from flask import current_app
@@ -19,7 +20,7 @@ __all__ = ["deqar_report", "checked_report", "local_identifier", "decision_seque
 
 DATE_FORMAT = "%Y-%m-%d"
 LATER_DECISION_MARK = "-D"  # MC-2026-001 is a case's first decision, MC-2026-001-D2 its second, ...
-ARMENIAN_LETTERS = range(0x0530, 0x0590)
+REPORT_FILE_LANGUAGE = "en"  # the language the register renders both PDFs in for DEQAR's harvester
 
 
 def local_identifier(decision: Decision, sequence: int) -> str:
@@ -43,15 +44,12 @@ def decision_sequences(decisions: list[Decision]) -> dict[int, int]:
     return positions
 
 
-def _has_armenian(*texts: str | None) -> bool:
-    return any(ord(character) in ARMENIAN_LETTERS for text in texts if text for character in text)
-
-
 def _report_files(decision: Decision) -> list[dict]:
     """The published panel report (when the register serves it) and the decision letter, as PDF URLs. Both PDFs are
-    rendered in English for a client without a language preference (DEQAR's harvester); they also carry the
-    institution's Armenian name when it has one, hence ["hy", "en"] then."""
-    languages = ["hy", "en"] if _has_armenian(decision.case.institution.name_hy) else ["en"]
+    rendered in English for a client without a language preference (DEQAR's harvester): DEQAR reads report_language
+    as the language of the file's text, so it is ["en"]; the institution's Armenian name printed on the cover (a
+    score of Armenian letters) does not make an Armenian report."""
+    languages = [REPORT_FILE_LANGUAGE]
     files = []
     if "decisions.register_report" in current_app.view_functions:
         files.append({"original_location": public_url("decisions.register_report", decision_id=decision.id),
@@ -62,9 +60,12 @@ def _report_files(decision: Decision) -> list[dict]:
 
 
 def _institution(institution: Institution) -> dict:
-    """DEQAR finds a provider by its DEQAR id, else its ETER id; with neither the object is empty (rule 3)."""
-    identified = {"deqar_id": institution.deqar_id, "eter_id": institution.eter_id}
-    return {key: value for key, value in identified.items() if value}
+    """The provider by its DEQAR id alone when it has one, else by its ETER id; with neither the object is empty
+    (rule 3). DEQAR looks up both ids it is given and refuses the report when they name different institutions, so the
+    ETER id is sent only in place of a DEQAR id."""
+    if institution.deqar_id:
+        return {"deqar_id": institution.deqar_id}
+    return {"eter_id": institution.eter_id} if institution.eter_id else {}
 
 
 def _workload(ects: Decimal | None) -> int | float | None:
@@ -106,13 +107,26 @@ def _summary(decision: Decision) -> str:
     return " ".join(parts)
 
 
+def _valid_to(decision: Decision) -> date | None:
+    """The end of the decision's validity in DEQAR: its own, or — once a published decision replaced it — the day the
+    replacement takes effect (its validity start, or its council meeting for a negative one), whichever is earlier.
+    A replacement effective on or before the decision's own start leaves it no valid period: DEQAR's rule 4 then
+    refuses the object, so it is never served as current."""
+    replacing = decision.superseded_by
+    if replacing is None or replacing.published_at is None:
+        return decision.valid_to
+    takes_effect = replacing.valid_from or replacing.meeting_date
+    return min(decision.valid_to, takes_effect) if decision.valid_to else takes_effect
+
+
 def deqar_report(decision: Decision, sequence: int | None = None) -> dict:
     """The DEQAR v2 report object of a published decision; sequence is its position in its case (queried when
-    omitted). A negative decision has no validity: it is valid from its council meeting, with no end date."""
+    omitted). A negative decision has no validity: it is valid from its council meeting, with no end date until a
+    later decision replaces it."""
     if sequence is None:
         sequence = decision_sequences([decision])[decision.id]
     config = current_app.config
-    institution = decision.case.institution
+    institution, valid_to = decision.case.institution, _valid_to(decision)
     report = {
         "agency": config["QA_DEQAR_AGENCY"],
         "local_identifier": local_identifier(decision, sequence),
@@ -121,7 +135,7 @@ def deqar_report(decision: Decision, sequence: int | None = None) -> dict:
         "decision": str(decision.outcome.deqar_decision),
         "summary": _summary(decision),
         "valid_from": (decision.valid_from or decision.meeting_date).strftime(DATE_FORMAT),
-        "valid_to": decision.valid_to.strftime(DATE_FORMAT) if decision.valid_to else None,
+        "valid_to": valid_to.strftime(DATE_FORMAT) if valid_to else None,
         "date_format": DATE_FORMAT,
         "institutions": [_institution(institution)],
         "report_files": _report_files(decision),

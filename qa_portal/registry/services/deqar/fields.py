@@ -59,13 +59,29 @@ def char_problem(value, max_length: int | None = None, allow_null: bool = False,
     return None
 
 
+# Django's URLValidator, which DRF's URLField runs: the host is a dotted domain name (its last label two or more
+# letters, or a punycode xn-- label), `localhost`, an IPv4 address or a bracketed IPv6 address.
+_UNICODE = "\u00a1-\uffff"
+_LABEL = rf"[a-z0-9{_UNICODE}](?:[a-z0-9{_UNICODE}-]{{0,61}}[a-z0-9{_UNICODE}])?"
+_DOMAIN = rf"(?:\.(?!-)[a-z0-9{_UNICODE}-]{{1,63}}(?<!-))*"
+_TLD = rf"\.(?!-)(?:[a-z{_UNICODE}-]{{2,63}}|xn--[a-z0-9]{{1,59}})(?<!-)\.?"
+_OCTET = r"(?:0|25[0-5]|2[0-4][0-9]|1[0-9]?[0-9]?|[1-9][0-9]?)"
+_IPV4 = rf"{_OCTET}(?:\.{_OCTET}){{3}}"
+DJANGO_URL = re.compile(
+    rf"^(?:[a-z0-9.+-]*)://(?:[^\s:@/]+(?::[^\s:@/]*)?@)?"
+    rf"(?:{_IPV4}|\[[0-9a-f:.]+\]|(?:{_LABEL}{_DOMAIN}{_TLD}|localhost))"
+    rf"(?::[0-9]{{1,5}})?(?:[/?#][^\s]*)?\Z", re.IGNORECASE)
+
+
 def url_problem(value, max_length: int):
-    """DRF URLField: a CharField holding an absolute http(s)/ftp(s) URL with a host and no spaces."""
+    """DRF URLField: a CharField holding an absolute http(s)/ftp(s) URL whose host Django's URLValidator accepts
+    (a dotted domain, `localhost` or an IP address: `http://intranet/` is refused), with no spaces."""
     problem = char_problem(value, max_length)
     if problem:
         return problem
-    parts = urlsplit(str(value).strip())
-    if parts.scheme not in ("http", "https", "ftp", "ftps") or not parts.hostname or " " in str(value).strip():
+    text = str(value).strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https", "ftp", "ftps") or not parts.hostname or not DJANGO_URL.match(text):
         return NOT_A_URL
     return None
 

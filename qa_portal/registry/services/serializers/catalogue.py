@@ -7,6 +7,7 @@ from datetime import datetime
 from qa_portal.core.urls import public_url
 from qa_portal.pilots.models import Institution, MicroCredential, SpecificationStatus, SpecificationVersion
 from qa_portal.pilots.models.reference import isced_name
+from qa_portal.pilots.services.qa_status import status_of
 from qa_portal.standards.models import Standard, StandardVersion
 
 __all__ = ["iso_time", "institution_json", "institution_detail_json", "micro_credential_json",
@@ -65,11 +66,13 @@ def institution_detail_json(institution: Institution, micro_credential_count: in
 class QaDecision:
     """The few facts of a published decision a micro-credential's QA status shows (read as one row, no ORM)."""
 
-    __slots__ = ("id", "published_at", "outcome_code", "outcome_kind")
+    __slots__ = ("id", "published_at", "outcome_code", "outcome_kind", "standing", "superseded_by")
 
-    def __init__(self, id: int, published_at: datetime, outcome_code: str, outcome_kind) -> None:
+    def __init__(self, id: int, published_at: datetime, outcome_code: str, outcome_kind, standing: str | None = None,
+                 superseded_by: int | None = None) -> None:
         self.id, self.published_at = id, published_at
         self.outcome_code, self.outcome_kind = outcome_code, outcome_kind
+        self.standing, self.superseded_by = standing, superseded_by
 
     def as_json(self) -> dict:
         """The decision's id, API URL, public register page and outcome."""
@@ -80,6 +83,9 @@ class QaDecision:
             "outcome": self.outcome_code,
             "outcome_kind": _code(self.outcome_kind),
             "published_at": iso_time(self.published_at),
+            "status": self.standing,
+            "superseded_by": (None if self.superseded_by is None else
+                              public_url("registry.decision_detail", decision_id=self.superseded_by)),
         }
 
 
@@ -165,8 +171,9 @@ def micro_credential_json(credential: MicroCredential, decisions: list[QaDecisio
         "elements": specification_elements_json(latest),
         "versions": [_version_summary(credential, version) for version in public_versions(credential)],
         "qa_status": {
-            "status": credential.qa_status.value,
+            "status": status_of(credential).value,
             "decision": latest_decision.as_json() if latest_decision else None,
+            "history": [decision.as_json() for decision in decisions],
         },
         "decisions": [decision.as_json()["url"] for decision in decisions],
         "updated_at": iso_time(micro_credential_updated_at(credential, decisions)),

@@ -179,6 +179,7 @@ def decision_json(decision: Decision) -> dict:
         "specifications": [_specification_json(link.specification_version, urls)
                            for link in case.specification_links if link.specification_version.is_public],
         "outcome": outcome_json(outcome),
+        "status": decision.standing,
         "valid_from": _iso_date(decision.valid_from),
         "valid_to": _iso_date(decision.valid_to),
         "meeting_date": _iso_date(decision.meeting_date),
