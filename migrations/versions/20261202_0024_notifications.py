@@ -43,6 +43,7 @@ def upgrade():
     sa.Column('subject', sa.String(length=300), nullable=False),
     sa.Column('body_text', sa.Text(), nullable=False),
     sa.Column('body_html', sa.Text(), nullable=False),
+    sa.Column('link', sa.String(length=1000), nullable=False),
     sa.Column('message_id', sa.String(length=200), nullable=False),
     sa.Column('dedup_key', sa.String(length=200), nullable=True),
     sa.Column('status', sa.Enum('queued', 'sent', 'failed', 'held', 'digested', name='mail_status', native_enum=False, create_constraint=True, length=20), nullable=False),

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 # Account and security mail is always sent at once and cannot be opted out of; the rest may wait for a daily
 # digest or be turned off per category.
 ACCOUNT = "account"
+DIGEST = "digest"  # the digest itself is never held for a digest
 OPTIONAL_CATEGORIES = {
     "panels": _l("Panels and conflicts of interest"),
     "cases": _l("Review cases"),
@@ -33,7 +34,7 @@ class MessageKind:
     @property
     def optional(self) -> bool:
         """Whether preferences (digest, opt-out) apply: everything except account and security mail."""
-        return self.category != ACCOUNT
+        return self.category not in (ACCOUNT, DIGEST)
 
 
 KINDS: dict[str, MessageKind] = {}
@@ -149,7 +150,7 @@ _kind("escalation", "reminders",
       _l("On case %(reference)s, %(task)s (due %(due)s, %(person)s) is still not done after the last reminder."),
       _l("Contact the person responsible or extend the deadline."),
       _l("Open the case"))
-_kind("digest", "digest",
+_kind("digest", DIGEST,
       _l("QA Portal: your daily summary (%(count)s messages)"),
       _l("Here is what happened on the QA Portal since your last summary."),
       _l("Open each link to act on it."),

@@ -42,6 +42,7 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(String(1000), default="")  # the one portal link it carries (for the digest)
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     # A reminder's (task, due date, offset, recipient): the same reminder is never queued twice.
     dedup_key: Mapped[str | None] = mapped_column(String(200), unique=True)

@@ -1,8 +1,11 @@
 """notifications at app start: it hears every lifecycle move and the domain signals that concern someone, and queues
 their messages in the same transaction; the reminder pass and the digest join the daily maintenance."""
 from qa_portal.auth.signals import set_password_link_issued
+from qa_portal.core.maintenance import daily_maintenance
 from qa_portal.core.workflow import transitioned
 from qa_portal.notifications.services import events
+from qa_portal.notifications.services.digest import queue_digests
+from qa_portal.notifications.services.reminders import run_reminder_pass
 from qa_portal.reviews.signals import member_proposed, objection_raised
 
 
@@ -28,3 +31,15 @@ def queue_objection_raised(objection, actor=None, **_extra):
 def queue_set_password_link(user, token=None, actor=None, **_extra):
     """Mail the set-password link to the user as well as showing it to the administrator."""
     events.set_password_link(user, token, actor)
+
+
+@daily_maintenance.connect
+def queue_due_reminders(_app, now=None, **_extra) -> str:
+    """Queue the reminders and escalations due today (idempotent)."""
+    return run_reminder_pass(now)
+
+
+@daily_maintenance.connect
+def queue_daily_digests(_app, now=None, **_extra) -> str:
+    """Gather the messages held for daily-digest readers into one message each."""
+    return f"{queue_digests()} daily digest(s) queued."

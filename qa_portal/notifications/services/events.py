@@ -1,15 +1,18 @@
 """Who is told what: each lifecycle move (core.workflow.transitioned) and domain signal that concerns someone becomes
 one message per person, queued in the same transaction as the move. The table EVENTS maps (workflow, action) to a
 function(obj, actor) that queues the messages."""
+from flask import current_app
 from sqlalchemy import select
 
 from qa_portal.auth.models import Role, User, UserRole
 from qa_portal.core.urls import public_url
+from qa_portal.decisions.models import Appeal, Decision
 from qa_portal.extensions import db
 from qa_portal.notifications.services.outbox import queue_for_each, queue_message
 from qa_portal.pilots.models import InstitutionMembership
 from qa_portal.reviews.models import MemberStatus, PanelMember
 from qa_portal.reviews.services.panel import ROLE_LABELS
+from qa_portal.reviews.services.report import report_of
 
 
 # --- recipients ------------------------------------------------------------------------------------------------
@@ -69,8 +72,6 @@ def objection_raised(objection, actor=None) -> None:
 
 def set_password_link(user, token: str, actor=None) -> None:
     """The new user gets their set-password link by mail as well (always at once: account mail)."""
-    from flask import current_app
-
     queue_message("set_password", user, link=public_url("auth.set_password", token=token),
                   params={"email": user.email, "hours": current_app.config["QA_SET_PASSWORD_MAX_AGE_HOURS"]})
 
@@ -102,8 +103,6 @@ def _review_started(case, actor):
 
 
 def _sent_for_factual_check(case, actor):
-    from qa_portal.reviews.services.report import report_of
-
     report = report_of(case)
     queue_for_each("factual_check", institution_users(case.institution_id), case=case,
                    link=public_url("reviews.report_page", case_id=case.id),
@@ -117,8 +116,6 @@ def _report_finalised(case, actor):
 
 def _published(case, actor):
     """The institution and the panel members are told, with the link to the decision in the register."""
-    from qa_portal.decisions.models import Decision
-
     decision = db.session.scalar(select(Decision).where(Decision.case_id == case.id,
                                                         Decision.published_at.is_not(None))
                                  .order_by(Decision.id.desc()).limit(1))
@@ -129,8 +126,6 @@ def _published(case, actor):
 
 
 def _appeal_lodged(case, actor):
-    from qa_portal.decisions.models import Appeal
-
     appeal = db.session.scalar(select(Appeal).where(Appeal.case_id == case.id).order_by(Appeal.id.desc()).limit(1))
     link = public_url("decisions.appeal_page", appeal_id=appeal.id) if appeal is not None else case_link(case)
     queue_for_each("appeal_lodged", coordinator_or_officers(case) + role_users(Role.APPEALS), case=case, link=link,

@@ -61,17 +61,24 @@ def render_message(kind_key: str, locale: str, params: dict, link: str, name: st
     return subject[:300], text, html
 
 
-def queue_message(kind_key: str, recipient, *, link: str, params: dict | None = None, case=None,
-                  dedup_key: str | None = None) -> OutboxMessage | None:
+_UNSET = object()
+
+
+def queue_message(kind_key: str, recipient, *, link: str, params: dict | None = None, case=None, case_id=None,
+                  dedup_key: str | None = None, check_dedup: bool = True, preference=_UNSET) -> OutboxMessage | None:
     """Queue one message to one active recipient in their language (None when they opted out of its category, or
-    have no active account); held for the daily digest when they chose one. Adds to the session, never commits."""
+    have no active account); held for the daily digest when they chose one. Adds to the session, never commits.
+    A batch caller (the reminder pass) passes the preference and dedup check it read for the whole batch."""
     kind = KINDS[kind_key]
     if recipient is None or not recipient.active or not recipient.email:
         return None
-    preference = preference_of(recipient.id) if kind.optional else None
+    if not kind.optional:
+        preference = None
+    elif preference is _UNSET:
+        preference = preference_of(recipient.id)
     if preference is not None and kind.category in (preference.opted_out or []):
         return None
-    if dedup_key is not None and db.session.scalar(
+    if dedup_key is not None and check_dedup and db.session.scalar(
             select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key)) is not None:
         return None
     params = dict(params or {})
@@ -82,11 +89,12 @@ def queue_message(kind_key: str, recipient, *, link: str, params: dict | None = 
     locale = recipient_locale(recipient)
     subject, text, html = render_message(kind_key, locale, params, link, recipient.full_name)
     held = preference is not None and preference.daily_digest
+    now = utcnow()
     message = OutboxMessage(
         kind=kind_key, recipient_id=recipient.id, to_address=recipient.email, locale=locale,
-        case_id=getattr(case, "id", None), subject=subject, body_text=text, body_html=html,
+        case_id=getattr(case, "id", case_id), subject=subject, body_text=text, body_html=html, link=link,
         message_id=new_message_id(), dedup_key=dedup_key, attempts=0, last_error="",
-        status=MailStatus.HELD if held else MailStatus.QUEUED, created_at=utcnow(), next_attempt_at=utcnow())
+        status=MailStatus.HELD if held else MailStatus.QUEUED, created_at=now, next_attempt_at=now)
     db.session.add(message)
     return message
 
