@@ -1,8 +1,12 @@
 """notifications at app start: it hears every lifecycle move and the domain signals that concern someone, and queues
 their messages in the same transaction; the reminder pass and the digest join the daily maintenance."""
+from flask_login import current_user
+
 from qa_portal.auth.signals import set_password_link_issued
+from qa_portal.core.contributions import contribute
 from qa_portal.core.maintenance import daily_maintenance
 from qa_portal.core.workflow import transitioned
+from qa_portal.notifications.permissions import can_view_mail_log
 from qa_portal.notifications.services import events
 from qa_portal.notifications.services.digest import queue_digests
 from qa_portal.notifications.services.reminders import run_reminder_pass
@@ -43,3 +47,11 @@ def queue_due_reminders(_app, now=None, **_extra) -> str:
 def queue_daily_digests(_app, now=None, **_extra) -> str:
     """Gather the messages held for daily-digest readers into one message each."""
     return f"{queue_digests()} daily digest(s) queued."
+
+
+def _may_view_mail_log(case=None, **_context) -> bool:
+    return can_view_mail_log(current_user, case)
+
+
+contribute("case_detail.cards", "notifications/_case_mail_log_card.html", order=90, when=_may_view_mail_log)
+contribute("my_work.top", "notifications/_my_deadlines.html", order=10)
