@@ -16,6 +16,7 @@ OPTIONAL_CATEGORIES = {
     "cases": _l("Review cases"),
     "decisions": _l("Decisions and appeals"),
     "calls": _l("Pilot calls"),
+    "consultations": _l("Consultations on standards"),
     "reminders": _l("Reminders of deadlines"),
 }
 
@@ -130,6 +131,11 @@ _kind("call_opened", "calls",
       _l("The pilot call “%(title)s” is open for applications."),
       _l("Read the call and apply by %(due)s."),
       _l("Open the call"))
+_kind("consultation_opened", "consultations",
+      _l("Consultation opened: %(title)s"),
+      _l("The draft standards “%(title)s” are open for consultation."),
+      _l("Read the draft and comment on it."),
+      _l("Open the consultation"))
 _kind("set_password", ACCOUNT,
       _l("Your QA Portal account: set your password"),
       _l("An account was prepared for you on the QA Portal (%(email)s)."),

@@ -195,3 +195,33 @@ def test_nobody_inactive_is_told(app):
     from qa_portal.notifications.services.outbox import queue_message
 
     assert queue_message("expert_proposed", expert, link="http://localhost/") is None
+
+
+def test_consultation_opened_invites_institutions_and_experts(app, client):
+    """Opening a consultation on draft standards tells institution users and experts once each."""
+    from qa_portal.standards.models import VersionAction, VersionStatus
+    from qa_portal.standards.workflow import VERSION_WORKFLOW
+    from tests.standards.factories import make_version
+
+    case = make_case()
+    hei = hei_user_for(case)
+    expert = make_expert().user
+    version = make_version(VersionStatus.DRAFT, standards=1, criteria=1)
+    VERSION_WORKFLOW.apply(version, VersionAction.OPEN_CONSULTATION, None, system=True)
+    db.session.commit()
+    assert _recipients("consultation_opened") == sorted([hei.email, expert.email])
+    _opens_for(client, hei, outbox("consultation_opened")[0])
+
+
+def test_objection_raised_tells_the_coordinator_and_the_ruling_tells_the_institution(app):
+    """The institution's objection reaches the coordinating officer; the ruling reaches the institution."""
+    officer = make_user(Role.OFFICER)
+    case = make_case(CaseState.PANEL_FORMATION, coordinator_id=officer.id)
+    hei = hei_user_for(case)
+    member = panel.propose_member(officer, case, make_expert().user, PanelRole.ACADEMIC)
+    objection = panel.raise_objection(hei, member, "Competes with us for students.")
+    db.session.commit()
+    assert _recipients("objection_raised") == [officer.email]
+    panel.rule_on_objection(officer, objection, "rejected", "No conflict shown.")
+    db.session.commit()
+    assert _recipients("objection_ruled") == [hei.email]

@@ -121,3 +121,18 @@ def test_the_factual_window_is_reminded_before_its_end_only(app):
     _pass_at(DUE - timedelta(days=1))
     _pass_at(DUE + timedelta(days=8))
     assert _kinds_to(hei.email) == ["reminder"]
+
+
+def test_the_chair_hears_once_when_the_factual_window_closes(app):
+    """After the window's end the chair is told (once) that the institution's comments are in."""
+    from tests.decisions.factories import final_report
+
+    case = make_case(CaseState.FACTUAL_ACCURACY)
+    chair = seat(case, PanelRole.CHAIR)
+    report = final_report(case, final=False)
+    report.factual_check_due_at = DUE
+    db.session.commit()
+    _pass_at(DUE - timedelta(hours=1))
+    _pass_at(DUE + timedelta(hours=1))
+    _pass_at(DUE + timedelta(days=1))
+    assert _kinds_to(chair.user.email) == ["comments_in"]

@@ -158,6 +158,12 @@ def _call_opened(call, actor):
                    params={"title": call.title, "due": call.closes_at})
 
 
+def _consultation_opened(version, actor):
+    """Institutions' quality units and experts are invited to comment on draft standards."""
+    queue_for_each("consultation_opened", all_institution_users() + role_users(Role.EXPERT),
+                   link=public_url("standards.consultation", version_id=version.id), params={"title": version.label})
+
+
 EVENTS = {
     ("case", "submit_ser"): _ser_submitted,
     ("case", "return_ser"): _ser_returned,
@@ -176,6 +182,7 @@ EVENTS = {
     ("panel_objection", "uphold"): _objection_ruled,
     ("panel_objection", "reject"): _objection_ruled,
     ("call", "open"): _call_opened,
+    ("standards.version", "open_consultation"): _consultation_opened,
 }
 
 

@@ -15,6 +15,7 @@ from qa_portal.extensions import db
 from qa_portal.notifications.models import MailPreference, OutboxMessage
 from qa_portal.notifications.services.deadlines import WINDOW_KINDS, Task, open_tasks
 from qa_portal.notifications.services.outbox import queue_message
+from qa_portal.reviews.models import Case, CaseState, MemberStatus, PanelMember, PanelReport, PanelRole, ReportStatus
 
 BATCH = 500
 
@@ -86,11 +87,31 @@ def queue_reminders(tasks: list[Task], now=None) -> int:
     return queued
 
 
+def queue_comments_in(now) -> int:
+    """When a factual-accuracy window has closed, the panel chair hears once that the institution's comments are in
+    (to answer them and finalise the report)."""
+    rows = db.session.execute(
+        select(Case, PanelReport.id, PanelReport.factual_check_due_at, PanelMember.user_id)
+        .join(PanelReport, PanelReport.case_id == Case.id)
+        .join(PanelMember, PanelMember.case_id == Case.id)
+        .where(Case.state == CaseState.FACTUAL_ACCURACY, PanelReport.status == ReportStatus.SENT,
+               PanelReport.factual_check_due_at <= now, PanelMember.role == PanelRole.CHAIR,
+               PanelMember.status == MemberStatus.CLEARED)).all()
+    queued = 0
+    for case, report_id, due, chair_id in rows:
+        queued += queue_message("comments_in", db.session.get(User, chair_id), case=case,
+                                link=public_url("reviews.report_page", case_id=case.id),
+                                dedup_key=f"comments-in:{report_id}:{due:%Y%m%d%H%M}") is not None
+    return queued
+
+
 def run_reminder_pass(now=None) -> str:
-    """Queue every reminder due now over all open tasks, batch by batch; a one-line summary."""
+    """Queue every reminder due now over all open tasks, batch by batch, and the chairs' notices of closed factual
+    windows; a one-line summary."""
     now = now or utcnow()
     tasks = open_tasks()
     queued = 0
     for start in range(0, len(tasks), BATCH):
         queued += queue_reminders(tasks[start:start + BATCH], now)
+    queued += queue_comments_in(now)
     return f"Reminders: {len(tasks)} open task(s) with due dates, {queued} reminder(s) queued."
