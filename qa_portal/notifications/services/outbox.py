@@ -64,11 +64,11 @@ def render_message(kind_key: str, locale: str, params: dict, link: str, name: st
 _UNSET = object()
 
 
-def queue_message(kind_key: str, recipient, *, link: str, params: dict | None = None, case=None, case_id=None,
-                  dedup_key: str | None = None, check_dedup: bool = True, preference=_UNSET) -> OutboxMessage | None:
-    """Queue one message to one active recipient in their language (None when they opted out of its category, or
-    have no active account); held for the daily digest when they chose one. Adds to the session, never commits.
-    A batch caller (the reminder pass) passes the preference and dedup check it read for the whole batch."""
+def message_values(kind_key: str, recipient, *, link: str, params: dict | None = None, case=None, case_id=None,
+                   dedup_key: str | None = None, check_dedup: bool = True, preference=_UNSET) -> dict | None:
+    """The outbox row of one message to one active recipient, rendered in their language (None when they opted out
+    of its category, have no active account, or the dedup key was queued already); held for the daily digest when
+    they chose one. A batch caller (the reminder pass) passes the preference and dedup check it read for the batch."""
     kind = KINDS[kind_key]
     if recipient is None or not recipient.active or not recipient.email:
         return None
@@ -90,11 +90,19 @@ def queue_message(kind_key: str, recipient, *, link: str, params: dict | None = 
     subject, text, html = render_message(kind_key, locale, params, link, recipient.full_name)
     held = preference is not None and preference.daily_digest
     now = utcnow()
-    message = OutboxMessage(
-        kind=kind_key, recipient_id=recipient.id, to_address=recipient.email, locale=locale,
-        case_id=getattr(case, "id", case_id), subject=subject, body_text=text, body_html=html, link=link,
-        message_id=new_message_id(), dedup_key=dedup_key, attempts=0, last_error="",
-        status=MailStatus.HELD if held else MailStatus.QUEUED, created_at=now, next_attempt_at=now)
+    return dict(kind=kind_key, recipient_id=recipient.id, to_address=recipient.email, locale=locale,
+                case_id=getattr(case, "id", case_id), subject=subject, body_text=text, body_html=html, link=link,
+                message_id=new_message_id(), dedup_key=dedup_key, attempts=0, last_error="",
+                status=MailStatus.HELD if held else MailStatus.QUEUED, created_at=now, next_attempt_at=now,
+                sent_at=None)
+
+
+def queue_message(kind_key: str, recipient, **fields) -> OutboxMessage | None:
+    """Queue one message (message_values' rules) in the caller's transaction; adds to the session, never commits."""
+    values = message_values(kind_key, recipient, **fields)
+    if values is None:
+        return None
+    message = OutboxMessage(**values)
     db.session.add(message)
     return message
 

@@ -6,7 +6,7 @@ whose reminders start afresh. Queries stay constant per batch of tasks (bench/no
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from qa_portal.auth.models import Role, User, UserRole
 from qa_portal.core.models import utcnow
@@ -14,7 +14,7 @@ from qa_portal.core.urls import public_url
 from qa_portal.extensions import db
 from qa_portal.notifications.models import MailPreference, OutboxMessage
 from qa_portal.notifications.services.deadlines import WINDOW_KINDS, Task, open_tasks
-from qa_portal.notifications.services.outbox import queue_message
+from qa_portal.notifications.services.outbox import message_values, queue_message
 from qa_portal.reviews.models import Case, CaseState, MemberStatus, PanelMember, PanelReport, PanelRole, ReportStatus
 
 BATCH = 500
@@ -72,19 +72,21 @@ def queue_reminders(tasks: list[Task], now=None) -> int:
     users = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
     preferences = {pref.user_id: pref for pref in
                    db.session.scalars(select(MailPreference).where(MailPreference.user_id.in_(user_ids)))}
-    queued = 0
+    rows = []
     for key, task, user_id, kind in todo:
         endpoint, values = task.endpoint()
         link = public_url(endpoint, **values) if kind != "escalation" else public_url("reviews.case_detail",
                                                                                      case_id=task.case_id)
         assignees = [users[i].full_name for i in task.assignee_ids if i in users]
-        message = queue_message(kind, users.get(user_id), link=link, dedup_key=key, preference=preferences.get(user_id),
-                                check_dedup=False, case_id=task.case_id,
-                                params={"reference": task.reference, "task": task.label, "due": task.due_at,
-                                        "person": ", ".join(assignees)})
-        queued += message is not None
-    db.session.flush()
-    return queued
+        row = message_values(kind, users.get(user_id), link=link, dedup_key=key, preference=preferences.get(user_id),
+                             check_dedup=False, case_id=task.case_id,
+                             params={"reference": task.reference, "task": task.label, "due": task.due_at,
+                                     "person": ", ".join(assignees)})
+        if row is not None:
+            rows.append(row)
+    if rows:  # one executemany: ORM objects would be inserted one statement each on SQLite
+        db.session.execute(insert(OutboxMessage), rows)
+    return len(rows)
 
 
 def queue_comments_in(now) -> int:
