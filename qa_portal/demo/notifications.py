@@ -1,5 +1,5 @@
 """Demo notifications: the demo's own changes already queued their messages; this adds the reminder pass and one
-example of every other kind, so /admin/outbox shows a message of every kind (in English and Armenian), with one sent
+example of every other kind, so /admin/outbox shows a message of every kind, with one sent
 and one waiting for a retry; Emil Employer reads a daily digest."""
 from datetime import timedelta
 
@@ -55,9 +55,6 @@ def load() -> bool:
     employer = demo_user("employer@example.org")
     if employer is not None and db.session.get(MailPreference, employer.id) is None:
         db.session.add(MailPreference(user_id=employer.id, daily_digest=True, opted_out=["calls"]))
-    hei_b = demo_user("hei-b@example.org")
-    if hei_b is not None:
-        hei_b.locale = "hy"  # the institution B's messages show the Armenian texts
     run_reminder_pass()
     case = db.session.scalar(select(Case).order_by(Case.id).limit(1))
     present = _queued_kinds()
