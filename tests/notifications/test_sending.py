@@ -106,3 +106,28 @@ def test_smtp_url_schemes():
     assert (plain.port, plain.starttls, plain.implicit_tls, plain.password) == (587, True, False, "p@ss")
     assert smtp_settings("smtps://mail.example.am").port == 465 and smtp_settings("smtps://m.am").implicit_tls
     assert smtp_settings("smtp://127.0.0.1:25?starttls=off").starttls is False
+
+
+def test_a_crash_before_marking_sent_delivers_one_duplicate_with_the_same_message_id(app, smtp):
+    """At-least-once: if the worker dies after the server accepted a message but before its batch committed, the next
+    pass sends it again — once, with the same Message-ID, so the duplicate is recognisable."""
+    message = _queued()
+    send_batch()
+    db.session.rollback()  # the crash: the batch's "sent" marks are lost
+    send_all()
+    send_all()
+    ids = [received["Message-ID"] for _rcpt, received in smtp.inbox.messages]
+    assert ids == [message.message_id, message.message_id]
+    assert outbox()[0].status == MailStatus.SENT
+
+
+def test_mail_send_command_sends_or_says_why_not(app, smtp):
+    """`flask mail send` sends what is due and says how many; without QA_SMTP_URL it says the mail stays queued."""
+    _queued()
+    result = app.test_cli_runner().invoke(args=["mail", "send"])
+    assert result.exit_code == 0 and "Sent 1 message(s)" in result.output
+    assert len(smtp.inbox.messages) == 1
+    app.config["QA_SMTP_URL"] = ""
+    _queued()
+    result = app.test_cli_runner().invoke(args=["mail", "send"])
+    assert "QA_SMTP_URL is not set: 1 message(s) stay in the outbox" in result.output
