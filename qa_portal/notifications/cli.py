@@ -8,14 +8,14 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from qa_portal.extensions import db
+from qa_portal.notifications.services.reminders import run_reminder_pass
+from qa_portal.notifications.services.sender import send_batch, waiting_count
 
 mail_cli = AppGroup("mail", help="The outbox of e-mails: send it, keep sending it, remind.")
 
 
 def send_until_empty() -> tuple[int, int]:
     """Send batches, committing after each, until nothing is due; (sent, failed) in all."""
-    from qa_portal.notifications.services.sender import send_batch
-
     sent = failed = 0
     while True:
         result = send_batch()
@@ -28,8 +28,6 @@ def send_until_empty() -> tuple[int, int]:
 @mail_cli.command("send")
 def mail_send():
     """Send the queued messages that are due, once."""
-    from qa_portal.notifications.services.sender import waiting_count
-
     if not current_app.config.get("QA_SMTP_URL"):
         click.echo(f"QA_SMTP_URL is not set: {waiting_count()} message(s) stay in the outbox (see /admin/outbox).")
         return
@@ -64,8 +62,6 @@ def mail_worker(poll: int | None):
 @mail_cli.command("reminders")
 def mail_reminders():
     """Queue the reminders that are due now (idempotent: run twice, it queues once)."""
-    from qa_portal.notifications.services.reminders import run_reminder_pass
-
     summary = run_reminder_pass()
     db.session.commit()
     click.echo(summary)

@@ -2,21 +2,25 @@
 answers 200 for them once signed in."""
 from qa_portal.auth.models import Role
 from qa_portal.auth.services.accounts import create_user
-from qa_portal.core.workflow import ActionForbidden  # noqa: F401  (documents what a refused move raises)
 from qa_portal.decisions.services.appeals import decide_appeal, record_admissibility
+from qa_portal.decisions.services.publication import publish_cases
 from qa_portal.extensions import db
+from qa_portal.notifications.services.outbox import queue_message
 from qa_portal.pilots.models import CallAction, CallStatus
 from qa_portal.pilots.workflow import CALL_WORKFLOW
 from qa_portal.reviews.models import CaseAction, CaseState, PanelRole
 from qa_portal.reviews.services import panel
 from qa_portal.reviews.workflow import CASE_WORKFLOW
+from qa_portal.standards.models import VersionAction, VersionStatus
+from qa_portal.standards.workflow import VERSION_WORKFLOW
 from tests.decisions.appeal_factories import appeals_member, lodged
-from tests.decisions.factories import published_case
+from tests.decisions.factories import decided_case
 from tests.factories import login, make_user
 from tests.notifications.helpers import link_in, outbox, path_of
 from tests.pilots.calls_factories import make_call
 from tests.reviews.factories import complete_ser, hei_user_for, make_case
 from tests.reviews.panel_factories import cleared_panel, make_expert, seat
+from tests.standards.factories import make_version
 from qa_portal.reviews.services.report import report_of
 from tests.reviews.test_report import add_evidence, drafting_case
 from tests.reviews.walk_setups import drafted_report
@@ -96,9 +100,6 @@ def test_draft_report_sent_tells_the_institution_the_window_end(app, client):
 def test_decision_published_tells_the_institution_and_the_panel(app, client):
     """Publishing tells the institution's users and the panel members once each, linking to the register entry."""
     officer = make_user(Role.OFFICER)
-    from tests.decisions.factories import decided_case
-    from qa_portal.decisions.services.publication import publish_cases
-
     case, decision = decided_case()
     hei = hei_user_for(case)
     member = seat(case, PanelRole.CHAIR)
@@ -192,17 +193,11 @@ def test_nobody_inactive_is_told(app):
     expert.active = False
     db.session.commit()
     assert len(outbox("expert_proposed")) == 1  # queued while active
-    from qa_portal.notifications.services.outbox import queue_message
-
     assert queue_message("expert_proposed", expert, link="http://localhost/") is None
 
 
 def test_consultation_opened_invites_institutions_and_experts(app, client):
     """Opening a consultation on draft standards tells institution users and experts once each."""
-    from qa_portal.standards.models import VersionAction, VersionStatus
-    from qa_portal.standards.workflow import VERSION_WORKFLOW
-    from tests.standards.factories import make_version
-
     case = make_case()
     hei = hei_user_for(case)
     expert = make_expert().user

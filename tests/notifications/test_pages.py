@@ -8,8 +8,9 @@ from qa_portal.extensions import db
 from qa_portal.notifications.models import MailPreference, MailStatus
 from qa_portal.notifications.services.digest import queue_digests
 from qa_portal.notifications.services.outbox import queue_message
+from qa_portal.pilots.models import InstitutionMembership
 from qa_portal.reviews.models import CaseState
-from tests.factories import login, make_user
+from tests.factories import login, make_institution, make_user
 from tests.notifications.helpers import outbox
 from tests.reviews.factories import hei_user_for, make_case
 
@@ -106,9 +107,6 @@ def test_officers_see_deadlines_across_cases_overdue_first(app, client):
 def test_my_work_lists_deadlines_soonest_first_with_overdue_flagged(app, client):
     """An institution user's My work lists their open tasks by due date, the overdue one flagged."""
     hei = make_user(Role.HEI)
-    from tests.factories import make_institution
-    from qa_portal.pilots.models import InstitutionMembership
-
     institution = make_institution()
     db.session.add(InstitutionMembership(user_id=hei.id, institution_id=institution.id))
     db.session.commit()

@@ -11,7 +11,7 @@ from qa_portal.extensions import db
 from qa_portal.notifications.services.reminders import run_reminder_pass
 from qa_portal.reviews.models import CaseAction, CaseState, PanelRole
 from qa_portal.reviews.workflow import CASE_WORKFLOW
-from tests.decisions.factories import published_case
+from tests.decisions.factories import final_report, published_case
 from tests.factories import make_user
 from tests.notifications.helpers import link_in, outbox
 from tests.reviews.factories import complete_ser, hei_user_for, make_case
@@ -111,8 +111,6 @@ def test_condition_due_and_overdue_reach_the_institution(app):
 
 def test_the_factual_window_is_reminded_before_its_end_only(app):
     """The factual-accuracy check is a window: reminded before it closes, never overdue."""
-    from tests.decisions.factories import final_report
-
     case = make_case(CaseState.FACTUAL_ACCURACY)
     hei = hei_user_for(case)
     report = final_report(case, final=False)
@@ -125,8 +123,6 @@ def test_the_factual_window_is_reminded_before_its_end_only(app):
 
 def test_the_chair_hears_once_when_the_factual_window_closes(app):
     """After the window's end the chair is told (once) that the institution's comments are in."""
-    from tests.decisions.factories import final_report
-
     case = make_case(CaseState.FACTUAL_ACCURACY)
     chair = seat(case, PanelRole.CHAIR)
     report = final_report(case, final=False)
