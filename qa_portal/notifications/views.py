@@ -146,7 +146,7 @@ def case_mail_log(case_id: int):
 
 def task_path(task) -> str:
     """The page where a task is done (relative, for pages; mails and feeds use public_url)."""
-    endpoint, values = task.endpoint()
+    endpoint, values = task.endpoint(current_user.id)
     return url_for(endpoint, **values)
 
 

@@ -133,3 +133,14 @@ def test_case_mail_log_for_officers(app, client):
     client.post("/logout")
     login(client, hei)
     assert client.get(f"/cases/{case.id}/mail-log").status_code == 403
+
+
+def test_an_officers_my_work_lists_the_deadlines_of_the_cases_they_coordinate(app, client):
+    """The coordinator's My work (and calendar) holds the deadlines of their cases, not of others'."""
+    officer = make_user(Role.OFFICER)
+    mine = make_case(ser_due_at=utcnow() + timedelta(days=4), coordinator_id=officer.id)
+    other = make_case(ser_due_at=utcnow() + timedelta(days=4))
+    login(client, officer)
+    panel = client.get("/my-work").get_data(as_text=True).split('id="my-deadlines"')[1].split("</section>")[0]
+    assert mine.reference in panel and other.reference not in panel
+    assert f'href="/cases/{mine.id}"' in panel  # the coordinator watches it: the link is the case page

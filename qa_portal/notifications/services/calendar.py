@@ -36,7 +36,7 @@ def calendar_of(user) -> str:
              "X-WR-CALNAME:QA Portal"]
     with force_locale(recipient_locale(user)):
         for task in open_tasks(user):
-            endpoint, values = task.endpoint()
+            endpoint, values = task.endpoint(user.id)
             summary = f"{task.reference}: {task.label}"
             lines += ["BEGIN:VEVENT", f"UID:{task.kind}-{task.object_id}@{host}", f"DTSTAMP:{stamp}",
                       f"DTSTART:{task.due_at:%Y%m%dT%H%M%SZ}",

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from qa_portal.auth.models import Role, UserRole
 from qa_portal.core.models import utcnow
@@ -59,8 +59,11 @@ class Task:
     def overdue(self) -> bool:
         return self.due_at < utcnow()
 
-    def endpoint(self) -> tuple[str, dict]:
-        """(endpoint, values) of the page where the task is done."""
+    def endpoint(self, viewer_id: int | None = None) -> tuple[str, dict]:
+        """(endpoint, values) of the page where the task is done — or, for someone who watches it without doing it
+        (the coordinator), the case page."""
+        if viewer_id is not None and viewer_id not in self.assignee_ids:
+            return "reviews.case_detail", {"case_id": self.case_id}
         endpoint, argument = ENDPOINTS[self.kind]
         if argument == "object_id":
             return endpoint, {"appeal_id": self.object_id}
@@ -74,16 +77,17 @@ def _end_of(day: date) -> datetime:
 _CASE_COLUMNS = (Case.id, Case.reference, Case.coordinator_id, Case.institution_id)
 
 
-def _scope(query, user, *, institution_column=Case.institution_id):
-    """Restrict a query to the user's institutions (None: every task)."""
+def _scope(query, user):
+    """Restrict a query to the user's institutions' cases and the cases they coordinate (None: every task)."""
     if user is None:
         return query
     mine = select(InstitutionMembership.institution_id).where(InstitutionMembership.user_id == user.id)
-    return query.where(institution_column.in_(mine))
+    return query.where(or_(Case.institution_id.in_(mine), Case.coordinator_id == user.id))
 
 
 def open_tasks(user=None, *, until: datetime | None = None) -> list[Task]:
-    """Every open task with a due date (a user's own when given; due before `until` when given), soonest first —
+    """Every open task with a due date (when a user is given: their own and those of the cases they coordinate; due
+    before `until` when given), soonest first —
     one query per kind of task plus one for the assignees."""
     tasks: list[Task] = []
     due_filter = (lambda column: column <= until) if until is not None else (lambda column: column.is_not(None))
@@ -99,7 +103,7 @@ def open_tasks(user=None, *, until: datetime | None = None) -> list[Task]:
                     PanelMember.scores_submitted_at.is_(None), PanelMember.scoring_due_at.is_not(None),
                     due_filter(PanelMember.scoring_due_at)))
     if user is not None:
-        query = query.where(PanelMember.user_id == user.id)
+        query = query.where(or_(PanelMember.user_id == user.id, Case.coordinator_id == user.id))
     tasks += [Task("scoring", member_id, case_id, reference, due, coordinator_id, institution_id, [member_user_id])
               for case_id, reference, coordinator_id, institution_id, member_id, member_user_id, due
               in db.session.execute(query)]
@@ -123,13 +127,14 @@ def open_tasks(user=None, *, until: datetime | None = None) -> list[Task]:
     tasks += [Task("condition", condition_id, case_id, reference, _end_of(due), coordinator_id, institution_id)
               for case_id, reference, coordinator_id, institution_id, condition_id, due in db.session.execute(query)]
 
-    if user is None or user.has_role(Role.APPEALS):
-        query = (select(*_CASE_COLUMNS, Appeal.id, Appeal.decision_due_on).join(Appeal, Appeal.case_id == Case.id)
-                 .where(Appeal.status.in_((AppealStatus.LODGED, AppealStatus.ADMISSIBLE))))
-        if until is not None:
-            query = query.where(Appeal.decision_due_on <= until.date())
-        tasks += [Task("appeal", appeal_id, case_id, reference, _end_of(due), coordinator_id, institution_id)
-                  for case_id, reference, coordinator_id, institution_id, appeal_id, due in db.session.execute(query)]
+    query = (select(*_CASE_COLUMNS, Appeal.id, Appeal.decision_due_on).join(Appeal, Appeal.case_id == Case.id)
+             .where(Appeal.status.in_((AppealStatus.LODGED, AppealStatus.ADMISSIBLE))))
+    if user is not None and not user.has_role(Role.APPEALS):
+        query = query.where(Case.coordinator_id == user.id)
+    if until is not None:
+        query = query.where(Appeal.decision_due_on <= until.date())
+    tasks += [Task("appeal", appeal_id, case_id, reference, _end_of(due), coordinator_id, institution_id)
+              for case_id, reference, coordinator_id, institution_id, appeal_id, due in db.session.execute(query)]
 
     _fill_assignees(tasks, user)
     return sorted(tasks, key=lambda task: (task.due_at, task.reference, task.kind))
