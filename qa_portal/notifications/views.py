@@ -2,7 +2,7 @@
 across cases and each case's mail log."""
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -16,12 +16,13 @@ from qa_portal.core.urls import public_url
 from qa_portal.extensions import db
 from qa_portal.notifications.cli import register_commands
 from qa_portal.notifications.forms import DIGEST, IMMEDIATE, MailSettingsForm
-from qa_portal.notifications.models import CalendarFeed, MailPreference, OutboxMessage
+from qa_portal.notifications.models import CalendarFeed, MailPreference, MailStatus, OutboxMessage
 from qa_portal.notifications.permissions import (
     can_manage_mail_settings, can_read_outbox, can_view_deadlines, can_view_mail_log,
 )
 from qa_portal.notifications.services.calendar import calendar_of
 from qa_portal.notifications.services.deadlines import open_tasks
+from qa_portal.notifications.services.sender import requeue_message
 from qa_portal.notifications.services.preferences import (
     issue_calendar_token, revoke_calendar_feed, save_mail_preferences, user_for_calendar_token,
 )
@@ -37,16 +38,38 @@ register_commands(bp.cli)
 @login_required
 def outbox():
     require(can_read_outbox(current_user))
-    page = paginate(select(OutboxMessage).order_by(OutboxMessage.id.desc()), per_page=50)
-    return render_template("notifications/outbox.html", page=page)
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    status = request.args.get("status", "")
+    if status in MailStatus.__members__.values():
+        query = query.where(OutboxMessage.status == status)
+    else:
+        status = ""
+    page = paginate(query, per_page=50)
+    return render_template("notifications/outbox.html", page=page, status=status, statuses=list(MailStatus))
+
+
+def _message_page(message: OutboxMessage, form=None, status: int = 200):
+    return render_template("notifications/outbox_message.html", message=message, form=form or ButtonForm()), status
 
 
 @bp.route("/admin/outbox/<int:message_id>")
 @login_required
 def outbox_message(message_id: int):
     require(can_read_outbox(current_user))
+    return _message_page(db.get_or_404(OutboxMessage, message_id))
+
+
+@bp.route("/admin/outbox/<int:message_id>/retry", methods=["POST"])
+@login_required
+def outbox_retry(message_id: int):
+    require(can_read_outbox(current_user))
     message = db.get_or_404(OutboxMessage, message_id)
-    return render_template("notifications/outbox_message.html", message=message)
+    form = ButtonForm()
+    run = run_service(form, lambda: requeue_message(current_user, message))
+    if not run.ok:
+        return _message_page(message, form, run.status)
+    flash(_("The message is queued again; the mail worker sends it on its next pass."), "success")
+    return redirect(url_for("notifications.outbox_message", message_id=message.id))
 
 
 # --- each user's mail settings and calendar feed ----------------------------------------------------------------

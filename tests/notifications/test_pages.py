@@ -144,3 +144,22 @@ def test_an_officers_my_work_lists_the_deadlines_of_the_cases_they_coordinate(ap
     panel = client.get("/my-work").get_data(as_text=True).split('id="my-deadlines"')[1].split("</section>")[0]
     assert mine.reference in panel and other.reference not in panel
     assert f'href="/cases/{mine.id}"' in panel  # the coordinator watches it: the link is the case page
+
+
+def test_an_admin_sends_a_failed_message_again_and_filters_the_outbox(app, client):
+    """A failed message can be queued again (same Message-ID, attempts from zero, audited); a queued one cannot
+    (409); the outbox filters by delivery state."""
+    user = make_user(Role.HEI)
+    _queue(user, 2)
+    failed, queued = outbox()
+    failed.status, failed.attempts, failed.last_error = MailStatus.FAILED, 10, "SMTPRecipientsRefused"
+    db.session.commit()
+    login(client, make_user(Role.ADMIN))
+    filtered = client.get("/admin/outbox?status=failed").get_data(as_text=True)
+    assert failed.subject in filtered and f'/admin/outbox/{queued.id}"' not in filtered
+    assert client.get("/admin/outbox?status=nonsense").status_code == 200
+    assert client.post(f"/admin/outbox/{queued.id}/retry").status_code == 409
+    assert client.post(f"/admin/outbox/{failed.id}/retry").status_code == 302
+    db.session.expire_all()
+    again = outbox()[0]
+    assert (again.status, again.attempts, again.message_id) == (MailStatus.QUEUED, 0, failed.message_id)

@@ -13,8 +13,11 @@ from email.utils import formatdate
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from qa_portal.audit.services import record
+from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
 from qa_portal.notifications.models import MailStatus, OutboxMessage
@@ -164,3 +167,14 @@ def waiting_count() -> int:
     """How many messages wait in the outbox (queued)."""
     return db.session.scalar(select(func.count()).select_from(OutboxMessage)
                              .where(OutboxMessage.status == MailStatus.QUEUED)) or 0
+
+
+def requeue_message(actor, message: OutboxMessage) -> None:
+    """An administrator sends a failed message again (after fixing the address or the server): queued now, with a
+    fresh count of attempts and the same Message-ID."""
+    if message.status != MailStatus.FAILED:
+        raise DomainError(_("Only a message that failed can be sent again."))
+    message.status, message.attempts, message.next_attempt_at = MailStatus.QUEUED, 0, utcnow()
+    db.session.flush()
+    record(actor, "mail.requeue", message, f"Message {message.id} to {message.to_address} queued again",
+           {"kind": message.kind, "last_error": message.last_error})
