@@ -108,13 +108,14 @@ def queue_message(kind_key: str, recipient, **fields) -> OutboxMessage | None:
 
 
 def queue_for_each(kind_key: str, recipients, **fields) -> list[OutboxMessage]:
-    """Queue the message once to each distinct recipient (a person with two roles hears it once)."""
-    seen, queued = set(), []
-    for user in recipients:
-        if user is None or user.id in seen:
-            continue
-        seen.add(user.id)
-        message = queue_message(kind_key, user, **fields)
+    """Queue the message once to each distinct recipient (a person with two roles hears it once); their preferences
+    are read in one query, so a call announced to every institution costs no query per person."""
+    unique = list({user.id: user for user in recipients if user is not None}.values())
+    preferences = {preference.user_id: preference for preference in db.session.scalars(
+        select(MailPreference).where(MailPreference.user_id.in_([user.id for user in unique])))} if unique else {}
+    queued = []
+    for user in unique:
+        message = queue_message(kind_key, user, preference=preferences.get(user.id), **fields)
         if message is not None:
             queued.append(message)
     return queued
