@@ -4,6 +4,7 @@ is done and start afresh after an extension."""
 from datetime import datetime, timedelta, timezone
 
 import time_machine
+from sqlalchemy import event
 
 from qa_portal.auth.models import Role
 from qa_portal.decisions.models import DecisionCondition
@@ -132,3 +133,30 @@ def test_the_chair_hears_once_when_the_factual_window_closes(app):
     _pass_at(DUE + timedelta(hours=1))
     _pass_at(DUE + timedelta(days=1))
     assert _kinds_to(chair.user.email) == ["comments_in"]
+
+
+def _statements_of_a_pass(moment: datetime) -> int:
+    count = [0]
+
+    def listener(*_args):
+        count[0] += 1
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        _pass_at(moment)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return count[0]
+
+
+def test_the_pass_sends_the_same_number_of_statements_for_5_or_40_tasks(app):
+    """No query per task or per message: a pass queuing 40 reminders costs what a pass queuing 5 costs."""
+    officer = make_user(Role.OFFICER)
+    counts = []
+    for size in (5, 40):
+        for _n in range(size):
+            case = make_case(standards=1, criteria=1, coordinator_id=officer.id, ser_due_at=DUE)
+            hei_user_for(case)
+        counts.append(_statements_of_a_pass(DUE - timedelta(days=1)))
+    assert len(outbox("reminder")) == 45  # the second pass read 45 tasks and queued the 40 new ones
+    assert counts[0] == counts[1], counts
