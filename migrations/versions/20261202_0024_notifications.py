@@ -67,7 +67,6 @@ def upgrade():
         batch_op.create_index('ix_outbox_messages_status_next_attempt_at', ['status', 'next_attempt_at'], unique=False)
 
 
-
 def downgrade():
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_messages_status_next_attempt_at')
