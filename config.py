@@ -129,6 +129,18 @@ class Config:
     QA_DEQAR_PUSH_BACKOFF_SECONDS = float(os.environ.get("QA_DEQAR_PUSH_BACKOFF_SECONDS", "2"))
     QA_DEQAR_TIMEOUT_SECONDS = _env_int("QA_DEQAR_TIMEOUT_SECONDS", 30)
 
+    # Notifications (issue 17): the SMTP server the mail worker sends the outbox through — smtp://user:password@host:587
+    # (STARTTLS), smtps://user:password@host:465 (implicit TLS), smtp://host:25?starttls=off for a local relay only;
+    # unset, messages stay in the outbox (readable at /admin/outbox). Retries back off from 1 minute, doubling, up to
+    # QA_MAIL_MAX_ATTEMPTS; reminders go QA_REMINDER_DAYS before (negative) and after (positive) each due date.
+    QA_SMTP_URL = os.environ.get("QA_SMTP_URL", "")
+    QA_MAIL_FROM = os.environ.get("QA_MAIL_FROM", "QA Portal <no-reply@qa-portal.local>")
+    QA_SMTP_TIMEOUT_SECONDS = _env_int("QA_SMTP_TIMEOUT_SECONDS", 30)
+    QA_MAIL_MAX_ATTEMPTS = _env_int("QA_MAIL_MAX_ATTEMPTS", 10)
+    QA_MAIL_BATCH_SIZE = _env_int("QA_MAIL_BATCH_SIZE", 50)
+    QA_MAIL_POLL_SECONDS = _env_int("QA_MAIL_POLL_SECONDS", 10)
+    QA_REMINDER_DAYS = tuple(int(day) for day in _env_list("QA_REMINDER_DAYS", "-7,-1,1,7"))
+
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     QA_LOCALES = {"en": "English", "hy": "Հայերեն"}
@@ -152,6 +164,7 @@ class Testing(Config):
     QA_REQUEST_LOG_TO_STDERR = False  # tests read the request log through pytest's log capture
     QA_SIGNING_KEY_DIR = ""  # no signing key unless a test generates one (tests/credentials/conftest.py)
     QA_VERIFY_EXAMPLES_DIR = ""
+    QA_SMTP_URL = ""  # messages stay in the outbox unless a test starts its own SMTP server
 
 
 class Production(Config):

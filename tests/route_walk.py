@@ -35,6 +35,9 @@ PUBLIC_ENDPOINTS = {
     "decisions.register_report",
     # The appeal and complaint procedures with their deadlines (ESG 2.7, rule A4).
     "decisions.procedures",
+    # A user's private iCalendar feed of deadlines: the unguessable, revocable token in the URL is the credential
+    # (calendar apps cannot sign in); unknown or revoked tokens answer 404.
+    "notifications.calendar_feed",
     # Health for load balancers and orchestrators: JSON status only, no data (tests/core/test_health.py).
     "health.healthz",
     "health.readyz",
@@ -73,6 +76,10 @@ ANY_SIGNED_IN_ENDPOINTS = {
     # Complaints about the conduct of a process (rule A4): any signed-in user lodges one and lists their own.
     "decisions.complaint_list",
     "decisions.lodge_complaint",
+    # Each user's own mail settings and calendar feed address.
+    "notifications.mail_settings",
+    "notifications.calendar_token",
+    "notifications.calendar_revoke",
 }
 
 _CONVERTER_SAMPLES = {"int": "1", "string": "1", "path": "1", "uuid": "00000000-0000-0000-0000-000000000001"}

@@ -73,9 +73,9 @@ def test_nginx_site_sets_the_headers_the_app_trusts():
         assert header in site
 
 
-@pytest.mark.parametrize("unit", ["qa-portal-maintenance.service", "qa-portal-backup.service"])
+@pytest.mark.parametrize("unit", ["qa-portal-maintenance.service", "qa-portal-backup.service", "qa-portal-mail.service"])
 def test_systemd_units_run_commands_the_app_has(app, unit):
-    """The maintenance and backup units call flask commands that exist (their --help runs)."""
+    """The maintenance, backup and mail units call flask commands that exist (their --help runs)."""
     text = (DEPLOY / "systemd" / unit).read_text(encoding="utf-8")
     command = re.search(r"flask --app wsgi ((?:[a-z-]+ )*[a-z-]+)", text).group(1).split()
     result = app.test_cli_runner().invoke(args=command[:2] + ["--help"])

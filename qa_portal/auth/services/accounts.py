@@ -7,6 +7,7 @@ from qa_portal.auth.models import Role, User, UserRole
 from qa_portal.auth.services.passwords import hash_password, password_problems, verify_password
 from qa_portal.auth.services.sessions import end_sessions, renew_session
 from qa_portal.auth.services.tokens import make_set_password_token
+from qa_portal.auth.signals import set_password_link_issued
 from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
@@ -53,7 +54,9 @@ def create_user(actor, email: str, full_name: str, roles: set[Role]) -> tuple[Us
     db.session.add(user)
     db.session.flush()
     record(actor, "user.create", user, f"Created account {email}", {"roles": sorted(roles)})
-    return user, make_set_password_token(user)
+    token = make_set_password_token(user)
+    set_password_link_issued.send(user, token=token, actor=actor)
+    return user, token
 
 
 def update_user(actor, user: User, email: str, full_name: str, roles: set[Role], actor_token: str | None = None) -> User:
@@ -92,7 +95,9 @@ def set_user_active(actor, user: User, active: bool) -> User:
 def issue_set_password_link(actor, user: User) -> str:
     """Sign a fresh one-time set-password token for the user and audit that it was issued."""
     record(actor, "user.set_password_link", user, f"Issued a set-password link for {user.email}")
-    return make_set_password_token(user)
+    token = make_set_password_token(user)
+    set_password_link_issued.send(user, token=token, actor=actor)
+    return token
 
 
 def _store_password(user: User, new_password: str) -> None:

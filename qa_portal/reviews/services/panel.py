@@ -23,6 +23,7 @@ from qa_portal.reviews.models import (
     MemberAction, MemberStatus, ObjectionAction, ObjectionRuling, PanelMember, PanelObjection, PanelRole,
 )
 from qa_portal.reviews.services.experts import panel_load_counts
+from qa_portal.reviews.signals import member_proposed, objection_raised
 from qa_portal.reviews.workflow import CASE_WORKFLOW, MEMBER_STATUS_LABELS, MEMBER_WORKFLOW, OBJECTION_WORKFLOW
 
 
@@ -181,6 +182,7 @@ def raise_objection(actor, member: PanelMember, reasons: str) -> PanelObjection:
     record(actor, "panel.objection_raised", objection,
            f"{member.case.reference}: objection to {member.user.full_name}",
            {"case": member.case.reference, "reasons": reasons})
+    objection_raised.send(objection, actor=actor)
     return objection
 
 
@@ -315,6 +317,7 @@ def propose_member(actor, case, user: User, role) -> PanelMember:
     db.session.flush()
     record(actor, "panel.member_proposed", member, f"{case.reference}: {user.full_name} proposed as {role.value}",
            {"case": case.reference, "role": role.value, "detected_conflict": finding})
+    member_proposed.send(member, actor=actor)
     return member
 
 
