@@ -126,6 +126,12 @@ _kind("appeal_decided", "decisions",
       _l("Your appeal on case %(reference)s was decided."),
       _l("Read the outcome and its reasons on the appeal page."),
       _l("Open the case"))
+_kind("meeting_agenda", "decisions",
+      _l("Council meeting of %(due)s: %(count)s case(s) on the agenda"),
+      _l("You are listed as present at the council meeting “%(title)s” on %(due)s, with %(count)s case(s) awaiting a "
+         "decision."),
+      _l("Read each case's final report and declare your interests in each case before the meeting."),
+      _l("Open the meeting"))
 _kind("call_opened", "calls",
       _l("A new pilot call is open: %(title)s"),
       _l("The pilot call “%(title)s” is open for applications."),

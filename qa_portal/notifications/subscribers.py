@@ -6,6 +6,7 @@ from qa_portal.auth.signals import set_password_link_issued
 from qa_portal.core.contributions import contribute
 from qa_portal.core.maintenance import daily_maintenance
 from qa_portal.core.workflow import transitioned
+from qa_portal.decisions.signals import meeting_scheduled
 from qa_portal.notifications.permissions import can_view_mail_log
 from qa_portal.notifications.services import events
 from qa_portal.notifications.services.digest import queue_digests
@@ -29,6 +30,12 @@ def queue_expert_proposed(member, actor=None, **_extra):
 def queue_objection_raised(objection, actor=None, **_extra):
     """Tell the coordinating officer about the institution's objection."""
     events.objection_raised(objection, actor)
+
+
+@meeting_scheduled.connect
+def queue_meeting_agenda(meeting, actor=None, **_extra):
+    """Tell the council members recorded as present about the meeting and its agenda."""
+    events.meeting_scheduled(meeting, actor)
 
 
 @set_password_link_issued.connect

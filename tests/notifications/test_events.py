@@ -1,8 +1,11 @@
 """Who is told what: one test per event — the right people get one message each, in their language, with a link that
 answers 200 for them once signed in."""
+from datetime import date
+
 from qa_portal.auth.models import Role
 from qa_portal.auth.services.accounts import create_user
 from qa_portal.decisions.services.appeals import decide_appeal, record_admissibility
+from qa_portal.decisions.services.meetings import schedule_meeting
 from qa_portal.decisions.services.publication import publish_cases
 from qa_portal.extensions import db
 from qa_portal.notifications.services.outbox import queue_message
@@ -14,7 +17,7 @@ from qa_portal.reviews.workflow import CASE_WORKFLOW
 from qa_portal.standards.models import VersionAction, VersionStatus
 from qa_portal.standards.workflow import VERSION_WORKFLOW
 from tests.decisions.appeal_factories import appeals_member, lodged
-from tests.decisions.factories import decided_case
+from tests.decisions.factories import council_member, decided_case, pending_case
 from tests.factories import login, make_user
 from tests.notifications.helpers import link_in, outbox, path_of
 from tests.pilots.calls_factories import make_call
@@ -220,3 +223,19 @@ def test_objection_raised_tells_the_coordinator_and_the_ruling_tells_the_institu
     panel.rule_on_objection(officer, objection, "rejected", "No conflict shown.")
     db.session.commit()
     assert _recipients("objection_ruled") == [hei.email]
+
+
+def test_scheduled_meeting_tells_each_member_present_once_with_the_meeting_page(app, client):
+    """Scheduling a council meeting tells each member recorded as present (not the absent one), with the date and
+    the number of cases on its agenda; the link opens the meeting page for that member."""
+    case = pending_case()
+    anna, boris = council_member(case, full_name="Anna Council"), council_member(case, full_name="Boris Council")
+    absent = council_member(case, full_name="Carine Council")
+    schedule_meeting(make_user(Role.OFFICER), date(2027, 1, 14), "January council", [case.id], [anna.id, boris.id])
+    db.session.commit()
+    messages = outbox("meeting_agenda")
+    assert sorted(message.to_address for message in messages) == sorted([anna.email, boris.email])
+    assert absent.email not in {message.to_address for message in messages}
+    assert "2027-01-14" in messages[0].subject and "1 case(s)" in messages[0].subject
+    login(client, anna)
+    assert client.get(path_of(link_in(messages[0]))).status_code == 200

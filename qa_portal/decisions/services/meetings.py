@@ -24,6 +24,7 @@ from qa_portal.decisions.models import (AgendaItem, CouncilDeclaration, CouncilM
 from qa_portal.decisions.permissions import attends_meeting, can_schedule_meetings
 from qa_portal.decisions.services.council import DecisionRefused, record_decision
 from qa_portal.decisions.services.rules import DecisionInput, council_problems, decision_problems, scheme_of
+from qa_portal.decisions.signals import meeting_scheduled
 from qa_portal.extensions import db
 from qa_portal.reviews.models import Case, CaseState
 
@@ -83,6 +84,7 @@ def schedule_meeting(actor, held_on: date | None, title: str, case_ids: list[int
     record(actor, "council.meeting", meeting, f"Council meeting {held_on}: {len(cases)} case(s), "
            f"{len(meeting.attendances)} present", {"cases": [case.reference for case in cases],
                                                    "present": sorted(set(attendee_ids)), "quorum": quorum})
+    meeting_scheduled.send(meeting, actor=actor)
     return meeting
 
 

@@ -76,6 +76,13 @@ def set_password_link(user, token: str, actor=None) -> None:
                   params={"email": user.email, "hours": current_app.config["QA_SET_PASSWORD_MAX_AGE_HOURS"]})
 
 
+def meeting_scheduled(meeting, actor=None) -> None:
+    """The members recorded as present are told the meeting's date and how many cases its agenda holds."""
+    queue_for_each("meeting_agenda", [attendance.user for attendance in meeting.attendances],
+                   link=public_url("decisions.meeting_detail", meeting_id=meeting.id),
+                   params={"title": meeting.title, "due": meeting.held_on, "count": len(meeting.items)})
+
+
 # --- lifecycle moves --------------------------------------------------------------------------------------------
 
 def _ser_submitted(case, actor):
