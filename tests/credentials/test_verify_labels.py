@@ -121,6 +121,12 @@ def test_page_refuses_text_that_is_not_a_credential_and_keeps_it(client, key_dir
     assert "neither JSON nor a JWT" in page and "hello, is this my badge?" in page
 
 
+def test_a_number_of_thousands_of_digits_is_refused_not_a_500(client, key_dir):
+    """JSON Python will not convert (a 5,000-digit number) is refused at the field with 400, like any non-credential."""
+    response = _page(client, credential="9" * 5000)
+    assert response.status_code == 400 and "cannot be read" in response.get_data(as_text=True)
+
+
 def test_page_refuses_json_of_the_wrong_type(client, key_dir):
     """A JSON array is not a credential: 400 with the type named."""
     response = _page(client, credential="[1, 2, 3]")

@@ -108,6 +108,9 @@ def read_submission(text: str) -> Submission:
     except json.JSONDecodeError as error:
         raise SubmissionError(f"This is neither JSON nor a JWT (JSON error at line {error.lineno}, column "
                               f"{error.colno}: {error.msg}).") from error
+    except ValueError as error:  # e.g. a number of more digits than Python converts (sys.get_int_max_str_digits)
+        raise SubmissionError("This JSON holds a value that cannot be read (a number with thousands of "
+                              "digits?): a credential has none.") from error
     if isinstance(document, dict) and set(document) == {"credential"}:
         document = document["credential"]
     if isinstance(document, str) and COMPACT_JWS.match(document.strip()):
