@@ -1,7 +1,7 @@
 """Panel-report forms: a standard's section, the overall conclusion and recommendation, factual-accuracy comments
 and the chair's answers."""
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -18,6 +18,7 @@ def _optional_id(value: str | None) -> int | None:
 
 
 class ReportSectionForm(FlaskForm):
+    version = HiddenField()
     findings = TextAreaField(_l("Findings"), validators=_LONG)
     strengths = TextAreaField(_l("Strengths"), validators=_LONG)
     areas_for_improvement = TextAreaField(_l("Areas for improvement"), validators=_LONG)
@@ -30,6 +31,9 @@ class ReportSectionForm(FlaskForm):
 
     def level_id(self) -> int | None:
         return _optional_id(self.level.data)
+
+    def base_version(self) -> int | None:
+        return _optional_id(self.version.data)
 
 
 class ReportConclusionForm(FlaskForm):

@@ -92,6 +92,7 @@ class VisitPlanForm(FlaskForm):
 
 
 class VisitSessionForm(FlaskForm):
+    version = HiddenField()
     starts_at = DateTimeLocalField(_l("Starts at"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
                                    validators=[DataRequired(_l("Give the session's date and start time."))])
     duration_minutes = IntegerField(_l("Duration (minutes)"), default=60,
@@ -107,6 +108,9 @@ class VisitSessionForm(FlaskForm):
     def set_standards(self, standards) -> None:
         self.standards.choices = [SelectChoice(standard.id, f"{standard.code} {standard.title}")
                                   for standard in standards]
+
+    def base_version(self) -> int | None:
+        return parse_id(self.version.data)
 
 
 class SkipJustificationForm(FlaskForm):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from qa_portal.core.access import login_required, require
+from qa_portal.core.versioning import EditConflict
 from qa_portal.core.forms import run_service
 from qa_portal.extensions import db
 from qa_portal.pilots.permissions import is_officer
@@ -133,11 +134,12 @@ def report_section(case_id: int, number: int):
     report = _editable_report(case)
     section = _section(report, number)
     form = ReportSectionForm() if request.method == "POST" else ReportSectionForm(
-        data={**{name: getattr(section, name) for name in reports.REPORT_FIELDS}, "level": str(section.level_id or "")})
+        data={**{name: getattr(section, name) for name in reports.REPORT_FIELDS}, "level": str(section.level_id or ""),
+              "version": str(section.version)})
     form.set_levels(version_levels(case))
     run = run_service(form, lambda: reports.save_section(
         current_user, case, section, {name: getattr(form, name).data for name in reports.REPORT_FIELDS},
-        form.level_id()))
+        form.level_id(), form.base_version()))
     if run.ok:
         flash(_("Saved the section on %(code)s.", code=section.standard.code), "success")
         return redirect(url_for("reviews.report_page", case_id=case.id, _anchor=f"section-{section.position}"))
@@ -145,8 +147,11 @@ def report_section(case_id: int, number: int):
     consensus = {judgement.criterion_id: judgement for judgement in db.session.scalars(
         select(ConsensusJudgement).where(ConsensusJudgement.case_id == case.id,
                                          ConsensusJudgement.criterion_id.in_(criterion_ids)))}
+    conflict = run.error.current if isinstance(run.error, EditConflict) else None
+    if conflict is not None:  # saving again replaces the saved version, knowingly
+        form.version.data = str(conflict.version)
     return render_template("reviews/report/section_edit.html", case=case, section=section, form=form,
-                           consensus=consensus), run.status
+                           consensus=consensus, conflict=conflict, fields=reports.REPORT_FIELDS), run.status
 
 
 @bp.route("/cases/<int:case_id>/report/conclusion", methods=["GET", "POST"])
