@@ -1,5 +1,6 @@
-"""no lost edits: a version counter on judgements, consensus, report sections and visit sessions (compared on save),
-and the SER's server-side drafts (one user's unsaved typing per criterion)
+"""no lost edits: a version counter on judgements, consensus, report sections and visit sessions, and a revision
+counter on standards, criteria, compliance levels and specification versions (compared on save); the SER's
+server-side drafts (one user's unsaved typing per criterion)
 
 Revision ID: 20261202_0023
 Revises: 20261202_0013
@@ -17,12 +18,17 @@ branch_labels = None
 depends_on = None
 
 VERSIONED_TABLES = ('judgements', 'consensus_judgements', 'report_sections', 'visit_sessions')
+# these tables already have a `version` (the standard-set version, a numbered specification version): `revision`
+REVISED_TABLES = ('standards', 'criteria', 'compliance_levels', 'specification_versions')
 
 
 def upgrade():
     for table in VERSIONED_TABLES:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column('version', sa.Integer(), nullable=False, server_default='1'))
+    for table in REVISED_TABLES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('revision', sa.Integer(), nullable=False, server_default='1'))
 
     op.create_table('ser_drafts',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -56,6 +62,9 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_ser_drafts_criterion_id'))
         batch_op.drop_index(batch_op.f('ix_ser_drafts_case_id'))
     op.drop_table('ser_drafts')
+    for table in reversed(REVISED_TABLES):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column('revision')
     for table in reversed(VERSIONED_TABLES):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column('version')
