@@ -130,3 +130,21 @@ def test_odd_input_is_a_clear_400_not_a_500(app, client):
     assert client.post(url, data=data).status_code == 400
     assert client.post(url + "/draft", data=data).status_code == 400
     assert _entries(case) == {} and _drafts(case) == {}
+
+
+def test_the_demo_shows_a_criterion_typed_but_not_saved_yet(app, client):
+    from qa_portal.auth.models import User
+    from qa_portal.demo import load_demo
+    from qa_portal.demo.accounts import DEMO_PASSWORD
+    from qa_portal.reviews.models import Case
+    from qa_portal.standards.models import Criterion
+
+    load_demo()
+    db.session.commit()
+    draft = db.session.scalar(select(SerDraft))
+    assert draft is not None and "not saved yet" in draft.narrative
+    case = db.session.get(Case, draft.case_id)
+    standard_id = db.session.get(Criterion, draft.criterion_id).standard_id
+    login(client, db.session.get(User, draft.user_id), DEMO_PASSWORD)
+    page = client.get(f"/cases/{case.id}/ser/standards/{standard_id}").get_data(as_text=True)
+    assert "unsaved draft" in page and "not saved yet" in page
