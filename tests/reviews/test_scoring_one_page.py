@@ -1,12 +1,13 @@
 """Scoring on one page: a member saves every criterion with Save all (and may save and submit at once); the chair
 records the consensus of many criteria in the summary grid; two saves from the same version end in the conflict
 page with both texts, nothing lost."""
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from qa_portal.extensions import db
 from qa_portal.reviews.models import ConsensusJudgement, Judgement, PanelRole
 from tests.factories import login
 from tests.reviews.factories import criteria_of
+from tests.reviews.test_concurrent_save import competing_save  # noqa: F401  (the fixture)
 from tests.reviews.test_scoring import desk_review_case, judge_all, scale
 
 
@@ -122,3 +123,34 @@ def test_a_member_cannot_post_the_grid(app, client):
     login(client, panel[PanelRole.ACADEMIC].user)
     response = client.post(f"/cases/{case.id}/scoring/summary", data=_rows(case, scale(case)[0], "Mine", letter="k"))
     assert response.status_code == 403 and _consensus(case) == {}
+
+
+def test_judgements_saved_at_the_same_moment_are_a_conflict_not_a_500(app, client, competing_save):  # noqa: F811
+    case, panel = desk_review_case()
+    member = panel[PanelRole.ACADEMIC]
+    judge_all(member, rationale="Original.")
+    saved = _judgements(member)
+    base = {cid: judgement.version for cid, judgement in saved.items()}
+    first = criteria_of(case)[0]
+    login(client, member.user)
+    competing_save(update(Judgement).where(Judgement.id == saved[first.id].id)
+                   .values(rationale="Other window.", version=base[first.id] + 1))
+    response = client.post(f"/cases/{case.id}/scoring", data=_rows(case, scale(case)[1], "This window", base))
+    assert response.status_code == 409 and "Other window." in response.get_data(as_text=True)
+    assert _judgements(member)[first.id].rationale == "Other window."
+
+
+def test_consensus_recorded_at_the_same_moment_is_a_conflict_not_a_500(app, client, competing_save):  # noqa: F811
+    case, panel = desk_review_case()
+    judge_all(panel[PanelRole.CHAIR], submit=True)
+    login(client, panel[PanelRole.CHAIR].user)
+    url = f"/cases/{case.id}/scoring/summary"
+    assert client.post(url, data=_rows(case, scale(case)[0], "First", letter="k")).status_code == 302
+    recorded = _consensus(case)
+    base = {cid: row.version for cid, row in recorded.items()}
+    first = criteria_of(case)[0]
+    competing_save(update(ConsensusJudgement).where(ConsensusJudgement.id == recorded[first.id].id)
+                   .values(rationale="The officer's merge.", version=base[first.id] + 1))
+    response = client.post(url, data=_rows(case, scale(case)[1], "Chair's words", base, "k"))
+    assert response.status_code == 409 and "The officer&#39;s merge." in response.get_data(as_text=True)
+    assert _consensus(case)[first.id].rationale == "The officer's merge."
