@@ -27,6 +27,8 @@ def test_an_expert_scores_every_criterion_on_one_page_and_saves_all(page, live_s
     expect(page.locator("[data-editor-status]")).to_contain_text("Unsaved changes")
     page.get_by_role("button", name="Save all").click()
     expect(page.locator(".flash-success")).to_contain_text(f"Saved your judgements of {len(criteria)} criteria")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "scoring_member_page.png"), full_page=True)
     page.get_by_role("button", name="Submit my judgements").click()
     expect(page.locator(".flash-success")).to_contain_text("Your judgements are submitted")
 
