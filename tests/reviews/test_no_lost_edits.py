@@ -87,3 +87,30 @@ def test_visit_notes_saved_at_the_same_moment_are_a_conflict_not_a_500(app, clie
     response = client.post(f"/cases/{case.id}/visit/sessions/{session.id}",
                            data=_session_post("The chair's notes.", session.version))
     assert response.status_code == 409 and "The secretary&#39;s notes." in response.get_data(as_text=True)
+
+
+def test_the_chair_answers_every_comment_in_one_form_and_a_started_row_needs_both(app, client):
+    from qa_portal.reviews.models import FactualComment
+    from qa_portal.reviews.services import factual
+    from tests.reviews.test_factual import sent_case
+
+    case, panel, report, hei = sent_case()
+    first = factual.add_comment(hei, case, report, factual.OVERALL, "The run had eight learners.")
+    second = factual.add_comment(hei, case, report, factual.OVERALL, "The council met in March.")
+    db.session.commit()
+    login(client, panel[PanelRole.CHAIR].user)
+    page = client.get(f"/cases/{case.id}/report").get_data(as_text=True)
+    assert page.count(f'action="/cases/{case.id}/report/answers"') == 1 and "Save the answers" in page
+    url = f"/cases/{case.id}/report/answers"
+    started = {f"comment-{first.id}-response": "accepted", f"comment-{first.id}-answer": "Corrected.",
+               f"comment-{second.id}-answer": "Half an answer, no response chosen."}
+    refused = client.post(url, data=started)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 409 and "Half an answer, no response chosen." in html and "Corrected." in html
+    db.session.expire_all()
+    assert db.session.get(FactualComment, first.id).response is None  # nothing half-saved
+    started[f"comment-{second.id}-response"] = "rejected"
+    assert client.post(url, data=started).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(FactualComment, second.id).answer == "Half an answer, no response chosen."
+    assert db.session.get(FactualComment, first.id).answer == "Corrected."

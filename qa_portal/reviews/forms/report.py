@@ -8,7 +8,8 @@ from wtforms.validators import DataRequired, Length
 from qa_portal.core.forms import FlaskForm
 from qa_portal.core.input_checks import parse_id
 
-__all__ = ["ReportSectionForm", "ReportConclusionForm", "FactualCommentForm", "FactualAnswerForm"]
+__all__ = ["ReportSectionForm", "ReportConclusionForm", "FactualCommentForm", "FactualAnswerForm",
+           "FactualAnswerRowForm"]
 
 _LONG = [Length(max=50000)]
 
@@ -70,3 +71,12 @@ class FactualAnswerForm(FlaskForm):
                                                         SelectChoice("rejected", _l("Rejected"))],
                           validators=[DataRequired()])
     answer = TextAreaField(_l("Answer"), validators=[DataRequired(), Length(max=20000)])
+
+
+class FactualAnswerRowForm(FlaskForm):
+    """One comment's answer in the chair's one form of answers (a row may stay blank; a started row needs both)."""
+
+    response = RadioField(_l("Response"), choices=[SelectChoice("accepted", _l("Accepted")),
+                                                        SelectChoice("rejected", _l("Rejected"))],
+                          validate_choice=False)
+    answer = TextAreaField(_l("Answer"), validators=[Length(max=20000)])
