@@ -18,7 +18,8 @@ pytestmark = pytest.mark.browser
 
 def _saved(case_id: int) -> dict:
     db.session.expire_all()
-    return {entry.criterion_id: entry for entry in db.session.scalars(select(SerEntry).where(SerEntry.case_id == case_id))}
+    entries = db.session.scalars(select(SerEntry).where(SerEntry.case_id == case_id))
+    return {entry.criterion_id: entry for entry in entries}
 
 
 def _fill(page, criterion_id: int, narrative: str) -> None:

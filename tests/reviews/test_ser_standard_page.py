@@ -26,12 +26,14 @@ def _page_data(standard, level, texts: dict, versions: dict | None = None, save:
 
 def _entries(case) -> dict:
     db.session.expire_all()
-    return {entry.criterion_id: entry for entry in db.session.scalars(select(SerEntry).where(SerEntry.case_id == case.id))}
+    entries = db.session.scalars(select(SerEntry).where(SerEntry.case_id == case.id))
+    return {entry.criterion_id: entry for entry in entries}
 
 
 def _drafts(case) -> dict:
     db.session.expire_all()
-    return {draft.criterion_id: draft for draft in db.session.scalars(select(SerDraft).where(SerDraft.case_id == case.id))}
+    drafts = db.session.scalars(select(SerDraft).where(SerDraft.case_id == case.id))
+    return {draft.criterion_id: draft for draft in drafts}
 
 
 def test_the_page_shows_every_criterion_of_the_standard_in_one_form(app, client):

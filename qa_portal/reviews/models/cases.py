@@ -13,8 +13,8 @@ from qa_portal.extensions import db
 from qa_portal.pilots.models import Application, Institution
 
 __all__ = ["CaseState", "Case", "CaseSpecification", "CaseAction", "CaseEvent", "SelfEvaluation", "SerEntry",
-           "SerDraft", "SerSubmission", "EvidenceType", "Confidentiality", "Evidence", "CASE_STATE_ENUM", "SER_PREPARATION_DAYS",
-           "default_ser_due_at", "evidence_criteria"]
+           "SerDraft", "SerSubmission", "EvidenceType", "Confidentiality", "Evidence", "CASE_STATE_ENUM",
+           "SER_PREPARATION_DAYS", "default_ser_due_at", "evidence_criteria"]
 
 
 class CaseState(enum.StrEnum):

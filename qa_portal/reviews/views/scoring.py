@@ -88,7 +88,8 @@ def _save_member_rows(case, member, criteria, submit: bool = False):
     if not _rows_valid(page_form, forms):
         return _scoring_page(case, member, forms, page_form, status=400), None
     inputs = [scoring_pages.JudgementInput(criterion_id=criterion_id, level_id=form.level_id(),
-                                           rationale=form.rationale.data or "", evidence_ids=list(form.evidence.data or []),
+                                           rationale=form.rationale.data or "",
+                                           evidence_ids=list(form.evidence.data or []),
                                            base_version=form.base_version())
               for criterion_id, form in forms.items()]
 
