@@ -115,6 +115,7 @@ def test_the_page_is_only_for_the_ser_in_preparation_and_the_institution(app, cl
     standard, level = _standard(case), first_level(case)
     login(client, hei_user_for(case))
     url = f"/cases/{case.id}/ser/standards/{standard.id}"
+    assert client.get(url).headers["Location"].endswith(f"/cases/{case.id}/ser")  # the SER page says it is locked
     assert client.post(url, data=_page_data(standard, level, {standard.criteria[0].id: "Late."})).status_code == 409
     assert client.post(url + "/draft", data=_page_data(standard, level, {})).status_code == 409
     other = make_case(criteria=1)

@@ -7,6 +7,7 @@ from flask_login import current_user
 from qa_portal.core.access import login_required, require
 from qa_portal.core.forms import run_service
 from qa_portal.reviews.forms import SerStandardForm, ser_entry_subform
+from qa_portal.reviews.models import CaseState
 from qa_portal.reviews.permissions import can_edit_ser
 from qa_portal.reviews.services import self_evaluation as ser
 from qa_portal.reviews.services import ser_pages
@@ -63,6 +64,8 @@ def _valid(page_form, forms: dict) -> bool:
 @login_required
 def ser_standard(case_id: int, standard_id: int):
     case, standard = _load(case_id, standard_id)
+    if request.method == "GET" and case.state != CaseState.SER_IN_PREPARATION:
+        return redirect(url_for("reviews.ser_page", case_id=case.id))  # it says the SER is locked, and why
     levels, evidence = ser.version_levels(case), ser.case_evidence(case)
     page_form = SerStandardForm()
     forms = _entry_forms(case, standard, levels, evidence, posted=request.method == "POST")
