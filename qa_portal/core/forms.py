@@ -13,6 +13,7 @@ from qa_portal.core.input_checks import (
     FIELD_VALUE_REFUSED, MAX_ID, NUMBER_REFUSED, has_control_characters, mark_control_characters_refused,
     without_control_characters,
 )
+from qa_portal.core.versioning import conflict_of
 from qa_portal.extensions import db
 
 
@@ -127,7 +128,7 @@ def form_page(form, service: Callable[[], Any], template: str, success_message, 
     if run.ok:
         flash(success_message(run.result) if callable(success_message) else success_message, "success")
         return redirect(success_url(run.result) if callable(success_url) else success_url)
-    return render_template(template, form=form, **context), run.status
+    return render_template(template, form=form, conflict=conflict_of(form, run), **context), run.status
 
 
 def safe_next_url(target: str | None) -> str | None:

@@ -1,5 +1,6 @@
-"""Demo review cases: HEI A's selected case with a partly written SER, HEI B's submitted SER, and an earlier
-HEI A case whose SER the officer returned with reasons — each with small real evidence files."""
+"""Demo review cases: HEI A's selected case with a partly written SER (and one criterion's unsaved draft), HEI B's
+submitted SER, and an earlier HEI A case whose SER the officer returned with reasons — each with small real
+evidence files."""
 import io
 import struct
 import zlib
@@ -13,6 +14,7 @@ from qa_portal.pilots.models import Institution, MicroCredential, SpecificationS
 from qa_portal.reviews.services.evidence import upload_evidence
 from qa_portal.reviews.models import Case, CaseSpecification, CaseState, Confidentiality, Evidence, EvidenceType
 from qa_portal.reviews.services.self_evaluation import save_ser_entry, save_ser_texts, version_levels, version_standards
+from qa_portal.reviews.services.ser_pages import EntryInput, save_drafts
 from qa_portal.reviews.services.cases import next_case_reference
 from qa_portal.reviews.models import CaseAction
 from qa_portal.reviews.workflow import CASE_WORKFLOW
@@ -83,6 +85,16 @@ def _write(actor, case: Case, criteria, evidence: Evidence | None, level_index: 
                        [evidence.id] if evidence is not None else [], None)
 
 
+def _typing_in_progress(actor, case: Case, criteria) -> None:
+    """A criterion HEI A's quality unit started typing on its standard's page but has not saved yet: the page shows
+    it as an "unsaved draft", kept on the server (the one-page SER editor's draft)."""
+    for criterion in criteria:
+        standard = criterion.standard
+        save_drafts(actor, case, standard, [EntryInput(
+            criterion_id=criterion.id, narrative="Draft, not saved yet: the course team is still collecting the "
+            "minutes of the 2026 review meeting for this criterion.")])
+
+
 def complete_ser(actor, case: Case) -> None:
     """A full SER: texts, two evidence files, every criterion answered and backed."""
     criteria = _criteria(case)
@@ -138,6 +150,7 @@ def load() -> bool:
     _write(hei_a_user, selected, criteria[:3], policy)
     _write(hei_a_user, selected, criteria[3:5], None, level_index=1)
     save_ser_texts(hei_a_user, selected, {"summary": TEXTS["summary"]}, None)
+    _typing_in_progress(hei_a_user, selected, criteria[5:6])
 
     # HEI B: a complete SER, submitted and waiting for the officer's screening.
     submitted = new_case(hei_b, version)

@@ -1,11 +1,12 @@
 """Forms for standard sets, versions, standards, criteria, scale levels, consultation comments and answers."""
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from qa_portal.core.forms import FlaskForm
+from qa_portal.core.input_checks import parse_id
 from qa_portal.standards.models import ESG_PART1_REFS, PRINCIPLE_REFS, CommentResponse, StakeholderType
 
 CODE_PATTERN = Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
@@ -65,6 +66,7 @@ class VersionDetailsForm(FlaskForm):
 
 
 class StandardForm(FlaskForm):
+    revision = HiddenField()  # the revision the officer typed on (no lost edits)
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20), CODE_PATTERN])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     statement = TextAreaField(_l("Statement"), validators=[DataRequired(), Length(max=5000)])
@@ -77,6 +79,7 @@ class StandardForm(FlaskForm):
 
 
 class CriterionForm(FlaskForm):
+    revision = HiddenField()
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20), CODE_PATTERN])
     text = TextAreaField(_l("Criterion"), validators=[DataRequired(), Length(max=5000)])
     expected_evidence = TextAreaField(_l("Expected evidence"), validators=[Optional(), Length(max=5000)])
@@ -84,10 +87,16 @@ class CriterionForm(FlaskForm):
 
 
 class LevelForm(FlaskForm):
+    revision = HiddenField()
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), CODE_PATTERN])
     label = StringField(_l("Label"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
     not_applicable = BooleanField(_l("Means “not applicable”"))
+
+
+def base_revision(form) -> int | None:
+    """The revision a content form was typed on (None for a new item)."""
+    return parse_id(str(form.revision.data or ""))
 
 
 class WithdrawForm(FlaskForm):

@@ -2,7 +2,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qa_portal.auth.models import User
@@ -151,6 +151,9 @@ class Standard(db.Model):
     guidelines: Mapped[str] = mapped_column(Text, default="")
     esg_refs: Mapped[list] = mapped_column(JSON, default=list)
     principle_refs: Mapped[list] = mapped_column(JSON, default=list)
+    revision: Mapped[int] = mapped_column(Integer, default=1)  # compared on save: no lost edits
+
+    __mapper_args__ = {"version_id_col": revision}
 
     version: Mapped[StandardVersion] = relationship(back_populates="standards")
     criteria: Mapped[list["Criterion"]] = relationship(
@@ -175,6 +178,9 @@ class Criterion(db.Model):
     text: Mapped[str] = mapped_column(Text)
     expected_evidence: Mapped[str] = mapped_column(Text, default="")
     mandatory: Mapped[bool] = mapped_column(default=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)  # compared on save: no lost edits
+
+    __mapper_args__ = {"version_id_col": revision}
 
     standard: Mapped[Standard] = relationship(back_populates="criteria")
 
@@ -195,6 +201,10 @@ class ComplianceLevel(db.Model):
     label: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
     not_applicable: Mapped[bool] = mapped_column(default=False)
+
+    revision: Mapped[int] = mapped_column(Integer, default=1)  # compared on save: no lost edits
+
+    __mapper_args__ = {"version_id_col": revision}
 
     version: Mapped[StandardVersion] = relationship(back_populates="levels")
 

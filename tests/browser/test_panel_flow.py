@@ -74,7 +74,7 @@ def _declare(page, live_server, user, case_reference: str, interest: tuple[str, 
 
 
 def _score(page, live_server, user, case_id: int, criteria, levels: list[str], shot: str | None = None) -> None:
-    """The member judges every criterion (level, rationale, evidence) as drafts, then submits."""
+    """The member judges every criterion (level, rationale, evidence) on the one page, saves all, then submits."""
     browser_login(page, live_server, user.email, PASSWORD)
     page.goto(f"/cases/{case_id}")
     page.get_by_role("link", name="My judgements").click()
@@ -84,8 +84,8 @@ def _score(page, live_server, user, case_id: int, criteria, levels: list[str], s
         card.locator(f"#c{criterion.id}-rationale").fill(
             f"{user.full_name}: the self-evaluation and the policy show {level.lower()} practice for {criterion.code}.")
         card.locator("input[type=checkbox]").first.check()
-        card.get_by_role("button", name=f"Save draft {criterion.code}").click()
-        expect(page.locator(".flash-success")).to_contain_text(f"Saved your judgement of {criterion.code}")
+    page.get_by_role("button", name="Save all").click()
+    expect(page.locator(".flash-success")).to_contain_text(f"Saved your judgements of {len(criteria)} criteria")
     if shot:
         _shot(page, shot)
     page.get_by_role("button", name="Submit my judgements").click()
@@ -172,8 +172,8 @@ def test_officer_forms_panel_experts_declare_score_visit_report_factual_check_fi
         row = page.locator(f"#criterion-{criterion.id}")
         row.locator(f"#k{criterion.id}-level").select_option(label=level)
         row.locator(f"#k{criterion.id}-rationale").fill(f"After discussion the panel agrees: {level.lower()}.")
-        row.get_by_role("button", name=f"Save the consensus {criterion.code}").click()
-        expect(page.locator(".flash-success")).to_contain_text(f"Recorded the panel's consensus on {criterion.code}")
+    page.get_by_role("button", name="Save the consensus").click()
+    expect(page.locator(".flash-success")).to_contain_text("Recorded the panel's consensus on 2 criteria")
     _shot(page, "5_consensus")
     page.goto(f"/cases/{case_id}")
     page.get_by_role("button", name="Start the site visit").click()
@@ -235,8 +235,8 @@ def test_officer_forms_panel_experts_declare_score_visit_report_factual_check_fi
     page.goto(f"/cases/{case_id}/report")
     page.get_by_label("Accepted").check()
     page.locator("textarea[id$='-answer']").fill("Accepted: the findings now say eight learners.")
-    page.get_by_role("button", name="Save the answer").click()
-    expect(page.locator(".flash-success")).to_contain_text("answer was saved")
+    page.get_by_role("button", name="Save the answers").click()
+    expect(page.locator(".flash-success")).to_contain_text("Saved the answers (1 changed)")
     page.get_by_role("link", name="Edit S1").click()
     findings = page.locator("#findings")
     findings.fill(findings.input_value() + "\n\nThe spring run had eight learners; six met the panel.")

@@ -22,6 +22,7 @@ def _case_of_a():
 
 def _urls_for(app, case):
     values = {"case_id": case.id, "criterion_id": criteria_of(case)[0].id, "evidence_id": case.evidence[0].id,
+              "standard_id": criteria_of(case)[0].standard_id,
               "number": 1, "action": CaseAction.WITHDRAW.value,
               # the case has no panel, visit or report yet: any id of those must be refused as well
               "member_id": 1, "objection_id": 1, "comment_id": 1, "session_id": 1}

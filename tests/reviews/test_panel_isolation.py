@@ -27,7 +27,7 @@ from tests.reviews.panel_factories import cleared_panel, make_expert
 
 # Parameters that name the case or one of its objects: a rule with any of them is part of the walk.
 CASE_PARAMETERS = {"case_id", "evidence_id", "member_id", "objection_id", "comment_id", "session_id", "number",
-                   "criterion_id"}
+                   "criterion_id", "standard_id"}
 # Parameters of reviews routes that are not the case's (the expert pool) or not ids (a workflow action).
 OTHER_PARAMETERS = {"profile_id", "affiliation_id", "action"}
 _PARAMETER = re.compile(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>")
@@ -81,6 +81,7 @@ def _world():
     db.session.commit()
     values = {
         "case_id": case.id, "evidence_id": case.evidence[0].id, "criterion_id": criteria_of(case)[0].id,
+        "standard_id": criteria_of(case)[0].standard_id,
         "member_id": members[PanelRole.CHAIR].id, "objection_id": objection.id, "number": 1,
         "comment_id": db.session.scalar(select(FactualComment.id)), "session_id": db.session.scalar(
             select(VisitSession.id)),

@@ -1,6 +1,6 @@
 """Forms for writing, publishing and withdrawing micro-credential specifications."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms import DateField, FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
@@ -72,6 +72,7 @@ class OutcomeForm(Form):
 
 
 class SpecificationForm(FlaskForm):
+    base = HiddenField(validators=[Length(max=40)])  # "<number>.<revision>" the edit started from (no lost edits)
     institution_id = SelectField(_l("Institution"), validate_choice=False)
     title_en = StringField(_l("Title in English"), validators=[Length(max=300)])
     title_hy = StringField(_l("Title in Armenian"), validators=[Optional(), Length(max=300)])

@@ -170,6 +170,9 @@ class SpecificationVersion(TimestampMixin, db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
     withdrawal_reason: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    revision: Mapped[int] = mapped_column(Integer, default=1)  # compared on save: no lost edits
+
+    __mapper_args__ = {"version_id_col": revision}
 
     title_en: Mapped[str] = mapped_column(String(300))
     title_hy: Mapped[str] = mapped_column(String(300), default="")

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 
 from qa_portal.audit.services import record
 from qa_portal.core.errors import DomainError
+from qa_portal.core.versioning import EditConflict, conflict_on_race
 from qa_portal.core.workflow import TransitionRefused
 from qa_portal.extensions import db
 from qa_portal.pilots.models import (
@@ -84,11 +85,21 @@ def create_specification(actor, institution: Institution, data: dict) -> Specifi
     return version
 
 
-def update_specification(actor, credential: MicroCredential, data: dict) -> SpecificationVersion:
-    """Save an edit: in place on an unlocked draft, else as a new version (earlier versions never change)."""
+def specification_base(version: SpecificationVersion) -> str:
+    """The version an edit starts from, as the form carries it: "<number>.<revision>"."""
+    return f"{version.number}.{version.revision}"
+
+
+def update_specification(actor, credential: MicroCredential, data: dict,
+                         expected_base: str | None = None) -> SpecificationVersion:
+    """Save an edit: in place on an unlocked draft, else as a new version (earlier versions never change); an edit
+    typed on another version than the latest, or on an older revision of it, is a conflict (no lost edits)."""
     data = _normalised(data)
     _validate(data)
     latest = credential.latest_version
+    if expected_base and expected_base != specification_base(latest):
+        raise EditConflict(_("Someone else saved this specification after you opened it. Compare the texts "
+                             "below."), latest)
     if latest.locked and version_content(latest) == data:
         return latest
     if latest.locked:
@@ -101,8 +112,10 @@ def update_specification(actor, credential: MicroCredential, data: dict) -> Spec
                {"version": version.number, "from_version": latest.number})
         return version
     before = version_content(latest)
-    _apply(latest, data)
-    db.session.flush()
+    latest_id = latest.id
+    with conflict_on_race(_("Someone else saved this specification at the same moment. Compare the texts below."),
+                          lambda: db.session.get(SpecificationVersion, latest_id)):
+        _apply(latest, data)
     changed = sorted(key for key, value in version_content(latest).items() if before.get(key) != value)
     record(actor, "specification.update", credential,
            f"Updated version {latest.number} of “{latest.title_en}”", {"version": latest.number, "fields": changed})

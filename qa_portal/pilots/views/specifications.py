@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from qa_portal.core.access import login_required, require
+from qa_portal.core.versioning import EditConflict
 from qa_portal.core.forms import ButtonForm, form_page, run_service
 from qa_portal.core.input_checks import parse_id
 from qa_portal.extensions import db
@@ -95,16 +96,34 @@ def specification_edit(credential_id: int):
     if request.method == "GET":
         form.fill_from(services.version_content(latest))
         form.add_blank_outcomes()
-    run = run_service(form, lambda: services.update_specification(current_user, credential, form.specification_data()))
+        form.base.data = services.specification_base(latest)
+    run = run_service(form, lambda: services.update_specification(current_user, credential, form.specification_data(),
+                                                                  form.base.data or None))
     if not run.ok:
+        conflict = run.error.current if isinstance(run.error, EditConflict) else None
+        if conflict is not None:  # saving again replaces the saved version, knowingly
+            form.base.data = services.specification_base(conflict)
         return render_template("pilots/specification_form.html", form=form, credential=credential,
-                               latest=latest), run.status
+                               latest=latest, conflict=conflict, conflict_fields=_differing_texts(conflict, form)
+                               ), run.status
     if run.result.number != latest.number:
         flash(_("Saved as version %(new)s; version %(old)s stays as it was.", new=run.result.number,
                 old=latest.number), "success")
     else:
         flash(_("Specification saved."), "success")
     return redirect(_credential_url(credential.id))
+
+
+SPECIFICATION_TEXTS = ("title_en", "title_hy", "short_description", "assessment_details", "grading_scale",
+                       "prerequisites", "qa_type", "further_learning")
+
+
+def _differing_texts(conflict, form) -> list[str]:
+    """The text fields in which the saved version and the user's typing differ (shown side by side)."""
+    if conflict is None:
+        return []
+    return [name for name in SPECIFICATION_TEXTS
+            if (getattr(conflict, name) or "").strip() != (form[name].data or "").strip()]
 
 
 def _render_version(credential: MicroCredential, version: SpecificationVersion, status: int = 200,

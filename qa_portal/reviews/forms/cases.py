@@ -66,6 +66,22 @@ class SerEntryForm(FlaskForm):
         return parse_id(self.version.data)
 
 
+class SerStandardForm(FlaskForm):
+    """The one form of a standard's SER page: its CSRF token and the pressed button ("all" or a criterion id); each
+    criterion's fields come from a SerEntryForm with the prefix c<criterion id> and no token of its own."""
+
+    save = StringField()
+
+    def only_criterion(self) -> int | None:
+        """The criterion whose own Save button was pressed, or None for the whole page."""
+        return parse_id(self.save.data)
+
+
+def ser_entry_subform(criterion_id: int, **data) -> SerEntryForm:
+    """One criterion's fields on a standard's page (the page's form carries the CSRF token)."""
+    return SerEntryForm(prefix=f"c{criterion_id}", meta={"csrf": False}, **data)
+
+
 class SerTextsForm(FlaskForm):
     version = HiddenField()
     summary = TextAreaField(_l("Summary"), validators=[Length(max=50000)])

@@ -1,14 +1,15 @@
 """Panel-report forms: a standard's section, the overall conclusion and recommendation, factual-accuracy comments
 and the chair's answers."""
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from qa_portal.core.forms import FlaskForm
 from qa_portal.core.input_checks import parse_id
 
-__all__ = ["ReportSectionForm", "ReportConclusionForm", "FactualCommentForm", "FactualAnswerForm"]
+__all__ = ["ReportSectionForm", "ReportConclusionForm", "FactualCommentForm", "FactualAnswerForm",
+           "FactualAnswerRowForm"]
 
 _LONG = [Length(max=50000)]
 
@@ -18,6 +19,7 @@ def _optional_id(value: str | None) -> int | None:
 
 
 class ReportSectionForm(FlaskForm):
+    version = HiddenField()
     findings = TextAreaField(_l("Findings"), validators=_LONG)
     strengths = TextAreaField(_l("Strengths"), validators=_LONG)
     areas_for_improvement = TextAreaField(_l("Areas for improvement"), validators=_LONG)
@@ -30,6 +32,9 @@ class ReportSectionForm(FlaskForm):
 
     def level_id(self) -> int | None:
         return _optional_id(self.level.data)
+
+    def base_version(self) -> int | None:
+        return _optional_id(self.version.data)
 
 
 class ReportConclusionForm(FlaskForm):
@@ -66,3 +71,12 @@ class FactualAnswerForm(FlaskForm):
                                                         SelectChoice("rejected", _l("Rejected"))],
                           validators=[DataRequired()])
     answer = TextAreaField(_l("Answer"), validators=[DataRequired(), Length(max=20000)])
+
+
+class FactualAnswerRowForm(FlaskForm):
+    """One comment's answer in the chair's one form of answers (a row may stay blank; a started row needs both)."""
+
+    response = RadioField(_l("Response"), choices=[SelectChoice("accepted", _l("Accepted")),
+                                                        SelectChoice("rejected", _l("Rejected"))],
+                          validate_choice=False)
+    answer = TextAreaField(_l("Answer"), validators=[Length(max=20000)])

@@ -1,6 +1,6 @@
 """Desk review and site visit forms: a member's judgement, the consensus, the visit plan, sessions, skipping."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -10,8 +10,8 @@ from qa_portal.reviews.forms.cases import MultiCheckboxField
 from qa_portal.reviews.models import VisitMode
 from qa_portal.reviews.services.site_visit import GROUP_LABELS, MODE_LABELS
 
-__all__ = ["JudgementForm", "ConsensusForm", "SubmitJudgementsForm", "VisitPlanForm", "VisitSessionForm",
-           "SkipJustificationForm"]
+__all__ = ["JudgementForm", "ConsensusForm", "ConsensusCellForm", "ScoringPageForm", "SubmitJudgementsForm",
+           "VisitPlanForm", "VisitSessionForm", "SkipJustificationForm"]
 
 
 def _level_choices(levels, empty_label) -> list:
@@ -21,6 +21,7 @@ def _level_choices(levels, empty_label) -> list:
 class JudgementForm(FlaskForm):
     """One criterion's judgement; drafts may leave fields empty, submitting needs a level and a rationale."""
 
+    version = HiddenField()
     level = SelectField(_l("Your level"), coerce=str)
     rationale = TextAreaField(_l("Rationale (required to submit)"), validators=[Length(max=20000)],
                               render_kw={"rows": 6})
@@ -33,10 +34,14 @@ class JudgementForm(FlaskForm):
     def level_id(self) -> int | None:
         return parse_id(self.level.data)
 
+    def base_version(self) -> int | None:
+        return parse_id(self.version.data)
+
 
 class ConsensusForm(FlaskForm):
     """The panel's consensus on one criterion, recorded by the chair."""
 
+    version = HiddenField()
     level = SelectField(_l("Panel's level"), coerce=str, validators=[DataRequired(_l("Choose the panel's level."))])
     rationale = TextAreaField(_l("Panel's rationale"),
                               validators=[DataRequired(_l("Write the panel's rationale.")), Length(max=20000)],
@@ -47,6 +52,31 @@ class ConsensusForm(FlaskForm):
 
     def level_id(self) -> int | None:
         return parse_id(self.level.data)
+
+
+    def base_version(self) -> int | None:
+        return parse_id(self.version.data)
+
+
+class ConsensusCellForm(FlaskForm):
+    """One criterion's consensus cell in the chair's grid (a row may stay blank; a started row needs both)."""
+
+    version = HiddenField()
+    level = SelectField(_l("Panel's level"), coerce=str)
+    rationale = TextAreaField(_l("Panel's rationale"), validators=[Length(max=20000)], render_kw={"rows": 3})
+
+    def set_choices(self, levels) -> None:
+        self.level.choices = _level_choices(levels, _l("— not agreed yet —"))
+
+    def level_id(self) -> int | None:
+        return parse_id(self.level.data)
+
+    def base_version(self) -> int | None:
+        return parse_id(self.version.data)
+
+
+class ScoringPageForm(FlaskForm):
+    """The one form of a member's scoring page or of the chair's grid: the CSRF token; rows are sub-forms."""
 
 
 class SubmitJudgementsForm(FlaskForm):
@@ -62,6 +92,7 @@ class VisitPlanForm(FlaskForm):
 
 
 class VisitSessionForm(FlaskForm):
+    version = HiddenField()
     starts_at = DateTimeLocalField(_l("Starts at"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
                                    validators=[DataRequired(_l("Give the session's date and start time."))])
     duration_minutes = IntegerField(_l("Duration (minutes)"), default=60,
@@ -77,6 +108,9 @@ class VisitSessionForm(FlaskForm):
     def set_standards(self, standards) -> None:
         self.standards.choices = [SelectChoice(standard.id, f"{standard.code} {standard.title}")
                                   for standard in standards]
+
+    def base_version(self) -> int | None:
+        return parse_id(self.version.data)
 
 
 class SkipJustificationForm(FlaskForm):

@@ -13,8 +13,8 @@ from qa_portal.extensions import db
 from qa_portal.pilots.models import Application, Institution
 
 __all__ = ["CaseState", "Case", "CaseSpecification", "CaseAction", "CaseEvent", "SelfEvaluation", "SerEntry",
-           "SerSubmission", "EvidenceType", "Confidentiality", "Evidence", "CASE_STATE_ENUM", "SER_PREPARATION_DAYS",
-           "default_ser_due_at", "evidence_criteria"]
+           "SerDraft", "SerSubmission", "EvidenceType", "Confidentiality", "Evidence", "CASE_STATE_ENUM",
+           "SER_PREPARATION_DAYS", "default_ser_due_at", "evidence_criteria"]
 
 
 class CaseState(enum.StrEnum):
@@ -199,6 +199,25 @@ class SerEntry(db.Model):
     def is_answered(self) -> bool:
         """A criterion counts as answered once it has a narrative and a self-rating."""
         return bool(self.narrative.strip()) and self.level_id is not None
+
+
+class SerDraft(db.Model):
+    """One user's unsaved typing on one criterion's entry, kept as they type (or when they save another criterion),
+    so a failed save or a lost connection loses nothing; dropped when the entry is saved."""
+
+    __tablename__ = "ser_drafts"
+    __table_args__ = (UniqueConstraint("case_id", "criterion_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    narrative: Mapped[str] = mapped_column(Text, default="")
+    level_id: Mapped[int | None] = mapped_column(ForeignKey("compliance_levels.id", ondelete="SET NULL"))
+    justification: Mapped[str] = mapped_column(Text, default="")
+    evidence_ids: Mapped[list] = mapped_column(JSON, default=list)
+    base_version: Mapped[int | None] = mapped_column(Integer)  # the entry's version the typing started from
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class SerSubmission(db.Model):

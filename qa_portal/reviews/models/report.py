@@ -78,6 +78,9 @@ class ReportSection(db.Model):
     areas_for_improvement: Mapped[str] = mapped_column(Text, default="")
     recommendations: Mapped[str] = mapped_column(Text, default="")
     level_id: Mapped[int | None] = mapped_column(ForeignKey("compliance_levels.id", ondelete="RESTRICT"))
+    version: Mapped[int] = mapped_column(Integer, default=1)  # compared on save: no lost edits
+
+    __mapper_args__ = {"version_id_col": version}
 
     report: Mapped[PanelReport] = relationship(back_populates="sections")
     standard = relationship("Standard", lazy="joined")

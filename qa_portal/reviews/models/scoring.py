@@ -36,6 +36,9 @@ class Judgement(db.Model):
     level_id: Mapped[int | None] = mapped_column(ForeignKey("compliance_levels.id", ondelete="RESTRICT"))
     rationale: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # compared on save: no lost edits
+
+    __mapper_args__ = {"version_id_col": version}
 
     member: Mapped[PanelMember] = relationship()
     level = relationship("ComplianceLevel", lazy="joined")
@@ -63,6 +66,9 @@ class ConsensusJudgement(db.Model):
     rationale: Mapped[str] = mapped_column(Text)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # compared on save: no lost edits
+
+    __mapper_args__ = {"version_id_col": version}
 
     case: Mapped[Case] = relationship()
     level = relationship("ComplianceLevel", lazy="joined")
@@ -131,6 +137,9 @@ class VisitSession(db.Model):
     stakeholder_group: Mapped[StakeholderGroup] = mapped_column(string_enum(StakeholderGroup, "stakeholder_group", 20))
     attendees: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)  # compared on save: no lost edits
+
+    __mapper_args__ = {"version_id_col": version}
 
     visit: Mapped[SiteVisit] = relationship(back_populates="sessions")
     standards = relationship("Standard", secondary=visit_session_standards, lazy="selectin",

@@ -16,7 +16,7 @@ from qa_portal.reviews.models import (
 from qa_portal.reviews.services.report import ReportLocked
 
 __all__ = ["OVERALL", "RESPONSE_LABELS", "window_open", "comments_of", "latest_version", "section_choices",
-           "add_comment", "answer_comment"]
+           "add_comment", "answer_comment", "answer_comments", "AnswersRefused"]
 
 OVERALL = "overall"  # the section key of the overall conclusion
 RESPONSE_LABELS = {CommentResponseKind.ACCEPTED: _l("Accepted"), CommentResponseKind.REJECTED: _l("Rejected")}
@@ -101,3 +101,38 @@ def answer_comment(actor, case: Case, comment: FactualComment, response: str, an
     record(actor, "panel_report.answer", comment, f"{case.reference}: factual-accuracy comment {comment.id} "
            f"{response.value}", {"response": response.value})
     return comment
+
+
+class AnswersRefused(DomainError):
+    """Some answers of the chair's one form are incomplete; each message names its comment's field (HTTP 409)."""
+
+    def __init__(self, problems: list):
+        super().__init__(problems[0][1])
+        self.problems = problems  # (comment id, field name, message)
+
+
+def answer_comments(actor, case: Case, report: PanelReport, answers: dict) -> list[int]:
+    """The chair's answers to several comments from one form (comment id -> (response, answer)): blank and
+    unchanged rows are left alone, a started row needs both; nothing is saved while any row is refused."""
+    _ensure_open_for_answers(case, report)
+    comments = {comment.id: comment for comment in comments_of(report)}
+    if not set(answers) <= set(comments):
+        raise DomainError(_("Answer comments on this report only."))
+    answered, problems = [], []
+    for comment_id, (response, answer) in answers.items():
+        comment, answer = comments[comment_id], (answer or "").strip()
+        if not response and not answer:
+            continue
+        if comment.response is not None and comment.response.value == response and comment.answer == answer:
+            continue
+        try:
+            answer_comment(actor, case, comment, response, answer)
+        except ReportLocked:
+            raise
+        except DomainError as error:
+            problems.append((comment_id, error.field, error.message))
+            continue
+        answered.append(comment_id)
+    if problems:
+        raise AnswersRefused(problems)
+    return answered

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from qa_portal.audit.services import record
 from qa_portal.auth.models import User
 from qa_portal.core.errors import DomainError
+from qa_portal.core.versioning import ensure_version, flush_or_conflict
 from qa_portal.core.models import utcnow
 from qa_portal.core.workflow import object_effect, problems_guard
 from qa_portal.extensions import db
@@ -165,9 +166,14 @@ def _after_save(actor, report: PanelReport, action: str, summary: str, details: 
     record(actor, action, report, summary, details)
 
 
-def save_section(actor, case: Case, section: ReportSection, texts: dict, level_id: int | None) -> ReportSection:
-    """Save a standard's findings, strengths, areas for improvement, recommendations and judgement."""
+def save_section(actor, case: Case, section: ReportSection, texts: dict, level_id: int | None,
+                 expected_version: int | None = None) -> ReportSection:
+    """Save a standard's findings, strengths, areas for improvement, recommendations and judgement; a save typed
+    on an older version of the section (the chair and the secretary both edit) is a conflict."""
     ensure_report_editable(case, section.report)
+    if expected_version is not None:
+        ensure_version(section, expected_version, _("Someone else saved this section after you opened it. "
+                                                    "Compare the two texts below."))
     levels = {level.id: level for level in version_levels(case)}
     if level_id is not None and level_id not in levels:
         raise DomainError(_("Choose a level of the case's compliance scale."), field="level")
@@ -176,6 +182,9 @@ def save_section(actor, case: Case, section: ReportSection, texts: dict, level_i
     for name in REPORT_FIELDS:
         setattr(section, name, (texts.get(name) or "").strip())
     section.level = levels.get(level_id)
+    section_id = section.id
+    flush_or_conflict(_("Someone else saved this section at the same moment. Compare the two texts below."),
+                      lambda: db.session.get(ReportSection, section_id))
     _after_save(actor, section.report, "panel_report.section", f"{case.reference}: report section "
                 f"{section.standard.code} saved", {"standard": section.standard.code, "level_id": level_id})
     return section

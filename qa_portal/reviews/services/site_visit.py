@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from qa_portal.audit.services import record
 from qa_portal.core.errors import DomainError
+from qa_portal.core.versioning import ensure_version, flush_or_conflict
 from qa_portal.core.models import utcnow
 from qa_portal.core.workflow import problems_guard
 from qa_portal.extensions import db
@@ -90,9 +91,14 @@ def _check_session_day(visit: SiteVisit, starts_at: datetime) -> None:
 
 
 def save_session(actor, case, session: VisitSession | None, *, starts_at: datetime, duration_minutes: int,
-                 stakeholder_group: StakeholderGroup, attendees: str, notes: str, standard_ids) -> VisitSession:
-    """Add a session to the agenda, or change one: time within the visit's dates, group, attendees, notes, tags."""
+                 stakeholder_group: StakeholderGroup, attendees: str, notes: str, standard_ids,
+                 expected_version: int | None = None) -> VisitSession:
+    """Add a session to the agenda, or change one: time within the visit's dates, group, attendees, notes, tags;
+    a change typed on an older version of the session (members share the notes) is a conflict."""
     _ensure_planning_open(case)
+    if session is not None and expected_version is not None:
+        ensure_version(session, expected_version, _("Someone else saved this session after you opened it. "
+                                                    "Compare the two texts below."))
     visit = _visit_for_change(case)
     if session is not None and session.visit_id != visit.id:
         raise VisitRefused(_("This session belongs to another visit."))
@@ -108,7 +114,9 @@ def save_session(actor, case, session: VisitSession | None, *, starts_at: dateti
     session.stakeholder_group = StakeholderGroup(stakeholder_group)
     session.attendees, session.notes = (attendees or "").strip(), (notes or "").strip()
     session.standards = standards
-    db.session.flush()
+    session_id = session.id
+    flush_or_conflict(_("Someone else saved this session at the same moment. Compare the two texts below."),
+                      lambda: db.session.get(VisitSession, session_id))
     record(actor, "site_visit.session_added" if created else "site_visit.session_changed", case,
            f"{case.reference}: {session.stakeholder_group.value} session at {starts_at:%Y-%m-%d %H:%M}",
            {"session_id": session.id, "has_notes": bool(session.notes),

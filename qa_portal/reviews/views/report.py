@@ -8,12 +8,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from qa_portal.core.access import login_required, require
-from qa_portal.core.forms import run_service
+from qa_portal.core.versioning import EditConflict
+from qa_portal.core.forms import ButtonForm, run_service
 from qa_portal.extensions import db
 from qa_portal.pilots.permissions import is_officer
 from qa_portal.reviews.services import factual
 from qa_portal.reviews.services import report as reports
-from qa_portal.reviews.forms import FactualAnswerForm, FactualCommentForm, ReportConclusionForm, ReportSectionForm
+from qa_portal.reviews.forms import (
+    FactualAnswerForm, FactualAnswerRowForm, FactualCommentForm, ReportConclusionForm, ReportSectionForm,
+)
 from qa_portal.reviews.models import (
     CaseAction, CaseState, ConsensusJudgement, FactualComment, PanelReportVersion, ReportSection, ReportStatus,
 )
@@ -80,7 +83,7 @@ bp.add_app_template_global(report_status_label, "report_status_label")
 bp.add_app_template_global(report_role_label, "report_role_label")
 
 
-def _report_page(case, report, comment_form=None, answer_forms=None, status: int = 200):
+def _report_page(case, report, comment_form=None, answer_forms=None, status: int = 200, answers_form=None):
     panel_side = _panel_side(current_user, case)
     latest = factual.latest_version(report)
     if panel_side and report.status != ReportStatus.FINAL:
@@ -93,8 +96,8 @@ def _report_page(case, report, comment_form=None, answer_forms=None, status: int
     answer_forms = answer_forms or {}
     if may_answer:
         for comment in comments:
-            answer_forms.setdefault(comment.id, FactualAnswerForm(
-                prefix=f"comment-{comment.id}", formdata=None,
+            answer_forms.setdefault(comment.id, FactualAnswerRowForm(
+                prefix=f"comment-{comment.id}", formdata=None, meta={"csrf": False},
                 data={"response": comment.response.value if comment.response else None, "answer": comment.answer}))
     if comment_form is None and can_comment_on_report(current_user, case) and factual.window_open(report):
         comment_form = FactualCommentForm(formdata=None)
@@ -109,7 +112,8 @@ def _report_page(case, report, comment_form=None, answer_forms=None, status: int
         "reviews/report/report.html", case=case, report=report, content=content, latest=latest,
         panel_side=panel_side, editable=editable, comments=comments, answer_forms=answer_forms,
         comment_form=comment_form, actions=actions, action_labels=ACTION_LABELS, problems=problems,
-        window_open=factual.window_open(report), response_labels=factual.RESPONSE_LABELS), status
+        window_open=factual.window_open(report), response_labels=factual.RESPONSE_LABELS,
+        answers_form=answers_form or ButtonForm()), status
 
 
 @bp.route("/cases/<int:case_id>/report")
@@ -133,11 +137,12 @@ def report_section(case_id: int, number: int):
     report = _editable_report(case)
     section = _section(report, number)
     form = ReportSectionForm() if request.method == "POST" else ReportSectionForm(
-        data={**{name: getattr(section, name) for name in reports.REPORT_FIELDS}, "level": str(section.level_id or "")})
+        data={**{name: getattr(section, name) for name in reports.REPORT_FIELDS}, "level": str(section.level_id or ""),
+              "version": str(section.version)})
     form.set_levels(version_levels(case))
     run = run_service(form, lambda: reports.save_section(
         current_user, case, section, {name: getattr(form, name).data for name in reports.REPORT_FIELDS},
-        form.level_id()))
+        form.level_id(), form.base_version()))
     if run.ok:
         flash(_("Saved the section on %(code)s.", code=section.standard.code), "success")
         return redirect(url_for("reviews.report_page", case_id=case.id, _anchor=f"section-{section.position}"))
@@ -145,8 +150,11 @@ def report_section(case_id: int, number: int):
     consensus = {judgement.criterion_id: judgement for judgement in db.session.scalars(
         select(ConsensusJudgement).where(ConsensusJudgement.case_id == case.id,
                                          ConsensusJudgement.criterion_id.in_(criterion_ids)))}
+    conflict = run.error.current if isinstance(run.error, EditConflict) else None
+    if conflict is not None:  # saving again replaces the saved version, knowingly
+        form.version.data = str(conflict.version)
     return render_template("reviews/report/section_edit.html", case=case, section=section, form=form,
-                           consensus=consensus), run.status
+                           consensus=consensus, conflict=conflict, fields=reports.REPORT_FIELDS), run.status
 
 
 @bp.route("/cases/<int:case_id>/report/conclusion", methods=["GET", "POST"])
@@ -199,6 +207,37 @@ def report_answer(case_id: int, comment_id: int):
         return _report_page(case, report, answer_forms={comment_id: form}, status=run.status)
     flash(_("Your answer was saved."), "success")
     return redirect(url_for("reviews.report_page", case_id=case.id, _anchor=f"comment-{comment.id}"))
+
+
+@bp.route("/cases/<int:case_id>/report/answers", methods=["POST"])
+@login_required
+def report_answers(case_id: int):
+    """The chair's answers to every comment in one form: typing in one answer is never lost by saving another."""
+    case = load_case(case_id)
+    report = _readable_report(case)
+    require(can_answer_factual_comments(current_user, case))
+    answers_form = ButtonForm()
+    forms = {comment.id: FactualAnswerRowForm(prefix=f"comment-{comment.id}", meta={"csrf": False})
+             for comment in factual.comments_of(report) if f"comment-{comment.id}-answer" in request.form}
+    valid = answers_form.validate_on_submit()
+    valid = all([form.validate() for form in forms.values()]) and valid
+    if not valid:
+        return _report_page(case, report, answer_forms=forms, status=400, answers_form=answers_form)
+
+    def attach(form, error):
+        for comment_id, field, message in getattr(error, "problems", None) or [(None, None, error.message)]:
+            target = getattr(forms.get(comment_id), field or "", None) if comment_id else None
+            if target is not None:
+                target.errors = [*target.errors, message]
+            else:
+                form.form_errors.append(message)
+    run = run_service(answers_form, lambda: factual.answer_comments(
+        current_user, case, report, {cid: (form.response.data or "", form.answer.data or "")
+                                     for cid, form in forms.items()}), attach=attach)
+    if not run.ok:
+        return _report_page(case, report, answer_forms=forms, status=run.status, answers_form=answers_form)
+    flash(_("Saved the answers (%(count)s changed).", count=len(run.result)), "success")
+    return redirect(url_for("reviews.report_page", case_id=case.id, _anchor="comments"))
 
 
 def _versions(report) -> list[PanelReportVersion]:

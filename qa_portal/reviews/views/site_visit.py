@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from qa_portal.core.access import login_required, require
-from qa_portal.core.forms import form_page, run_service
+from qa_portal.core.forms import run_service
+from qa_portal.core.versioning import EditConflict
 from qa_portal.extensions import db
 from qa_portal.pilots.permissions import is_officer
 from qa_portal.reviews.services import site_visit as visits
@@ -114,11 +115,20 @@ def _session_form(case, session: VisitSession | None):
 
 def _edit_session(case, session: VisitSession | None):
     form = _session_form(case, session)
-    return form_page(form, lambda: visits.save_session(
+    if request.method != "POST" and session is not None:
+        form.version.data = str(session.version)
+    run = run_service(form, lambda: visits.save_session(
         current_user, case, session, starts_at=form.starts_at.data, duration_minutes=form.duration_minutes.data,
         stakeholder_group=form.stakeholder_group.data, attendees=form.attendees.data, notes=form.notes.data,
-        standard_ids=form.standards.data or []), "reviews/site_visit/session.html", _("Saved the session."),
-        url_for("reviews.visit_page", case_id=case.id, _anchor="agenda"), case=case, session=session)
+        standard_ids=form.standards.data or [], expected_version=form.base_version()))
+    if run.ok:
+        flash(_("Saved the session."), "success")
+        return redirect(url_for("reviews.visit_page", case_id=case.id, _anchor="agenda"))
+    conflict = run.error.current if isinstance(run.error, EditConflict) else None
+    if conflict is not None:  # saving again replaces the saved version, knowingly
+        form.version.data = str(conflict.version)
+    return render_template("reviews/site_visit/session.html", form=form, case=case, session=session,
+                           conflict=conflict), run.status
 
 
 @bp.route("/cases/<int:case_id>/visit/sessions/new", methods=["GET", "POST"])

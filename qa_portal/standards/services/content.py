@@ -4,11 +4,22 @@ from sqlalchemy import func, select
 
 from qa_portal.audit.services import record
 from qa_portal.core.errors import DomainError
+from qa_portal.core.versioning import ensure_version, flush_or_conflict
 from qa_portal.extensions import db
 from qa_portal.standards.models import (
     ESG_PART1_REFS, PRINCIPLE_REFS, ComplianceLevel, ConsultationComment, Criterion, Standard, StandardVersion,
 )
 from qa_portal.standards.services.versions import _clean, ensure_editable
+
+
+def _conflict_message() -> str:
+    return _("Someone else saved this after you opened it. Compare the two texts below.")
+
+
+def _flush_or_conflict(model, row_id: int) -> None:
+    """Flush the change; a colleague's save landing at the same moment is a conflict, not a 500."""
+    flush_or_conflict(_("Someone else saved this at the same moment. Compare the two texts below."),
+                      lambda: db.session.get(model, row_id))
 
 
 def _refs(esg_refs, principle_refs) -> tuple[list[str], list[int]]:
@@ -53,16 +64,18 @@ def add_standard(actor, version: StandardVersion, code: str, title: str, stateme
 
 
 def update_standard(actor, standard: Standard, code: str, title: str, statement: str, guidelines: str = "",
-                    esg_refs=(), principle_refs=()) -> Standard:
-    """Change a standard of an editable version."""
+                    esg_refs=(), principle_refs=(), expected_revision: int | None = None) -> Standard:
+    """Change a standard of an editable version; a change typed on an older revision is a conflict."""
     ensure_editable(standard.version)
+    if expected_revision is not None:
+        ensure_version(standard, expected_revision, _conflict_message())
     code = _clean(code)
     _ensure_standard_code_free(standard.version, code, standard)
     before = _standard_fields(standard)
     esg, principles = _refs(esg_refs, principle_refs)
     standard.code, standard.title, standard.statement = code, _clean(title), _clean(statement)
     standard.guidelines, standard.esg_refs, standard.principle_refs = _clean(guidelines), esg, principles
-    db.session.flush()
+    _flush_or_conflict(Standard, standard.id)
     record(actor, "standards.standard.update", standard, f"Updated standard {code} of {standard.version.label}",
            {"before": before, "after": _standard_fields(standard)})
     return standard
@@ -132,16 +145,18 @@ def add_criterion(actor, standard: Standard, code: str, text: str, expected_evid
 
 
 def update_criterion(actor, criterion: Criterion, code: str, text: str, expected_evidence: str = "",
-                     mandatory: bool = True) -> Criterion:
-    """Change a criterion of an editable version."""
+                     mandatory: bool = True, expected_revision: int | None = None) -> Criterion:
+    """Change a criterion of an editable version; a change typed on an older revision is a conflict."""
     version = criterion.standard.version
     ensure_editable(version)
+    if expected_revision is not None:
+        ensure_version(criterion, expected_revision, _conflict_message())
     code = _clean(code)
     _ensure_criterion_code_free(version, code, criterion)
     before = _criterion_fields(criterion)
     criterion.code, criterion.text = code, _clean(text)
     criterion.expected_evidence, criterion.mandatory = _clean(expected_evidence), bool(mandatory)
-    db.session.flush()
+    _flush_or_conflict(Criterion, criterion.id)
     record(actor, "standards.criterion.update", criterion, f"Updated criterion {code} of {version.label}",
            {"before": before, "after": _criterion_fields(criterion)})
     return criterion
@@ -195,15 +210,18 @@ def add_level(actor, version: StandardVersion, code: str, label: str, descriptio
 
 
 def update_level(actor, level: ComplianceLevel, code: str, label: str, description: str = "",
-                 not_applicable: bool = False) -> ComplianceLevel:
-    """Change a level of an editable version's compliance scale."""
+                 not_applicable: bool = False, expected_revision: int | None = None) -> ComplianceLevel:
+    """Change a level of an editable version's compliance scale; a change typed on an older revision is a
+    conflict."""
     ensure_editable(level.version)
+    if expected_revision is not None:
+        ensure_version(level, expected_revision, _conflict_message())
     code = _clean(code).lower()
     _ensure_level_code_free(level.version, code, level)
     before = _level_fields(level)
     level.code, level.label, level.description = code, _clean(label), _clean(description)
     level.not_applicable = bool(not_applicable)
-    db.session.flush()
+    _flush_or_conflict(ComplianceLevel, level.id)
     record(actor, "standards.level.update", level, f"Updated scale level {code} of {level.version.label}",
            {"before": before, "after": _level_fields(level)})
     return level

@@ -7,7 +7,7 @@ from qa_portal.core.access import login_required, require
 from qa_portal.core.forms import form_page
 from qa_portal.extensions import db
 from qa_portal.standards import services
-from qa_portal.standards.forms import CriterionForm, LevelForm, StandardForm
+from qa_portal.standards.forms import CriterionForm, LevelForm, StandardForm, base_revision
 from qa_portal.standards.models import ComplianceLevel, Criterion, Standard
 from qa_portal.standards.permissions import can_edit_standard_version
 from qa_portal.standards.views import bp
@@ -50,7 +50,8 @@ def standard_edit(standard_id: int):
         form = StandardForm()
     return form_page(
         form, lambda: services.update_standard(current_user, standard, form.code.data, form.title.data,
-                                               form.statement.data, form.guidelines.data, *_refs_from(form)),
+                                               form.statement.data, form.guidelines.data, *_refs_from(form),
+                                               expected_revision=base_revision(form)),
         "standards/standard_form.html", _("Standard saved."), _version_url(version, f"standard-{standard.id}"),
         version=version, standard=standard)
 
@@ -112,7 +113,8 @@ def criterion_edit(criterion_id: int):
     form = CriterionForm(obj=criterion)
     return form_page(
         form, lambda: services.update_criterion(current_user, criterion, form.code.data, form.text.data,
-                                                form.expected_evidence.data, form.mandatory.data),
+                                                form.expected_evidence.data, form.mandatory.data,
+                                                expected_revision=base_revision(form)),
         "standards/criterion_form.html", _("Criterion saved."), _version_url(version, f"standard-{standard.id}"),
         version=version, standard=standard, criterion=criterion)
 
@@ -170,7 +172,8 @@ def level_edit(level_id: int):
     form = LevelForm(obj=level)
     return form_page(
         form, lambda: services.update_level(current_user, level, form.code.data, form.label.data,
-                                            form.description.data, form.not_applicable.data),
+                                            form.description.data, form.not_applicable.data,
+                                            expected_revision=base_revision(form)),
         "standards/level_form.html", _("Scale level saved."), _version_url(version, "scale"),
         version=version, level=level)
 
