@@ -66,18 +66,22 @@ def demo_totp_key(email: str):
 @demo_cli.command("scale")
 @click.option("--decisions", "count", type=click.IntRange(min=1), default=1000, show_default=True,
               help="How many synthetic published decisions to add.")
-def demo_scale(count: int):
-    """Add N synthetic published decisions with their institutions and specifications (for the API benchmark)."""
+@click.option("--cases", "cases", type=click.IntRange(min=1), default=None,
+              help="Instead: about N synthetic cases in every lifecycle state (half of them decided).")
+def demo_scale(count: int, cases: int | None):
+    """Add N synthetic published decisions with their institutions and specifications (for the API benchmark),
+    or with --cases N cases in every lifecycle state (for the page benchmark)."""
     if not current_app.config.get("QA_DEMO_ALLOWED"):
         raise click.ClickException("Scale data is never generated under the Production configuration.")
     from qa_portal.demo.scale import ScaleError, generate_decisions
+    from qa_portal.demo.scale_cases import generate_cases
 
     try:
-        added = generate_decisions(count)
+        added = generate_cases(cases) if cases else generate_decisions(count)
     except ScaleError as error:
         raise click.ClickException(str(error)) from error
     db.session.commit()
-    click.echo(f"{added} published decisions added.")
+    click.echo(f"{added} cases added." if cases else f"{added} published decisions added.")
 
 
 @audit_cli.command("verify")
