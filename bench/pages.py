@@ -122,7 +122,9 @@ class Server:
             "QA_UPLOAD_DIR": str(self.work / "uploads"), "QA_SIGNING_KEY_DIR": str(self.work / "keys"),
             "QA_WORKERS": str(workers), "QA_LOG_LEVEL": "warning", "QA_BIND": f"127.0.0.1:{self.port}",
             "QA_SLOW_REQUEST_MS": "100000", "PYTHONUNBUFFERED": "1"})
-        flask(self.env, "keys", "generate")
+        # `flask keys generate` under production settings refuses to start without the key it would make (the
+        # signing-key guard runs at import), so the key is made under development settings in the same folder.
+        flask(self.env | {"QA_CONFIG": "development"}, "keys", "generate")
         self.process = None
 
     def __enter__(self):

@@ -29,6 +29,7 @@ OPEN_STATES = (CaseState.SER_IN_PREPARATION, CaseState.SER_SUBMITTED, CaseState.
 DECIDED_SHARE = 0.5
 FOLLOW_UP_SHARE = 0.5  # of the published cases whose (only) decision is conditional
 BATCH = 5000
+CASES_PER_INSTITUTION = 200
 
 
 def _scale_case_count() -> int:
@@ -54,7 +55,7 @@ def _open_cases(count: int, rng: random.Random) -> None:
     pre = prerequisites()
     now = utcnow().replace(microsecond=0)
     offset = _scale_case_count()
-    institution_ids = _institutions(max(1, math.ceil((offset + count) / 200)), now)
+    institution_ids = _institutions(max(1, math.ceil((offset + count) / CASES_PER_INSTITUTION)), now)
     names = dict(db.session.execute(select(Institution.id, Institution.name_en)
                                     .where(Institution.id.in_(institution_ids))).all())
     for start in range(0, count, BATCH):

@@ -1,11 +1,11 @@
 """My work for the council: cases awaiting a decision, with what the member still has to do on each."""
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
-from qa_portal.home.services.work import PROVIDERS, WorkItem
+from qa_portal.home.services.work import MAX_ITEMS, PROVIDERS, WorkItem, more_item
 from qa_portal.reviews.models import Case, CaseState
 from qa_portal.decisions.models import CouncilDeclaration
 
@@ -13,19 +13,24 @@ from qa_portal.decisions.models import CouncilDeclaration
 def council_decisions(user) -> list[WorkItem]:
     """Council members: every case awaiting a decision, saying whether to declare interests or decide (recused
     cases are left out)."""
-    cases = db.session.scalars(select(Case).where(Case.state == CaseState.DECISION_PENDING)
-                               .order_by(Case.reference)).unique().all()
+    recused = select(CouncilDeclaration.case_id).where(CouncilDeclaration.user_id == user.id,
+                                                       CouncilDeclaration.recused.is_(True))
+    query = select(Case).where(Case.state == CaseState.DECISION_PENDING, Case.id.not_in(recused))
+    cases = db.session.scalars(query.order_by(Case.reference).limit(MAX_ITEMS)).unique().all()
     declarations = {declaration.case_id: declaration for declaration in db.session.scalars(
-        select(CouncilDeclaration).where(CouncilDeclaration.user_id == user.id))}
+        select(CouncilDeclaration).where(CouncilDeclaration.user_id == user.id,
+                                         CouncilDeclaration.case_id.in_([case.id for case in cases])))}
     items = []
     for case in cases:
         declaration = declarations.get(case.id)
-        if declaration is not None and declaration.recused:
-            continue
         detail = (_("Declare your interests, then decide.") if declaration is None
                   else _("Record the council's decision on the final panel report."))
         items.append(WorkItem(title=f"{case.reference} · {case.institution.short_name}",
                               url=url_for("decisions.case_decision", case_id=case.id), detail=detail))
+    if len(cases) == MAX_ITEMS:
+        total = db.session.scalar(query.with_only_columns(func.count(Case.id)))
+        if total > MAX_ITEMS:
+            items.append(more_item(total, url_for("reviews.case_list", state=CaseState.DECISION_PENDING.value)))
     return items
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
-from qa_portal.home.services.work import PROVIDERS, WorkItem
+from qa_portal.home.services.work import MAX_ITEMS, PROVIDERS, WorkItem, more_item
 from qa_portal.pilots.permissions.institutions import member_institution_ids
 from qa_portal.reviews.models import Case, CaseState
 from qa_portal.decisions.services.follow_up import condition_status, is_overdue
@@ -17,15 +17,15 @@ from qa_portal.decisions.models import Decision
 
 
 def _followed_decisions(institution_ids=None) -> list[Decision]:
-    """The latest published decision of every case in follow-up (optionally of these institutions), in two queries
-    plus the conditions and their follow-up loaded in bulk."""
+    """The latest published decision of the first MAX_ITEMS cases in follow-up (optionally of these institutions),
+    in two queries plus the conditions and their follow-up loaded in bulk."""
     latest = (select(func.max(Decision.id)).join(Decision.case)
               .where(Case.state == CaseState.FOLLOW_UP, Decision.published_at.is_not(None)))
     if institution_ids is not None:
         latest = latest.where(Case.institution_id.in_(institution_ids))
     return list(db.session.scalars(
         select(Decision).options(joinedload(Decision.case).joinedload(Case.institution))
-        .where(Decision.id.in_(latest.group_by(Decision.case_id))).order_by(Decision.id)).unique())
+        .where(Decision.id.in_(latest.group_by(Decision.case_id))).order_by(Decision.id).limit(MAX_ITEMS)).unique())
 
 
 def _item(decision: Decision, condition, detail: str) -> WorkItem:
@@ -39,8 +39,8 @@ def _item(decision: Decision, condition, detail: str) -> WorkItem:
 
 def officer_follow_up(user) -> list[WorkItem]:
     """Officers: reported conditions to verify, overdue ones to chase, and cases whose conditions are all verified."""
-    items = []
-    for decision in _followed_decisions():
+    items, decisions = [], _followed_decisions()
+    for decision in decisions:
         statuses = [condition_status(condition) for condition in decision.conditions]
         for condition, status in zip(decision.conditions, statuses):
             if status == "reported":
@@ -54,14 +54,28 @@ def officer_follow_up(user) -> list[WorkItem]:
                       else _("A condition is not met: send the case back to the council for a new decision."))
             items.append(WorkItem(title=f"{case.reference} · {case.institution.short_name}",
                                   url=url_for("reviews.case_detail", case_id=case.id), detail=detail))
-    return items
+    return items + _more(len(decisions))
+
+
+def _more(shown: int, institution_ids=None) -> list[WorkItem]:
+    """The "All N" link to the cases in follow-up when the section was cut at MAX_ITEMS cases."""
+    if shown < MAX_ITEMS:
+        return []
+    query = select(func.count(Case.id)).where(Case.state == CaseState.FOLLOW_UP)
+    if institution_ids is not None:
+        query = query.where(Case.institution_id.in_(institution_ids))
+    total = db.session.scalar(query)
+    return [more_item(total, url_for("reviews.case_list", state=CaseState.FOLLOW_UP.value))] if total > shown else []
 
 
 def institution_follow_up(user) -> list[WorkItem]:
     """The institution: conditions still to report on, by their due dates (overdue flagged)."""
+    institution_ids = member_institution_ids(user)
+    decisions = _followed_decisions(institution_ids)
     return [_item(decision, condition, _("Report on what the institution has done to meet the condition."))
-            for decision in _followed_decisions(member_institution_ids(user))
-            for condition in decision.conditions if condition_status(condition) == "open"]
+            for decision in decisions
+            for condition in decision.conditions if condition_status(condition) == "open"] + _more(
+        len(decisions), institution_ids)
 
 
 PROVIDERS[(Role.OFFICER, "follow_up")] = officer_follow_up

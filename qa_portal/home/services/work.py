@@ -55,6 +55,15 @@ ROLE_SECTIONS: dict[Role, list[tuple[str, str, str]]] = {
     ],
 }
 
+# A section shows at most this many items (read with LIMIT in SQL); a last item links to the full list.
+MAX_ITEMS = 20
+
+
+def more_item(total: int, url: str) -> WorkItem:
+    """The last item of a section cut at MAX_ITEMS: how many there are in all, linked to the list that has them."""
+    return WorkItem(title=str(_l("All %(count)s", count=total)), url=url)
+
+
 # (role, section key) -> function(user) -> list[WorkItem]; one provider module per domain in home.services.
 PROVIDERS: dict[tuple[Role, str], object] = {}
 

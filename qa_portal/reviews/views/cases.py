@@ -12,8 +12,9 @@ from qa_portal.core.access import login_required, require
 from qa_portal.core.forms import run_service
 from qa_portal.core.input_checks import parse_id
 from qa_portal.core.models import utcnow
+from qa_portal.core.pagination import paginate_ids_first
 from qa_portal.extensions import db
-from qa_portal.pilots.models import Application
+from qa_portal.pilots.models import Application, Institution
 from qa_portal.pilots.models.calls import Call
 from qa_portal.pilots.permissions import visible_institutions
 from qa_portal.reviews.services import coordination
@@ -24,6 +25,9 @@ from qa_portal.reviews.services.self_evaluation import latest_submission, ser_ov
 from qa_portal.reviews.views import bp
 from qa_portal.reviews.views.common import load_case
 from qa_portal.reviews.workflow import ACTION_LABELS, CASE_WORKFLOW, LIFECYCLE, STATE_LABELS, lifecycle_progress
+
+
+CASE_PAGE_SIZE = 50
 
 
 def _int_arg(name: str) -> int | None:
@@ -37,28 +41,28 @@ def case_list():
     filters = {"call": _int_arg("call"), "institution": _int_arg("institution"),
                "state": request.args.get("state") if request.args.get("state") in set(CaseState) else None,
                "overdue": request.args.get("overdue") == "1"}
-    query = (visible_cases(current_user)
-             .outerjoin(Application, Case.application_id == Application.id)
-             .options(joinedload(Case.institution), joinedload(Case.coordinator),
-                      joinedload(Case.application).joinedload(Application.call))
-             .order_by(Case.created_at.desc(), Case.id.desc()))
+    query = visible_cases(current_user).order_by(Case.created_at.desc(), Case.id.desc())
     if filters["call"]:
-        query = query.where(Application.call_id == filters["call"])
+        query = query.join(Application, Case.application_id == Application.id).where(
+            Application.call_id == filters["call"])
     if filters["institution"]:
         query = query.where(Case.institution_id == filters["institution"])
     if filters["state"]:
         query = query.where(Case.state == filters["state"])
     if filters["overdue"]:
         query = query.where(and_(Case.state == CaseState.SER_IN_PREPARATION, Case.ser_due_at < utcnow()))
-    cases = db.session.scalars(query).unique().all()
+    page = paginate_ids_first(query, Case, CASE_PAGE_SIZE, joinedload(Case.institution), joinedload(Case.coordinator),
+                              joinedload(Case.application).joinedload(Application.call))
     returned = set(db.session.scalars(
-        select(SerSubmission.case_id).where(SerSubmission.case_id.in_([c.id for c in cases]),
+        select(SerSubmission.case_id).where(SerSubmission.case_id.in_([c.id for c in page.items]),
                                             SerSubmission.returned_at.is_not(None))
-    )) if cases else set()
-    calls = db.session.scalars(select(Call).order_by(Call.opens_at.desc())).all()
-    institutions = db.session.scalars(visible_institutions(current_user)).all()
-    return render_template("reviews/case_list.html", cases=cases, filters=filters, calls=calls,
-                           institutions=institutions, states=list(CaseState), returned=returned,
+    )) if page.items else set()
+    calls = db.session.execute(select(Call.id, Call.title).order_by(Call.opens_at.desc())).all()
+    institutions = db.session.execute(visible_institutions(current_user).with_only_columns(
+        Institution.id, Institution.short_name, Institution.name_en)).all()
+    args = {key: value for key, value in request.args.items() if key in filters and value}
+    return render_template("reviews/case_list.html", page=page, cases=page.items, filters=filters, calls=calls,
+                           institutions=institutions, states=list(CaseState), returned=returned, args=args,
                            state_labels=STATE_LABELS, progress=lifecycle_progress)
 
 
