@@ -28,7 +28,7 @@ from qa_portal.registry.services.serializers.catalogue import institution_json
 from qa_portal.registry.models import PublicDecisionRecord
 from qa_portal.standards.models import Criterion
 
-__all__ = ["EXPORT_BATCH_SIZE", "CSV_COLUMNS", "decision_batches", "stored_record_batches", "ndjson_chunks", "csv_rows",
+__all__ = ["EXPORT_BATCH_SIZE", "CSV_COLUMNS", "decision_batches", "stored_records", "stored_record_batches", "ndjson_chunks", "csv_rows",
            "csv_chunks"]
 
 EXPORT_BATCH_SIZE = 500
@@ -203,13 +203,18 @@ def decision_batches(statement: Select, batch_size: int | None = None) -> Iterat
             g.pop("registry_institutions", None)
 
 
+def stored_records(statement: Select) -> Select:
+    """(id, document) of the stored public record of each decision the statement (published_decisions() and its
+    filters) selects."""
+    records = PublicDecisionRecord.__table__
+    return (published_decision_rows(DECISIONS.c.id, records.c.document)
+            .join(records, records.c.decision_id == DECISIONS.c.id).where(statement.whereclause))
+
+
 def stored_record_batches(statement: Select, batch_size: int | None = None) -> Iterator[list[str]]:
     """The stored records (JSON text) of the decisions statement selects (published_decisions() and its filters), in
     id order, a keyset batch at a time: one statement object for the whole export, run with the last id as `after`."""
-    records = PublicDecisionRecord.__table__
-    rows_statement = (published_decision_rows(DECISIONS.c.id, records.c.document)
-                      .join(records, records.c.decision_id == DECISIONS.c.id).where(statement.whereclause)
-                      .where(DECISIONS.c.id > bindparam("after")).order_by(DECISIONS.c.id)
+    rows_statement = (stored_records(statement).where(DECISIONS.c.id > bindparam("after")).order_by(DECISIONS.c.id)
                       .limit(batch_size or EXPORT_BATCH_SIZE))
     size, after = batch_size or EXPORT_BATCH_SIZE, 0
     while True:
