@@ -81,7 +81,7 @@ def main() -> None:
     url = database_url(args.database, args.size)
     development = {**os.environ, "QA_CONFIG": "development", "DATABASE_URL": url}
     flask(development, "db", "upgrade")
-    flask(development, "demo", "load")
+    flask(development, "maintenance", "public-records")
     facts = page_facts(url)
     from sqlalchemy import create_engine, text
 

@@ -136,6 +136,18 @@ def standards_load_default():
                else f"Standard set {standard_set.code} already exists; nothing changed.")
 
 
+@maintenance_cli.command("public-records")
+@click.option("--rebuild", is_flag=True, help="Serialise every published decision again, not only those without one.")
+def maintenance_public_records(rebuild: bool):
+    """Store the public record of every published decision that has none (run once after upgrading to the
+    migration that adds them, or after loading decisions in bulk); --rebuild rewrites every record that changed."""
+    from qa_portal.registry.services.records import rebuild_records
+
+    changed = rebuild_records(only_missing=not rebuild)
+    db.session.commit()
+    click.echo(f"{changed} public decision records stored.")
+
+
 @maintenance_cli.command("daily")
 def maintenance_daily():
     """Run every package's daily job, each committed on its own; exit 1 if any failed or found a problem."""
