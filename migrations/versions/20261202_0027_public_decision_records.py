@@ -1,5 +1,6 @@
 """public decision records: each published decision's public JSON stored (registry/models.py), and the indexes that
-keep the case list's first and deep pages an index scan at 100,000 cases (newest first, overall and by stage)
+keep the case list's first and deep pages an index scan at 100,000 cases (newest first, overall and by stage;
+SERs overdue), and the specification list's by institution
 
 Revision ID: 20261202_0027
 Revises: 20261202_0013
@@ -33,10 +34,16 @@ def upgrade():
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.create_index('ix_cases_created_at_id', ['created_at', 'id'], unique=False)
         batch_op.create_index('ix_cases_state_created_at_id', ['state', 'created_at', 'id'], unique=False)
+        batch_op.create_index('ix_cases_state_ser_due_at', ['state', 'ser_due_at'], unique=False)
+    with op.batch_alter_table('micro_credentials', schema=None) as batch_op:
+        batch_op.create_index('ix_micro_credentials_institution_id_id', ['institution_id', 'id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('micro_credentials', schema=None) as batch_op:
+        batch_op.drop_index('ix_micro_credentials_institution_id_id')
     with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_cases_state_ser_due_at')
         batch_op.drop_index('ix_cases_state_created_at_id')
         batch_op.drop_index('ix_cases_created_at_id')
     with op.batch_alter_table('public_decision_records', schema=None) as batch_op:

@@ -1,7 +1,7 @@
 """My work for the council: cases awaiting a decision, with what the member still has to do on each."""
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
@@ -16,7 +16,8 @@ def council_decisions(user) -> list[WorkItem]:
     recused = select(CouncilDeclaration.case_id).where(CouncilDeclaration.user_id == user.id,
                                                        CouncilDeclaration.recused.is_(True))
     query = select(Case).where(Case.state == CaseState.DECISION_PENDING, Case.id.not_in(recused))
-    cases = db.session.scalars(query.order_by(Case.reference).limit(MAX_ITEMS)).unique().all()
+    cases = db.session.scalars(query.order_by(Case.reference).limit(MAX_ITEMS + 1)).unique().all()
+    more, cases = len(cases) > MAX_ITEMS, cases[:MAX_ITEMS]
     declarations = {declaration.case_id: declaration for declaration in db.session.scalars(
         select(CouncilDeclaration).where(CouncilDeclaration.user_id == user.id,
                                          CouncilDeclaration.case_id.in_([case.id for case in cases])))}
@@ -27,10 +28,8 @@ def council_decisions(user) -> list[WorkItem]:
                   else _("Record the council's decision on the final panel report."))
         items.append(WorkItem(title=f"{case.reference} · {case.institution.short_name}",
                               url=url_for("decisions.case_decision", case_id=case.id), detail=detail))
-    if len(cases) == MAX_ITEMS:
-        total = db.session.scalar(query.with_only_columns(func.count(Case.id)))
-        if total > MAX_ITEMS:
-            items.append(more_item(total, url_for("reviews.case_list", state=CaseState.DECISION_PENDING.value)))
+    if more:
+        items.append(more_item(url_for("reviews.case_list", state=CaseState.DECISION_PENDING.value)))
     return items
 
 

@@ -3,7 +3,7 @@ cases they coordinate and every SER waiting for screening."""
 from flask import url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
@@ -29,31 +29,28 @@ def hei_cases(user) -> list[WorkItem]:
     institution_ids = member_institution_ids(user)
     if not institution_ids:
         return []
-    query = select(Case).where(Case.institution_id.in_(institution_ids), Case.state.not_in(FINISHED))
     cases = db.session.scalars(
-        query.order_by(Case.ser_due_at.is_(None), Case.ser_due_at, Case.id).limit(MAX_ITEMS)).unique().all()
+        select(Case).where(Case.institution_id.in_(institution_ids), Case.state.not_in(FINISHED))
+        .order_by(Case.ser_due_at.is_(None), Case.ser_due_at, Case.id).limit(MAX_ITEMS + 1)).unique().all()
     items = [_item(case, _("Write and submit the self-evaluation.") if case.state == CaseState.SER_IN_PREPARATION
-                   else str(STATE_LABELS[case.state])) for case in cases]
-    return items + _more(query, len(cases))
-
-
-def _more(query, shown: int) -> list[WorkItem]:
-    """The "All N" link to the case list when the section was cut at MAX_ITEMS (N by a COUNT query)."""
-    if shown < MAX_ITEMS:
-        return []
-    total = db.session.scalar(query.with_only_columns(func.count(Case.id)).order_by(None))
-    return [more_item(total, url_for("reviews.case_list"))] if total > shown else []
+                   else str(STATE_LABELS[case.state])) for case in cases[:MAX_ITEMS]]
+    return items + ([more_item(url_for("reviews.case_list"))] if len(cases) > MAX_ITEMS else [])
 
 
 def officer_cases(user) -> list[WorkItem]:
-    """Officers: the cases they coordinate, and every submitted SER waiting for screening."""
-    query = select(Case).where(Case.state.not_in(FINISHED),
-                               or_(Case.coordinator_id == user.id, Case.state == CaseState.SER_SUBMITTED))
-    cases = db.session.scalars(
-        query.order_by(Case.state != CaseState.SER_SUBMITTED, Case.id).limit(MAX_ITEMS)).unique().all()
+    """Officers: every submitted SER waiting for screening, then the cases they coordinate (two queries, each
+    stopping after MAX_ITEMS + 1 rows of an index)."""
+    submitted = list(db.session.scalars(
+        select(Case).where(Case.state == CaseState.SER_SUBMITTED).order_by(Case.id).limit(MAX_ITEMS + 1)).unique())
+    coordinated = list(db.session.scalars(
+        select(Case).where(Case.coordinator_id == user.id,
+                           Case.state.not_in(FINISHED + (CaseState.SER_SUBMITTED,)))
+        .order_by(Case.id).limit(MAX_ITEMS + 1)).unique())
+    cases = submitted + coordinated
     items = [_item(case, _("Screen the submitted self-evaluation: accept it or return it with reasons.")
-                   if case.state == CaseState.SER_SUBMITTED else str(STATE_LABELS[case.state])) for case in cases]
-    return items + _more(query, len(cases))
+                   if case.state == CaseState.SER_SUBMITTED else str(STATE_LABELS[case.state]))
+             for case in cases[:MAX_ITEMS]]
+    return items + ([more_item(url_for("reviews.case_list"))] if len(cases) > MAX_ITEMS else [])
 
 
 PROVIDERS[(Role.HEI, "cases")] = hei_cases
