@@ -95,9 +95,15 @@ class Server:
 
     def __init__(self, path: Path):
         self.port = free_port()
+        keys = tempfile.mkdtemp(prefix="qa-bench-keys-")
         env = {**os.environ, "QA_CONFIG": "production", "DATABASE_URL": f"sqlite:///{path}",
                "SECRET_KEY": "bench-only-secret-key-not-for-production", "QA_RATELIMIT_STORAGE_URI": "memory://",
-               "QA_API_RATE_LIMIT": "100000 per minute"}
+               "QA_ALLOW_LOCAL_RATE_LIMITS": "1", "QA_API_RATE_LIMIT": "100000 per minute",
+               "QA_PUBLIC_BASE_URL": "https://qa.example.am", "QA_SIGNING_KEY_DIR": keys}
+        # Production refuses to start without the agency's signing key; `flask keys generate` makes it (under
+        # development settings: under production the same guard stops the command itself).
+        subprocess.run([str(ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi", "keys", "generate"], cwd=ROOT,
+                       env=env | {"QA_CONFIG": "development"}, check=True, capture_output=True)
         self.process = subprocess.Popen(
             [str(GUNICORN), "--workers", "1", "--timeout", "1800", "--bind", f"127.0.0.1:{self.port}",
              "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)

@@ -66,18 +66,22 @@ def demo_totp_key(email: str):
 @demo_cli.command("scale")
 @click.option("--decisions", "count", type=click.IntRange(min=1), default=1000, show_default=True,
               help="How many synthetic published decisions to add.")
-def demo_scale(count: int):
-    """Add N synthetic published decisions with their institutions and specifications (for the API benchmark)."""
+@click.option("--cases", "cases", type=click.IntRange(min=1), default=None,
+              help="Instead: about N synthetic cases in every lifecycle state (half of them decided).")
+def demo_scale(count: int, cases: int | None):
+    """Add N synthetic published decisions with their institutions and specifications (for the API benchmark),
+    or with --cases N cases in every lifecycle state (for the page benchmark)."""
     if not current_app.config.get("QA_DEMO_ALLOWED"):
         raise click.ClickException("Scale data is never generated under the Production configuration.")
     from qa_portal.demo.scale import ScaleError, generate_decisions
+    from qa_portal.demo.scale_cases import generate_cases
 
     try:
-        added = generate_decisions(count)
+        added = generate_cases(cases) if cases else generate_decisions(count)
     except ScaleError as error:
         raise click.ClickException(str(error)) from error
     db.session.commit()
-    click.echo(f"{added} published decisions added.")
+    click.echo(f"{added} cases added." if cases else f"{added} published decisions added.")
 
 
 @audit_cli.command("verify")
@@ -130,6 +134,18 @@ def standards_load_default():
     db.session.commit()
     click.echo(f"Standard set {standard_set.code} created with a draft version 1." if created
                else f"Standard set {standard_set.code} already exists; nothing changed.")
+
+
+@maintenance_cli.command("public-records")
+@click.option("--rebuild", is_flag=True, help="Serialise every published decision again, not only those without one.")
+def maintenance_public_records(rebuild: bool):
+    """Store the public record of every published decision that has none (run once after upgrading to the
+    migration that adds them, or after loading decisions in bulk); --rebuild rewrites every record that changed."""
+    from qa_portal.registry.services.records import rebuild_records
+
+    changed = rebuild_records(only_missing=not rebuild)
+    db.session.commit()
+    click.echo(f"{changed} public decision records stored.")
 
 
 @maintenance_cli.command("daily")

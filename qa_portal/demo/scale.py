@@ -24,6 +24,7 @@ from qa_portal.decisions.models import (
     ConditionFollowUp, ConditionVerdict, CouncilDeclaration, Decision, DecisionCondition, decision_criteria,
 )
 from qa_portal.decisions.services.rules import add_months, add_years
+from qa_portal.demo import records
 from qa_portal.extensions import db
 from qa_portal.pilots.models import (
     CYCLE_EQF_LEVEL, AssessmentType, CertificateType, Institution, InstitutionType, LearningMode, LearningOutcome,
@@ -361,4 +362,5 @@ def generate_decisions(count: int, seed: int = 2026) -> int:
     for start in range(0, len(plans), BATCH):
         _write_batch(plans[start:start + BATCH], pre, names, rng, today)
     db.session.flush()
+    records.load()  # the registry's stored public record of each new decision, by the one serializer
     return sum(plan.decision_count for plan in plans)

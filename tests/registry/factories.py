@@ -18,6 +18,7 @@ from qa_portal.decisions.services.publication import publish_cases
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution, InstitutionType
 from qa_portal.reviews.models import CaseSpecification, CaseState
+from qa_portal.registry.services.records import refresh_records
 from tests.decisions.factories import pending_case, valid_input
 from tests.factories import make_user
 from tests.pilots.factories import make_specification
@@ -117,6 +118,8 @@ def condition_reported(condition, verdict: ConditionVerdict | None = None, at=No
     db.session.add(follow_up)
     db.session.commit()
     db.session.expire_all()
+    refresh_records([condition.decision_id])  # what the services' condition_followed_up signal does
+    db.session.commit()
     return follow_up
 
 
@@ -139,6 +142,8 @@ def appeal_against(decision: Decision, *, admissibility: Admissibility | None = 
     db.session.add(appeal)
     db.session.commit()
     db.session.expire_all()
+    refresh_records([decision.id])  # what the appeal workflow's moves do through the registry's subscribers
+    db.session.commit()
     return appeal
 
 

@@ -124,10 +124,8 @@ def test_csv_quotes_commas_quotes_and_newlines(app, client):
 
 # --- streaming -----------------------------------------------------------------------------------------------------
 
-# NDJSON: the database builds each line, 1 query a batch, plus the institutions a batch names for the first time (each
-# decision here has its own) and, in the first batch, the outcome they share. CSV: 7 queries a batch (decisions, their
-# institutions, specifications, criteria, conditions, appeals, linked decisions), the first also loading the outcome.
-@pytest.mark.parametrize("url, queries", [(NDJSON, [3, 2, 2]), (CSV, [8, 7, 7])])
+# Both exports read the stored public records: 1 query a batch, whatever the decisions show.
+@pytest.mark.parametrize("url, queries", [(NDJSON, [1, 1, 1]), (CSV, [1, 1, 1])])
 def test_exports_stream_batch_by_batch(app, small_batches, statements, url, queries):
     """The response is a generator read lazily: before the body is read only the ETag's one fingerprint query runs,
     and each batch of 2 decisions costs the same small number of queries (so memory and work per chunk do not grow
@@ -138,7 +136,7 @@ def test_exports_stream_batch_by_batch(app, small_batches, statements, url, quer
     with app.test_request_context(url):
         statements.clear()
         response = app.full_dispatch_request()
-        assert response.is_streamed and len(statements) == 1 and "max(outcome_schemes.updated_at)" in statements[0]
+        assert response.is_streamed and len(statements) == 1 and "public_decision_records" in statements[0]
         statements.clear()
         chunks = iter(response.response)
         if url == CSV:
@@ -156,14 +154,14 @@ def test_exports_never_load_everything_at_once(app, client, monkeypatch, small_b
     for _ in range(5):
         published_decision()
     seen = []
-    real = export.decision_batches
+    real = export.stored_record_batches
 
     def spy(statement, batch_size=None):
         for batch in real(statement, batch_size):
             seen.append(len(batch))
             yield batch
 
-    monkeypatch.setattr(export, "decision_batches", spy)
+    monkeypatch.setattr(export, "stored_record_batches", spy)
     assert len(csv_table(client.get(CSV))) == 5
     assert seen == [2, 2, 1]
     with app.test_request_context(NDJSON):

@@ -21,6 +21,7 @@ from qa_portal.reviews.models import Case, CaseState
 from qa_portal.decisions.models import (
     Appeal, AppealOutcome, ConditionFollowUp, ConditionVerdict, Decision, DecisionCondition,
 )
+from qa_portal.decisions.signals import condition_followed_up
 
 __all__ = ["STATUS_LABELS", "followed_decision", "followed_up_decision", "successor_of", "condition_status",
            "is_overdue", "report_condition",
@@ -90,6 +91,7 @@ def report_condition(actor, case: Case, condition: DecisionCondition, text: str,
     db.session.expire(condition, ["follow_up"])
     record(actor, "condition.report", case, f"{case.reference}: report on condition {condition.position + 1}",
            {"condition": condition.id, "document": follow_up.original_name or ""})
+    condition_followed_up.send(condition)
     return follow_up
 
 
@@ -113,6 +115,7 @@ def verify_condition(actor, case: Case, condition: DecisionCondition, met: bool,
     db.session.expire(condition, ["follow_up"])
     record(actor, "condition.verify", case, f"{case.reference}: condition {condition.position + 1} "
            + follow_up.verdict.value, {"condition": condition.id, "verdict": follow_up.verdict.value})
+    condition_followed_up.send(condition)
     return follow_up
 
 

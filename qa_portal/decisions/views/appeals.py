@@ -10,6 +10,7 @@ from sqlalchemy.orm import contains_eager
 from qa_portal.audit.services import record
 from qa_portal.core.access import login_required, require
 from qa_portal.core.forms import form_page, run_service
+from qa_portal.core.pagination import paginate
 from qa_portal.core.storage import stored_path
 from qa_portal.extensions import db
 from qa_portal.pilots.permissions import is_officer
@@ -70,6 +71,9 @@ def _cases_taken_part_in(user) -> set[int]:
     return {case_id for query in (panel, decided, declared) for case_id in db.session.scalars(query)}
 
 
+APPEAL_PAGE_SIZE = 50
+
+
 @bp.route("/appeals")
 @login_required
 def appeal_list():
@@ -80,7 +84,8 @@ def appeal_list():
         excluded = _cases_taken_part_in(current_user)
         query = query.where(Appeal.case_id.not_in(excluded)) if excluded else query
         query = query.where(Appeal.admissibility == Admissibility.ADMISSIBLE)
-    return render_template("decisions/appeals/list.html", appeals=db.session.scalars(query).unique().all())
+    page = paginate(query, APPEAL_PAGE_SIZE)
+    return render_template("decisions/appeals/list.html", appeals=page.items, page=page)
 
 
 def _load(appeal_id: int) -> Appeal:

@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from qa_portal.core.access import login_required, public, require
 from qa_portal.core.forms import form_page
+from qa_portal.core.pagination import paginate
 from qa_portal.extensions import db
 from qa_portal.decisions.services import complaints
 from qa_portal.decisions.forms import AnswerForm, ComplaintForm
@@ -25,6 +26,9 @@ def procedures():
                            decision_days=config["QA_APPEAL_DECISION_DAYS"])
 
 
+COMPLAINT_PAGE_SIZE = 50
+
+
 @bp.route("/complaints")
 @login_required
 def complaint_list():
@@ -33,8 +37,8 @@ def complaint_list():
     query = select(Complaint).order_by(Complaint.status, Complaint.lodged_at.desc(), Complaint.id.desc())
     if not everyone:
         query = query.where(Complaint.lodged_by_id == current_user.id)
-    return render_template("decisions/complaints/list.html", complaints=db.session.scalars(query).unique().all(),
-                           everyone=everyone)
+    page = paginate(query, COMPLAINT_PAGE_SIZE)
+    return render_template("decisions/complaints/list.html", complaints=page.items, page=page, everyone=everyone)
 
 
 @bp.route("/complaints/new", methods=["GET", "POST"])

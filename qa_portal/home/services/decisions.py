@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
-from qa_portal.home.services.work import PROVIDERS, WorkItem
+from qa_portal.home.services.work import MAX_ITEMS, PROVIDERS, WorkItem, more_item
 from qa_portal.reviews.models import Case, CaseState
 from qa_portal.decisions.models import AgendaItem, CouncilDeclaration, CouncilMeeting, MeetingAttendance
 
@@ -14,10 +14,14 @@ from qa_portal.decisions.models import AgendaItem, CouncilDeclaration, CouncilMe
 def council_decisions(user) -> list[WorkItem]:
     """Council members: every case awaiting a decision, saying whether to declare interests or decide (recused
     cases are left out)."""
-    cases = db.session.scalars(select(Case).where(Case.state == CaseState.DECISION_PENDING)
-                               .order_by(Case.reference)).unique().all()
+    recused = select(CouncilDeclaration.case_id).where(CouncilDeclaration.user_id == user.id,
+                                                       CouncilDeclaration.recused.is_(True))
+    query = select(Case).where(Case.state == CaseState.DECISION_PENDING, Case.id.not_in(recused))
+    cases = db.session.scalars(query.order_by(Case.reference).limit(MAX_ITEMS + 1)).unique().all()
+    more, cases = len(cases) > MAX_ITEMS, cases[:MAX_ITEMS]
     declarations = {declaration.case_id: declaration for declaration in db.session.scalars(
-        select(CouncilDeclaration).where(CouncilDeclaration.user_id == user.id))}
+        select(CouncilDeclaration).where(CouncilDeclaration.user_id == user.id,
+                                         CouncilDeclaration.case_id.in_([case.id for case in cases])))}
     on_agenda = {row.case_id: row for row in db.session.execute(
         select(AgendaItem.case_id, AgendaItem.id.label("item_id"), CouncilMeeting.id.label("meeting_id"),
                CouncilMeeting.held_on)
@@ -28,8 +32,6 @@ def council_decisions(user) -> list[WorkItem]:
     items = []
     for case in cases:
         declaration = declarations.get(case.id)
-        if declaration is not None and declaration.recused:
-            continue
         detail = (_("Declare your interests, then decide.") if declaration is None
                   else _("Record the council's decision on the final panel report."))
         url = url_for("decisions.case_decision", case_id=case.id)
@@ -39,6 +41,8 @@ def council_decisions(user) -> list[WorkItem]:
             detail = _("On the agenda of the council meeting of %(date)s: declare, then vote.",
                        date=format_date(row.held_on, "medium"))
         items.append(WorkItem(title=f"{case.reference} · {case.institution.short_name}", url=url, detail=detail))
+    if more:
+        items.append(more_item(url_for("reviews.case_list", state=CaseState.DECISION_PENDING.value)))
     return items
 
 

@@ -55,6 +55,16 @@ ROLE_SECTIONS: dict[Role, list[tuple[str, str, str]]] = {
     ],
 }
 
+# A section shows at most this many items (read with LIMIT in SQL, one row more to know whether there are more); a
+# last item then links to the full list, which counts them (counting here would read every matching row).
+MAX_ITEMS = 20
+
+
+def more_item(url: str) -> WorkItem:
+    """The last item of a section cut at MAX_ITEMS, linked to the list that has them all."""
+    return WorkItem(title=str(_l("See them all")), url=url)
+
+
 # (role, section key) -> function(user) -> list[WorkItem]; one provider module per domain in home.services.
 PROVIDERS: dict[tuple[Role, str], object] = {}
 

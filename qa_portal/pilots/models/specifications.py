@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    JSON, CheckConstraint, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint,
+    JSON, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
@@ -112,6 +112,8 @@ class MicroCredential(TimestampMixin, db.Model):
     """The stable identity of a micro-credential, owned by an institution; its content lives in versions."""
 
     __tablename__ = "micro_credentials"
+    # The specification list pages by institution then id (an index scan, however many there are).
+    __table_args__ = (Index("ix_micro_credentials_institution_id_id", "institution_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id", ondelete="RESTRICT"), index=True)

@@ -10,6 +10,7 @@ from qa_portal.core.errors import DomainError
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution, InstitutionMembership, InstitutionType
 from qa_portal.pilots.models.reference import countries
+from qa_portal.pilots.signals import institution_changed
 
 DEQAR_ID = re.compile(r"^DEQARINST\d+$")
 WEBSITE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -83,6 +84,8 @@ def update_institution(actor, institution: Institution, data: dict) -> Instituti
     db.session.flush()
     changed = {field: [before[field], data[field]] for field in FIELDS if before[field] != data[field]}
     record(actor, "institution.update", institution, f"Updated institution {institution.short_name}", changed)
+    if changed:
+        institution_changed.send(institution)
     return institution
 
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from qa_portal.core.access import login_required, require
 from qa_portal.core.forms import ButtonForm, form_page, run_service
+from qa_portal.core.pagination import paginate
 from qa_portal.extensions import db
 from qa_portal.pilots.forms.calls import SELECTION_OUTCOME_LABELS, ApplicationForm, WithdrawForm
 from qa_portal.pilots.models import (
@@ -85,14 +86,17 @@ def application_edit(application_id: int):
         _("Draft application saved."), application.call, application, application.institution)
 
 
+APPLICATION_PAGE_SIZE = 50
+
+
 @bp.route("/applications")
 @login_required
 def application_list():
     require(can_list_own_applications(current_user) or is_officer(current_user))
-    applications = db.session.scalars(
-        visible_applications(current_user).options(selectinload(Application.call), selectinload(Application.decision))
-    ).unique().all()
-    return render_template("pilots/application_list.html", applications=applications,
+    page = paginate(visible_applications(current_user).options(selectinload(Application.call),
+                                                                selectinload(Application.decision)),
+                    APPLICATION_PAGE_SIZE)
+    return render_template("pilots/application_list.html", applications=page.items, page=page,
                            outcome_labels=SELECTION_OUTCOME_LABELS, CallStatus=CallStatus,
                            officer=is_officer(current_user), application_status_labels=APPLICATION_STATUS_LABELS)
 

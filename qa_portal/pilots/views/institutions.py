@@ -10,6 +10,7 @@ from qa_portal.core.access import login_required, require
 from qa_portal.core.errors import DomainError
 from qa_portal.core.forms import form_page, run_service
 from qa_portal.core.input_checks import parse_id
+from qa_portal.core.pagination import paginate
 from qa_portal.extensions import db
 from qa_portal.pilots.forms.institutions import INSTITUTION_TYPE_LABELS, InstitutionForm, LinkUserForm, UnlinkUserForm
 from qa_portal.pilots.models import Institution, InstitutionMembership, MicroCredential, SpecificationVersion
@@ -31,6 +32,9 @@ def _load_institution(institution_id: int) -> Institution:
     return institution
 
 
+INSTITUTION_PAGE_SIZE = 50
+
+
 def _institution_url(institution: Institution) -> str:
     return url_for("pilots.institution_detail", institution_id=institution.id)
 
@@ -39,16 +43,14 @@ def _institution_url(institution: Institution) -> str:
 @login_required
 def institution_list():
     require(can_manage_institutions(current_user))
-    counts = (
+    page = paginate(select(Institution).options(selectinload(Institution.memberships))
+                    .order_by(Institution.short_name, Institution.id), INSTITUTION_PAGE_SIZE)
+    spec_counts = dict(db.session.execute(
         select(MicroCredential.institution_id, func.count(MicroCredential.id))
-        .group_by(MicroCredential.institution_id)
-    )
-    spec_counts = dict(db.session.execute(counts).all())
-    institutions = db.session.scalars(
-        select(Institution).options(selectinload(Institution.memberships)).order_by(Institution.short_name)
-    ).all()
-    return render_template("pilots/institution_list.html", institutions=institutions, spec_counts=spec_counts,
-                           country_name=country_name, type_labels=INSTITUTION_TYPE_LABELS)
+        .where(MicroCredential.institution_id.in_([institution.id for institution in page.items]))
+        .group_by(MicroCredential.institution_id)).all()) if page.items else {}
+    return render_template("pilots/institution_list.html", institutions=page.items, page=page,
+                           spec_counts=spec_counts, country_name=country_name, type_labels=INSTITUTION_TYPE_LABELS)
 
 
 @bp.route("/institutions/new", methods=["GET", "POST"])

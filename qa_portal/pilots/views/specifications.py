@@ -9,6 +9,7 @@ from qa_portal.core.access import login_required, require
 from qa_portal.core.versioning import EditConflict
 from qa_portal.core.forms import ButtonForm, form_page, run_service
 from qa_portal.core.input_checks import parse_id
+from qa_portal.core.pagination import paginate_ids_first
 from qa_portal.extensions import db
 from qa_portal.pilots.forms.specifications import SpecificationForm, WithdrawForm
 from qa_portal.pilots.models import Institution, MicroCredential, SpecificationVersion
@@ -21,6 +22,9 @@ from qa_portal.pilots.models.specification_rules import completeness, specificat
 from qa_portal.pilots.views import bp
 from qa_portal.pilots.services.qa_status import with_public_status
 from qa_portal.pilots.views.display import element_context
+
+
+SPECIFICATION_PAGE_SIZE = 50
 
 
 def _load_credential(credential_id: int) -> MicroCredential:
@@ -51,15 +55,13 @@ def _credential_url(credential_id: int) -> str:
 @login_required
 def specification_list():
     require(can_list_specifications(current_user))
-    credentials = db.session.scalars(
-        visible_specifications(current_user).options(
-            selectinload(MicroCredential.institution),
-            selectinload(MicroCredential.versions).selectinload(SpecificationVersion.outcomes),
-        ).order_by(MicroCredential.institution_id, MicroCredential.id)
-    ).all()
+    page = paginate_ids_first(
+        visible_specifications(current_user).order_by(MicroCredential.institution_id, MicroCredential.id),
+        MicroCredential, SPECIFICATION_PAGE_SIZE, selectinload(MicroCredential.institution),
+        selectinload(MicroCredential.versions).selectinload(SpecificationVersion.outcomes))
     rows = [(credential, credential.latest_version, completeness(credential.latest_version))
-            for credential in credentials]
-    return render_template("pilots/specification_list.html", rows=rows,
+            for credential in page.items]
+    return render_template("pilots/specification_list.html", rows=rows, page=page,
                            can_create=can_create_specification(current_user), **element_context())
 
 

@@ -1,19 +1,21 @@
 """Bulk export of published decisions as NDJSON (one decision's detail JSON per line) and CSV (one row per decision ×
 reviewed specification), generated batch by batch in constant memory.
 
-NDJSON: the database builds each line (export_sql.py), one query per keyset batch of EXPORT_BATCH_SIZE decisions.
-CSV: each batch is one keyset window of decisions read as plain rows in at most eight queries (the decisions; outcomes
-and institutions not met before; specifications, criteria cited, conditions with follow-up, appeals and linked
-decisions by id), assembled into light records with the attributes decision_json reads, serialised, handed to the
-server and dropped.
+Both read the stored public records (registry/models.py, kept by services/records.py: decision_json's output as
+text), one query per keyset batch of EXPORT_BATCH_SIZE decisions: an NDJSON line is the stored text as it is; a CSV
+row is made from the parsed record.
 
-Tests check that every NDJSON line equals the decision's detail JSON (decision_json, the function the API uses)."""
+decision_batches reads decisions as plain rows in at most eight queries a batch (the decisions; outcomes and
+institutions not met before; specifications, criteria cited, conditions with follow-up, appeals and linked decisions
+by id), assembled into light records with the attributes decision_json reads: the bulk rebuild of the stored records
+(records.rebuild_records) serialises those."""
+import json
 from collections import defaultdict, namedtuple
 from collections.abc import Iterator
 from types import SimpleNamespace as Record
 
 from flask import g, has_app_context
-from sqlalchemy import Select, String, or_, select, type_coerce
+from sqlalchemy import Select, String, bindparam, or_, select, type_coerce
 from sqlalchemy.orm import joinedload
 
 from qa_portal.core.csv_export import CsvWriter
@@ -21,14 +23,14 @@ from qa_portal.decisions.models import decision_criteria
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution, Outcome, OutcomeScheme, SpecificationStatus, SpecificationVersion
 from qa_portal.decisions.services.qa_status import decision_standing
-from qa_portal.registry.services.export_sql import ndjson_batches
 from qa_portal.registry.services.queries import (APPEALS, CASES, CONDITIONS, DECISIONS, FOLLOW_UPS, LINKS, VERSIONS,
                                        published_decision_rows)
 from qa_portal.registry.services.serializers.catalogue import institution_json
-from qa_portal.registry.services.serializers.decisions import decision_json
+from qa_portal.registry.models import PublicDecisionRecord
 from qa_portal.standards.models import Criterion
 
-__all__ = ["EXPORT_BATCH_SIZE", "CSV_COLUMNS", "decision_batches", "ndjson_chunks", "csv_rows", "csv_chunks"]
+__all__ = ["EXPORT_BATCH_SIZE", "CSV_COLUMNS", "decision_batches", "stored_records", "stored_record_batches", "ndjson_chunks", "csv_rows",
+           "csv_chunks"]
 
 EXPORT_BATCH_SIZE = 500
 
@@ -204,10 +206,34 @@ def decision_batches(statement: Select, batch_size: int | None = None) -> Iterat
             g.pop("registry_institutions", None)
 
 
+def stored_records(statement: Select) -> Select:
+    """(id, document) of the stored public record of each decision the statement (published_decisions() and its
+    filters) selects."""
+    records = PublicDecisionRecord.__table__
+    return (published_decision_rows(DECISIONS.c.id, records.c.document)
+            .join(records, records.c.decision_id == DECISIONS.c.id).where(statement.whereclause))
+
+
+def stored_record_batches(statement: Select, batch_size: int | None = None) -> Iterator[list[str]]:
+    """The stored records (JSON text) of the decisions statement selects (published_decisions() and its filters), in
+    id order, a keyset batch at a time: one statement object for the whole export, run with the last id as `after`."""
+    rows_statement = (stored_records(statement).where(DECISIONS.c.id > bindparam("after")).order_by(DECISIONS.c.id)
+                      .limit(batch_size or EXPORT_BATCH_SIZE))
+    size, after = batch_size or EXPORT_BATCH_SIZE, 0
+    while True:
+        rows = db.session.execute(rows_statement, {"after": after}).all()
+        if not rows:
+            return
+        yield [row[1] for row in rows]
+        after = rows[-1][0]
+        if len(rows) < size:
+            return
+
+
 def ndjson_chunks(statement: Select, batch_size: int | None = None) -> Iterator[str]:
-    """NDJSON, one chunk per batch: a line per decision, each equal to the decision's detail JSON, built by the
-    database (export_sql.py)."""
-    return ndjson_batches(statement, batch_size or EXPORT_BATCH_SIZE)
+    """NDJSON, one chunk per batch: a line per decision, its stored public record (the API's detail JSON)."""
+    for batch in stored_record_batches(statement, batch_size):
+        yield "\n".join(batch) + "\n"
 
 
 def csv_rows(payload: dict) -> list[list]:
@@ -232,11 +258,11 @@ def csv_rows(payload: dict) -> list[list]:
 
 def csv_chunks(statement: Select, batch_size: int | None = None) -> Iterator[str]:
     """RFC 4180 CSV (CRLF line ends, quoted where needed, formula-like text neutralised by core's CsvWriter): the
-    header, then one chunk per batch."""
+    header, then one chunk per batch, each row made from a stored record."""
     writer = CsvWriter()
     writer.row(CSV_COLUMNS)
     yield writer.take()
-    for batch in decision_batches(statement, batch_size):
-        for decision in batch:
-            writer.rows(csv_rows(decision_json(decision)))
+    for batch in stored_record_batches(statement, batch_size):
+        for text in batch:
+            writer.rows(csv_rows(json.loads(text)))
         yield writer.take()

@@ -1,11 +1,9 @@
 """A validator for the bulk exports: a strong ETag computed from what the exported records depend on, so a registry
 that polls a 100k-decision export gets 304 Not Modified without the export being generated.
 
-The exports' content is a function of the request (filters, host), today's date (a condition's overdue flag, which
-decisions are valid on a date) and the public record's tables. The fingerprint takes, in one query, the count and
-latest change of each of those tables: published decisions (rows are immutable once published, so count, top id and
-latest publication capture them), condition follow-ups and appeals (status timestamps), and the rows decisions embed
-that can change (specification versions, institutions, outcome schemes: their updated_at)."""
+The exports' content is a function of the request (filters, host), today's date and the stored public records
+(registry/models.py), each rewritten with a new `stored_at` whenever its text changes (including what a date changes,
+by the daily pass). The fingerprint takes, in one query, how many records there are and when one last changed."""
 import hashlib
 
 from flask import current_app, request
@@ -14,30 +12,15 @@ from sqlalchemy import func, select
 from qa_portal.core.models import utcnow
 from qa_portal.core.urls import public_base_url
 from qa_portal.extensions import db
-from qa_portal.pilots.models import Institution, OutcomeScheme, SpecificationVersion
-from qa_portal.decisions.models import Appeal, ConditionFollowUp, Decision
+from qa_portal.registry.models import PublicDecisionRecord
 
 __all__ = ["export_etag"]
 
 
 def _state_of_the_public_record() -> tuple:
-    """Counts and latest-change times of every table the exported records are made from (one statement)."""
-    published = Decision.published_at.is_not(None)
-    follow_up_changed = func.coalesce(ConditionFollowUp.verified_at, ConditionFollowUp.reported_at)
-    appeal_changed = func.coalesce(Appeal.decided_at, Appeal.admissibility_at, Appeal.lodged_at)
-    lookups = (
-        select(func.count(Decision.id)).where(published),
-        select(func.max(Decision.id)).where(published),
-        select(func.max(Decision.published_at)),
-        select(func.count(ConditionFollowUp.id)),
-        select(func.max(follow_up_changed)),
-        select(func.count(Appeal.id)),
-        select(func.max(appeal_changed)),
-        select(func.max(SpecificationVersion.updated_at)),
-        select(func.max(Institution.updated_at)),
-        select(func.max(OutcomeScheme.updated_at)),
-    )
-    return tuple(db.session.execute(select(*(lookup.scalar_subquery() for lookup in lookups))).one())
+    """How many public records are stored and when one last changed (one statement over the stored records)."""
+    return tuple(db.session.execute(select(func.count(PublicDecisionRecord.decision_id),
+                                           func.max(PublicDecisionRecord.stored_at))).one())
 
 
 def export_etag(kind: str) -> str:

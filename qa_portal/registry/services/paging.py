@@ -41,18 +41,19 @@ def decode_cursor(resource: str) -> int:
     return after
 
 
-def keyset_page(statement: Select, id_column, resource: str, limit: int) -> tuple[list, str | None]:
+def keyset_page(statement: Select, id_column, resource: str, limit: int, rows: bool = False) -> tuple[list, str | None]:
     """One page of statement's rows after the request's cursor, ordered by id_column, and the next cursor.
 
     The page loads exactly `limit` rows (so eager loads batch them as one chunk at any page size up to 500), then
     asks one id-only question — is there a row after it? — instead of loading a row it will not serve; every page
-    costs the same statements, full or not."""
+    costs the same statements, full or not. With rows=True the statement selects plain columns, the id first."""
     after = decode_cursor(resource)
-    rows = list(db.session.scalars(statement.where(id_column > after).order_by(id_column).limit(limit)).unique())
-    last = rows[-1].id if rows else after
+    page = statement.where(id_column > after).order_by(id_column).limit(limit)
+    items = list(db.session.execute(page).all() if rows else db.session.scalars(page).unique())
+    last = (items[-1][0] if rows else items[-1].id) if items else after
     more = db.session.scalar(statement.with_only_columns(id_column).where(id_column > last)
                              .order_by(id_column).limit(1))
-    return rows, (encode_cursor(resource, last) if more is not None else None)
+    return items, (encode_cursor(resource, last) if more is not None else None)
 
 
 def json_response(payload, status: int = 200, headers: dict | None = None) -> Response:

@@ -1,12 +1,13 @@
 """The one query of published decisions every registry consumer uses (decisions API, bulk exports, DEQAR reports):
 published rows only, with everything decision_json reads loaded in a fixed number of queries per page, its filters,
-and `updated_at`, the latest change to a decision's public record, as an SQL expression (no stored column).
+and `updated_at`, the latest change to a decision's public record, as an SQL expression and as the stored
+record's column that `updated_since` reads.
 
 Conditions and filters are written on the tables' columns (DECISIONS.id, not Decision.id): the same WHERE clause then
 serves the ORM query of the API and the plain Core rows the bulk exports read, which skip the ORM's row processing."""
 from datetime import date, datetime
 
-from sqlalchemy import DateTime, Select, and_, func, or_, select, union
+from sqlalchemy import DateTime, Select, and_, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import contains_eager, lazyload, selectinload, with_expression
 from sqlalchemy.sql.functions import FunctionElement
@@ -16,6 +17,7 @@ from qa_portal.pilots.models import Institution, Outcome, OutcomeScheme, Specifi
 from qa_portal.reviews.models import Case, CaseSpecification
 from qa_portal.decisions.models import Appeal, ConditionFollowUp, Decision, DecisionCondition
 from qa_portal.decisions.services.qa_status import decision_standing
+from qa_portal.registry.models import PublicDecisionRecord
 
 __all__ = ["DECISIONS", "published_decisions", "published_decision_rows", "filter_decisions", "decision_updated_at",
            "changed_since", "outcome_filter_values"]
@@ -72,18 +74,10 @@ def decision_updated_at():
 
 
 def changed_since(moment: datetime):
-    """SQL condition equal to decision_updated_at() >= moment, without a lookup per decision: published at or after
-    the moment, or among the (few) decisions a later change touched — a condition's follow-up, the appeal, the
-    publication of a replacing decision — gathered by one union over those small tables."""
-    later = DECISIONS.alias("later")
-    touched_later = union(
-        select(CONDITIONS.c.decision_id)
-        .select_from(CONDITIONS.join(FOLLOW_UPS, FOLLOW_UPS.c.condition_id == CONDITIONS.c.id))
-        .where(_follow_up_changed() >= moment),
-        select(APPEALS.c.decision_id).where(_appeal_changed() >= moment),
-        select(later.c.supersedes_id).where(later.c.supersedes_id.is_not(None), later.c.published_at >= moment),
-    )
-    return or_(DECISIONS.c.published_at >= moment, DECISIONS.c.id.in_(touched_later))
+    """SQL condition: the decision's public record changed at or after the moment — its stored updated_at
+    (registry/models.py, decision_updated_at_of when last stored, equal to decision_updated_at()) by its index."""
+    records = PublicDecisionRecord.__table__
+    return DECISIONS.c.id.in_(select(records.c.decision_id).where(records.c.updated_at >= moment))
 
 
 def _is_published():

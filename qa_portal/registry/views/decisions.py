@@ -1,5 +1,7 @@
-"""Published decisions as JSON: the list (cursor-paged by id, filtered) and one decision. Unpublished and unknown
-decisions are the same 404. A page runs a fixed number of SQL queries whatever its size."""
+"""Published decisions as JSON: the list (cursor-paged by id, filtered: the stored public records, two queries a page)
+and one decision. Unpublished and unknown decisions are the same 404."""
+import json
+
 from flask import request
 from sqlalchemy import Select
 
@@ -9,7 +11,9 @@ from qa_portal.extensions import db
 from qa_portal.registry.services.errors import ApiError
 from qa_portal.registry.services.paging import json_response, keyset_page, list_response
 from qa_portal.registry.services.params import date_param, datetime_param, int_param, limit_param, reject_unknown, text_param
-from qa_portal.registry.services.queries import filter_decisions, outcome_filter_values, published_decisions
+from qa_portal.registry.services.export import stored_records
+from qa_portal.registry.services.queries import (DECISIONS, filter_decisions, outcome_filter_values,
+                                                 published_decisions)
 from qa_portal.registry.services.serializers.decisions import decision_json
 from qa_portal.registry.views import bp
 
@@ -53,8 +57,9 @@ def decision_list():
     institution name, specification title)."""
     reject_unknown(FILTERS | PAGING)
     limit = limit_param()
-    decisions, next_cursor = keyset_page(filtered_decisions(), Decision.id, "decisions", limit)
-    return list_response([decision_json(decision) for decision in decisions], next_cursor, limit)
+    records, next_cursor = keyset_page(stored_records(filtered_decisions()), DECISIONS.c.id, "decisions", limit,
+                                       rows=True)
+    return list_response([json.loads(record.document) for record in records], next_cursor, limit)
 
 
 @bp.route("/decisions/<int:decision_id>")

@@ -53,6 +53,11 @@ class Case(TimestampMixin, db.Model):
     """A review case; its standard-set version and specification versions are frozen at opening."""
 
     __tablename__ = "cases"
+    # The case list pages newest first, overall and by stage, as an index scan however deep the page; the overdue
+    # filter counts SERs in preparation past their due date from an index too.
+    __table_args__ = (Index("ix_cases_created_at_id", "created_at", "id"),
+                      Index("ix_cases_state_created_at_id", "state", "created_at", "id"),
+                      Index("ix_cases_state_ser_due_at", "state", "ser_due_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)

@@ -5,15 +5,16 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import and_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from qa_portal.auth.models import Role, User, UserRole
 from qa_portal.core.access import login_required, require
 from qa_portal.core.forms import run_service
 from qa_portal.core.input_checks import parse_id
 from qa_portal.core.models import utcnow
+from qa_portal.core.pagination import paginate_ids_first
 from qa_portal.extensions import db
-from qa_portal.pilots.models import Application
+from qa_portal.pilots.models import Application, Institution
 from qa_portal.pilots.models.calls import Call
 from qa_portal.pilots.permissions import visible_institutions
 from qa_portal.reviews.services import coordination
@@ -26,6 +27,10 @@ from qa_portal.reviews.views.common import load_case
 from qa_portal.reviews.workflow import ACTION_LABELS, CASE_WORKFLOW, LIFECYCLE, STATE_LABELS, lifecycle_progress
 
 
+CASE_PAGE_SIZE = 50
+INSTITUTION_CHOICES = 100
+
+
 def _int_arg(name: str) -> int | None:
     return parse_id(request.args.get(name))
 
@@ -35,31 +40,44 @@ def _int_arg(name: str) -> int | None:
 def case_list():
     require(can_list_cases(current_user))
     filters = {"call": _int_arg("call"), "institution": _int_arg("institution"),
+               "institution_name": (request.args.get("institution_name") or "").strip()[:40],
                "state": request.args.get("state") if request.args.get("state") in set(CaseState) else None,
                "overdue": request.args.get("overdue") == "1"}
-    query = (visible_cases(current_user)
-             .outerjoin(Application, Case.application_id == Application.id)
-             .options(joinedload(Case.institution), joinedload(Case.coordinator),
-                      joinedload(Case.application).joinedload(Application.call))
-             .order_by(Case.created_at.desc(), Case.id.desc()))
+    query = visible_cases(current_user).order_by(Case.created_at.desc(), Case.id.desc())
     if filters["call"]:
-        query = query.where(Application.call_id == filters["call"])
+        query = query.join(Application, Case.application_id == Application.id).where(
+            Application.call_id == filters["call"])
     if filters["institution"]:
         query = query.where(Case.institution_id == filters["institution"])
+    if filters["institution_name"]:
+        escaped = filters["institution_name"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Case.institution_id.in_(select(Institution.id).where(
+            Institution.short_name.ilike(f"{escaped}%", escape="\\"))))
     if filters["state"]:
         query = query.where(Case.state == filters["state"])
     if filters["overdue"]:
         query = query.where(and_(Case.state == CaseState.SER_IN_PREPARATION, Case.ser_due_at < utcnow()))
-    cases = db.session.scalars(query).unique().all()
+    # What a row shows and nothing more: the relationships' own eager loads (a case's specifications, an
+    # application's links, a call's criteria, a user's roles) are switched off.
+    page = paginate_ids_first(query, Case, CASE_PAGE_SIZE, lazyload("*"), joinedload(Case.institution),
+                              joinedload(Case.coordinator).lazyload("*"),
+                              joinedload(Case.application).options(
+                                  lazyload("*"), joinedload(Application.call).lazyload("*")))
     returned = set(db.session.scalars(
-        select(SerSubmission.case_id).where(SerSubmission.case_id.in_([c.id for c in cases]),
+        select(SerSubmission.case_id).where(SerSubmission.case_id.in_([c.id for c in page.items]),
                                             SerSubmission.returned_at.is_not(None))
-    )) if cases else set()
-    calls = db.session.scalars(select(Call).order_by(Call.opens_at.desc())).all()
-    institutions = db.session.scalars(visible_institutions(current_user)).all()
-    return render_template("reviews/case_list.html", cases=cases, filters=filters, calls=calls,
-                           institutions=institutions, states=list(CaseState), returned=returned,
-                           state_labels=STATE_LABELS, progress=lifecycle_progress)
+    )) if page.items else set()
+    calls = db.session.execute(select(Call.id, Call.title).order_by(Call.opens_at.desc())).all()
+    # The institution filter is a list while it is short; past that a typed short name (the list would grow with
+    # the data and cost more to render than the page's rows).
+    institutions = db.session.execute(visible_institutions(current_user).with_only_columns(
+        Institution.id, Institution.short_name, Institution.name_en).limit(INSTITUTION_CHOICES + 1)).all()
+    args = {key: value for key, value in request.args.items() if key in filters and value}
+    labels = {state: str(label) for state, label in STATE_LABELS.items()}  # translated once, not once a row
+    return render_template("reviews/case_list.html", page=page, cases=page.items, filters=filters, calls=calls,
+                           institutions=institutions, many_institutions=len(institutions) > INSTITUTION_CHOICES,
+                           states=list(CaseState), returned=returned, args=args, state_labels=labels,
+                           progress=lifecycle_progress)
 
 
 def _case_page(case: Case, action_form: ActionForm | None = None, failed_action: str | None = None,

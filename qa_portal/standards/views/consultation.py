@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from qa_portal.core.access import login_required, require
 from qa_portal.core.forms import run_service
 from qa_portal.core.input_checks import parse_id
+from qa_portal.core.pagination import paginate
 from qa_portal.extensions import db
 from qa_portal.standards import services
 from qa_portal.standards.forms import RESPONSE_LABELS, STAKEHOLDER_LABELS, CommentForm
@@ -20,15 +21,18 @@ from qa_portal.standards.views.common import load_version
 from qa_portal.standards.workflow import STATUS_LABELS
 
 
+CONSULTATION_PAGE_SIZE = 50
+
+
 @bp.route("/consultations/")
 @login_required
 def consultation_list():
     # Every signed-in user may see which versions are open for comments (the list is filtered by visible_*).
-    versions = db.session.scalars(
+    page = paginate(
         visible_standard_versions(current_user).where(StandardVersion.status == VersionStatus.CONSULTATION)
-        .options(selectinload(StandardVersion.standard_set)).order_by(StandardVersion.consultation_opened_at.desc())
-    ).all()
-    return render_template("standards/consultation_list.html", versions=versions)
+        .options(selectinload(StandardVersion.standard_set))
+        .order_by(StandardVersion.consultation_opened_at.desc(), StandardVersion.id.desc()), CONSULTATION_PAGE_SIZE)
+    return render_template("standards/consultation_list.html", versions=page.items, page=page)
 
 
 def _own_comments(version: StandardVersion) -> list[ConsultationComment]:
