@@ -8,6 +8,9 @@ from qa_portal.core.access import ACCESS_ATTR
 # The whole public surface of QA Portal. Adding to it is a deliberate, reviewed act.
 PUBLIC_ENDPOINTS = {
     "static",
+    # The pilot's aggregate figures: the public page and GET /api/v1/statistics (never a person's data).
+    "monitoring.pilot",
+    "monitoring.api.statistics",
     "home.landing",
     "home.switch_language",
     "auth.login",
@@ -73,6 +76,8 @@ ANY_SIGNED_IN_ENDPOINTS = {
     # Complaints about the conduct of a process (rule A4): any signed-in user lodges one and lists their own.
     "decisions.complaint_list",
     "decisions.lodge_complaint",
+    # Feedback surveys: each signed-in user lists their own pending surveys (answering one checks the invitation).
+    "monitoring.survey_list",
 }
 
 _CONVERTER_SAMPLES = {"int": "1", "string": "1", "path": "1", "uuid": "00000000-0000-0000-0000-000000000001"}
