@@ -1,6 +1,7 @@
 """Forms of the monitoring pages: an offering, the CSV upload, locking a year, the feedback survey."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
+from wtforms.fields.choices import SelectChoice
 from wtforms import DateField, DecimalField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -23,7 +24,7 @@ class OfferingForm(FlaskForm):
     micro_credential_id = SelectField(_l("Micro-credential"), coerce=int, validators=[InputRequired()])
     starts_on = DateField(_l("Starts on"), validators=[InputRequired()])
     ends_on = DateField(_l("Ends on"), validators=[InputRequired()])
-    mode = SelectField(_l("Mode"), choices=[(mode.value, label) for mode, label in MODE_LABELS.items()])
+    mode = SelectField(_l("Mode"), choices=[SelectChoice(mode.value, label) for mode, label in MODE_LABELS.items()])
     enrolled = _count(_l("Enrolled"))
     completed = _count(_l("Completed"))
     age_under_25 = _count(_l("Under 25"))
@@ -63,7 +64,7 @@ class LockPeriodForm(FlaskForm):
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
 
 
-RATING_CHOICES = [(1, "1"), (2, "2"), (3, "3"), (4, "4"), (5, "5")]
+RATING_CHOICES = [SelectChoice(value, str(value)) for value in range(1, 6)]
 
 
 class SurveyForm(FlaskForm):

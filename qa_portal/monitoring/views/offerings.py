@@ -3,6 +3,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from qa_portal.core.access import login_required, require
 from qa_portal.core.csv_export import csv_attachment
@@ -23,7 +24,7 @@ from qa_portal.pilots.models import MicroCredential, SpecificationStatus, Specif
 from qa_portal.pilots.permissions import is_officer, member_institution_ids
 
 
-def _credential_choices() -> list[tuple[int, str]]:
+def _credential_choices() -> list[SelectChoice]:
     """The published micro-credentials the user records offerings for (one query)."""
     query = (select(MicroCredential.id, SpecificationVersion.title_en)
              .join(SpecificationVersion, SpecificationVersion.micro_credential_id == MicroCredential.id)
@@ -34,7 +35,7 @@ def _credential_choices() -> list[tuple[int, str]]:
     choices: dict[int, str] = {}
     for credential_id, title in db.session.execute(query.limit(2000)):
         choices.setdefault(credential_id, f"{title} (#{credential_id})")
-    return list(choices.items())
+    return [SelectChoice(credential_id, title) for credential_id, title in choices.items()]
 
 
 def _list_page(upload_form=None, lock_form=None, row_errors=(), status=200):
