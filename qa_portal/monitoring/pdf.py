@@ -102,7 +102,7 @@ def impact_report_pdf(call: Call) -> bytes:
     outcomes = outcome_mix(filters)
     credentials = offering_outcomes(filters, "credential")
     story += [para(_("3. Outcomes"), s["h1"]), para(_("Decisions by outcome"), s["h2"]),
-              bar_drawing([(row[2], row[3]) for row in outcomes.rows]),
+              bar_drawing([(row[0], row[3]) for row in outcomes.rows]),
               para(_("Completion and employment per micro-credential"), s["h2"]),
               _table([str(column) for column in credentials.columns], [list(row) for row in credentials.rows])]
 
