@@ -95,9 +95,10 @@ def impact_report_pdf(call: Call) -> bytes:
     stages = cases_per_stage(filters)
     durations = stage_durations(filters)
     story += [para(_("2. Process"), s["h1"]), para(_("Cases per stage now"), s["h2"]),
-              bar_drawing([(stage, count) for stage, count in stages.rows]),
+              bar_drawing([(stages.label(stage), count) for stage, count in stages.rows]),
               para(_("Days spent in each stage"), s["h2"]),
-              _table([str(column) for column in durations.columns[1:]], [list(row[1:]) for row in durations.rows])]
+              _table([str(column) for column in durations.columns[1:]],
+                     [[durations.label(row[1]), *row[2:]] for row in durations.rows])]
 
     outcomes = outcome_mix(filters)
     credentials = offering_outcomes(filters, "credential")

@@ -26,7 +26,7 @@ def test_impact_report_holds_baseline_process_outcomes_feedback_and_changes(worl
     login(client, make_user(Role.OFFICER))
     text = pdf_text(client.get(f"/monitoring/calls/{world.call_a.id}/impact-report.pdf"))
     for expected in ("Impact report", "Call A", "1. Baseline", "40 learners enrolled", "2. Process",
-                     "desk_review", "3. Outcomes", "Positive", "Data literacy", "70.0",
+                     "Desk review", "3. Outcomes", "Positive", "Data literacy", "70.0",
                      "4. Feedback", "5. Changes to the standards"):
         assert expected in text, expected
 

@@ -13,6 +13,7 @@ from qa_portal.extensions import db
 from qa_portal.monitoring.models import Offering
 from qa_portal.monitoring.services.sql import days_between, percentiles
 from qa_portal.pilots.models import Application, Call, Outcome, SpecificationVersion
+from qa_portal.reviews.workflow import STATE_LABELS
 from qa_portal.reviews.models import Case, CaseEvent, CaseSpecification, CaseState, ConsensusJudgement, PanelMember
 from qa_portal.reviews.models.panel import MemberStatus
 from qa_portal.standards.models import ComplianceLevel, Criterion
@@ -49,10 +50,18 @@ class Chart:
     kind: str = "bars"
     extra: dict = field(default_factory=dict)
 
+    def label(self, value) -> str:
+        """How a code in the label column reads on the page (a stage's name in the visitor's language)."""
+        return str(self.extra.get("labels", {}).get(value, value))
+
     @property
     def max_value(self) -> float:
         values = [row[self.value_column] or 0 for row in self.rows]
         return max(values, default=0) or 1
+
+
+def _stage_labels() -> dict:
+    return {state.value: label for state, label in STATE_LABELS.items()}
 
 
 def _case_conditions(filters: Filters) -> list:
@@ -79,7 +88,7 @@ def cases_per_stage(filters: Filters) -> Chart:
     order = list(CaseState)
     rows = sorted(((state.value, count) for state, count in rows), key=lambda row: order.index(CaseState(row[0])))
     return Chart("stages", _l("Cases per stage"), _l("How many review cases are in each stage of the procedure now."),
-                 [_l("Stage"), _l("Cases")], rows)
+                 [_l("Stage"), _l("Cases")], rows, extra={"labels": _stage_labels()})
 
 
 def stage_durations(filters: Filters) -> Chart:
@@ -99,7 +108,7 @@ def stage_durations(filters: Filters) -> Chart:
                  _l("For each call and stage: how many finished stays, the median and the 90th percentile of the days "
                     "a case spent in the stage (nearest rank)."),
                  [_l("Call"), _l("Stage"), _l("Stays"), _l("Median days"), _l("90th percentile days")], rows,
-                 label_column=1, value_column=3)
+                 label_column=1, value_column=3, extra={"labels": _stage_labels()})
 
 
 def overdue_counts(filters: Filters) -> Chart:
