@@ -36,7 +36,7 @@ class World:
 
 
 def _case(reference, institution, call, version, state, specification=None, **fields) -> Case:
-    application = make_application(call, institution, [])
+    application = make_application(call, institution, [specification.micro_credential] if specification else [])
     case = Case(reference=reference, institution_id=institution.id, application_id=application.id,
                 standard_version_id=version.id, state=state, **fields)
     db.session.add(case)

@@ -12,7 +12,7 @@ from qa_portal.decisions.models import Appeal, AppealStatus, Decision
 from qa_portal.extensions import db
 from qa_portal.monitoring.models import Offering
 from qa_portal.monitoring.services.sql import days_between, percentiles
-from qa_portal.pilots.models import Application, Call, Outcome, SpecificationVersion
+from qa_portal.pilots.models import Application, ApplicationSpecification, Call, Outcome, SpecificationVersion
 from qa_portal.reviews.workflow import STATE_LABELS
 from qa_portal.reviews.models import Case, CaseEvent, CaseSpecification, CaseState, ConsensusJudgement, PanelMember
 from qa_portal.reviews.models.panel import MemberStatus
@@ -196,7 +196,8 @@ DIMENSIONS = {
 
 
 def offering_conditions(filters: Filters) -> list:
-    """The filters applied to offerings (their version's field and level, the call that reviewed the credential)."""
+    """The filters applied to offerings: their institution, their version's field and level, and the call the
+    micro-credential applied to."""
     conditions = []
     if filters.institution_id is not None:
         conditions.append(Offering.institution_id == filters.institution_id)
@@ -204,12 +205,10 @@ def offering_conditions(filters: Filters) -> list:
         conditions.append(SpecificationVersion.isced_f_code.startswith(filters.field, autoescape=True))
     if filters.eqf_level is not None:
         conditions.append(SpecificationVersion.eqf_level == filters.eqf_level)
-    if filters.call_id is not None:
-        reviewed = aliased(SpecificationVersion)
+    if filters.call_id is not None:  # the micro-credentials an application to the call named
         conditions.append(SpecificationVersion.micro_credential_id.in_(
-            select(reviewed.micro_credential_id).select_from(CaseSpecification)
-            .join(reviewed, reviewed.id == CaseSpecification.specification_version_id)
-            .join(Case, Case.id == CaseSpecification.case_id).join(Application, Application.id == Case.application_id)
+            select(ApplicationSpecification.specification_id)
+            .join(Application, Application.id == ApplicationSpecification.application_id)
             .where(Application.call_id == filters.call_id)))
     return conditions
 
