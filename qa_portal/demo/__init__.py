@@ -1,5 +1,5 @@
 """Demo data for `make run`: every role, and cases in every stage of the lifecycle built so far."""
-from qa_portal.demo import accounts, calls, credentials, experts, panels, pilots, reviews, standards
+from qa_portal.demo import accounts, calls, credentials, experts, monitoring, panels, pilots, reviews, standards
 
 # In lifecycle order; each loader is idempotent and returns True when it created something.
 LOADERS = [
@@ -11,6 +11,7 @@ LOADERS = [
     reviews.load,  # review cases in the SER stages, after the calls that open them
     panels.load,  # one case in each panel stage, from an accepted SER to a final report
     credentials.load,  # signing key, QA labels of the published decisions, a learner's badge to verify
+    monitoring.load,  # offerings with outcomes, answered feedback surveys (after the published cases)
 ]
 
 

@@ -129,6 +129,7 @@ class SurveyInvitation(db.Model):
     answered_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     case = relationship("Case", lazy="joined")
+    user = relationship("User")
 
 
 class SurveyAnswer(db.Model):

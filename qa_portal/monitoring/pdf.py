@@ -40,7 +40,9 @@ def _table(header: list, rows: list[list]) -> Table:
     s = styles()
     data = [[para(str(cell), s["cell_bold"]) for cell in header]]
     data += [[para("—" if cell is None else str(cell), s["cell"]) for cell in row] for row in rows]
-    table = Table(data, repeatRows=1, hAlign="LEFT")
+    first = 50 * mm if len(header) > 3 else WIDTH / len(header)
+    rest = (WIDTH - first) / max(len(header) - 1, 1)
+    table = Table(data, repeatRows=1, hAlign="LEFT", colWidths=[first] + [rest] * (len(header) - 1))
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, LINE), ("BACKGROUND", (0, 0), (-1, 0), SHADE),
                                ("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), FONT)]))
     return table
