@@ -34,6 +34,7 @@ def build(app, cases: int, offerings: int) -> dict:
     from qa_portal.demo import load_demo
     from qa_portal.demo.scale import generate_decisions
     from qa_portal.monitoring.models import Offering, OfferingMode
+    from qa_portal.monitoring.services.offering_totals import refresh_offering_totals
     from qa_portal.pilots.models import MicroCredential, SpecificationStatus, SpecificationVersion
     from qa_portal.reviews.models import Case, CaseAction, CaseEvent, CaseState, ConsensusJudgement
     from qa_portal.standards.models import ComplianceLevel, Criterion
@@ -102,6 +103,7 @@ def build(app, cases: int, offerings: int) -> dict:
                 batch = []
         if batch:
             db.session.execute(insert(Offering), batch)
+        refresh_offering_totals()  # the services keep them; raw inserts refresh all at once
         db.session.commit()
         took["offerings"] = time.perf_counter() - started
         took["counts"] = (db.session.scalar(select(func.count(Case.id))),

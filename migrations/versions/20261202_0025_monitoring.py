@@ -1,4 +1,5 @@
-"""monitoring: offerings (cohorts) of published micro-credentials with aggregate learner counts and outcomes,
+"""monitoring: offerings (cohorts) of published micro-credentials with aggregate learner counts and outcomes (and
+their per-version totals),
 locked reporting periods, and the anonymous feedback surveys sent after a case's publication
 
 Revision ID: 20261202_0025
@@ -89,6 +90,26 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_offerings_specification_version_id'), ['specification_version_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_offerings_starts_on'), ['starts_on'], unique=False)
 
+    op.create_table('offering_totals',
+    sa.Column('specification_version_id', sa.Integer(), nullable=False),
+    sa.Column('institution_id', sa.Integer(), nullable=False),
+    sa.Column('offerings', sa.Integer(), nullable=False),
+    sa.Column('enrolled', sa.Integer(), nullable=False),
+    sa.Column('completed', sa.Integer(), nullable=False),
+    sa.Column('satisfaction_points', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('satisfaction_respondents', sa.Integer(), nullable=False),
+    sa.Column('employed_after', sa.Integer(), nullable=False),
+    sa.Column('outcome_completed', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['institution_id'], ['institutions.id'],
+                            name=op.f('fk_offering_totals_institution_id_institutions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['specification_version_id'], ['specification_versions.id'],
+                            name=op.f('fk_offering_totals_specification_version_id_specification_versions'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('specification_version_id', name=op.f('pk_offering_totals'))
+    )
+    with op.batch_alter_table('offering_totals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_offering_totals_institution_id'), ['institution_id'], unique=False)
+
     op.create_table('survey_answers',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -160,6 +181,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_offerings_specification_version_id'))
         batch_op.drop_index(batch_op.f('ix_offerings_institution_id'))
 
+    with op.batch_alter_table('offering_totals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_offering_totals_institution_id'))
+
+    op.drop_table('offering_totals')
     op.drop_table('offerings')
     op.drop_table('locked_periods')
     # ### end Alembic commands ###

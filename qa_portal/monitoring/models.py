@@ -12,7 +12,7 @@ from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution, SpecificationVersion
 
 __all__ = ["OfferingMode", "Offering", "LockedPeriod", "AGE_BANDS", "GENDER_BANDS", "PRIOR_EDUCATION_BANDS",
-           "OUTCOME_COUNTS", "RespondentRole", "SurveyInvitation", "SurveyAnswer", "StandardUsefulness"]
+           "OUTCOME_COUNTS", "OfferingTotal", "RespondentRole", "SurveyInvitation", "SurveyAnswer", "StandardUsefulness"]
 
 
 class OfferingMode(enum.StrEnum):
@@ -94,6 +94,24 @@ class Offering(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Offering {self.id} of version {self.specification_version_id}>"
+
+
+class OfferingTotal(db.Model):
+    """The sums of one specification version's offerings, kept by the offering services in the same transaction
+    (services/offering_totals.py), so the dashboard aggregates one row per version instead of every offering."""
+
+    __tablename__ = "offering_totals"
+
+    specification_version_id: Mapped[int] = mapped_column(
+        ForeignKey("specification_versions.id", ondelete="CASCADE"), primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id", ondelete="CASCADE"), index=True)
+    offerings: Mapped[int] = mapped_column(Integer)
+    enrolled: Mapped[int] = mapped_column(Integer)
+    completed: Mapped[int] = mapped_column(Integer)
+    satisfaction_points: Mapped[Decimal] = mapped_column(Numeric(14, 2))  # Σ mean × respondents
+    satisfaction_respondents: Mapped[int] = mapped_column(Integer)
+    employed_after: Mapped[int] = mapped_column(Integer)
+    outcome_completed: Mapped[int] = mapped_column(Integer)  # completed learners of offerings whose outcomes are known
 
 
 class LockedPeriod(db.Model):

@@ -7,6 +7,7 @@ from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
 from qa_portal.monitoring.models import Offering, OfferingMode
 from qa_portal.monitoring.services.offering_csv import TEMPLATE_COLUMNS
+from qa_portal.monitoring.services.offering_totals import refresh_offering_totals
 from qa_portal.monitoring.services.offerings import OFFERING_FIELDS, OfferingData
 from tests.factories import make_institution
 from tests.pilots.factories import make_specification
@@ -30,11 +31,13 @@ def offering_data(**overrides) -> OfferingData:
 
 
 def make_offering(version, **overrides) -> Offering:
-    """A recorded offering of the version (committed), bypassing the service (for figure fixtures)."""
+    """A recorded offering of the version (committed, its version's totals refreshed), bypassing the service's rules
+    (for figure fixtures)."""
     data = offering_data(**overrides)
     offering = Offering(institution_id=version.micro_credential.institution_id, specification_version_id=version.id,
                         **{name: getattr(data, name) for name in OFFERING_FIELDS})
     db.session.add(offering)
+    refresh_offering_totals([version.id])
     db.session.commit()
     return offering
 

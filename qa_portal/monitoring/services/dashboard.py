@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased
 from qa_portal.core.models import utcnow
 from qa_portal.decisions.models import Appeal, AppealStatus, Decision
 from qa_portal.extensions import db
-from qa_portal.monitoring.models import Offering
+from qa_portal.monitoring.models import Offering, OfferingTotal
 from qa_portal.monitoring.services.sql import days_between, percentiles
 from qa_portal.pilots.models import Application, ApplicationSpecification, Call, Outcome, SpecificationVersion
 from qa_portal.reviews.workflow import STATE_LABELS
@@ -195,12 +195,12 @@ DIMENSIONS = {
 }
 
 
-def offering_conditions(filters: Filters) -> list:
+def offering_conditions(filters: Filters, institution_column=Offering.institution_id) -> list:
     """The filters applied to offerings: their institution, their version's field and level, and the call the
     micro-credential applied to."""
     conditions = []
     if filters.institution_id is not None:
-        conditions.append(Offering.institution_id == filters.institution_id)
+        conditions.append(institution_column == filters.institution_id)
     if filters.field is not None:
         conditions.append(SpecificationVersion.isced_f_code.startswith(filters.field, autoescape=True))
     if filters.eqf_level is not None:
@@ -220,17 +220,17 @@ def rate(part, whole):
 
 def offering_outcomes(filters: Filters, dimension: str) -> Chart:
     """Per micro-credential, field or EQF level: offerings, enrolled, completed, completion rate, mean satisfaction
-    (weighted by respondents) and the share of completers employed six months after (where recorded)."""
+    (weighted by respondents) and the share of completers employed six months after (where recorded) — one
+    aggregate over the per-version totals (services/offering_totals.py)."""
     title, key, label = DIMENSIONS[dimension]
-    reported = case((Offering.employed_after.is_not(None), Offering.completed), else_=0)
+    totals = OfferingTotal
     rows = db.session.execute(
-        select(label(), func.count(), func.sum(Offering.enrolled), func.sum(Offering.completed),
-               rate(func.sum(Offering.completed), func.sum(Offering.enrolled)),
-               rate(func.sum(Offering.satisfaction_mean * Offering.satisfaction_respondents),
-                    func.sum(Offering.satisfaction_respondents)),
-               rate(func.sum(Offering.employed_after), func.sum(reported)))
-        .select_from(Offering).join(SpecificationVersion, SpecificationVersion.id == Offering.specification_version_id)
-        .where(*offering_conditions(filters)).group_by(key()).order_by(label())).all()
+        select(label(), func.sum(totals.offerings), func.sum(totals.enrolled), func.sum(totals.completed),
+               rate(func.sum(totals.completed), func.sum(totals.enrolled)),
+               rate(func.sum(totals.satisfaction_points), func.sum(totals.satisfaction_respondents)),
+               rate(func.sum(totals.employed_after), func.sum(totals.outcome_completed)))
+        .select_from(totals).join(SpecificationVersion, SpecificationVersion.id == totals.specification_version_id)
+        .where(*offering_conditions(filters, totals.institution_id)).group_by(key()).order_by(label())).all()
     table = [(str(name) if name is not None else "—", count, enrolled, completed, _percent(completion),
               round(float(satisfaction), 2) if satisfaction is not None else None, _percent(employed))
              for name, count, enrolled, completed, completion, satisfaction, employed in rows]

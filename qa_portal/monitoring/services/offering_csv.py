@@ -14,6 +14,7 @@ from qa_portal.core.errors import DomainError
 from qa_portal.core.input_checks import MAX_ID, has_control_characters
 from qa_portal.extensions import db
 from qa_portal.monitoring.models import OUTCOME_COUNTS, OfferingMode
+from qa_portal.monitoring.services.offering_totals import refresh_offering_totals
 from qa_portal.monitoring.services.offerings import COUNT_FIELDS, OfferingData, OfferingRefused, build_offering
 from qa_portal.pilots.models import MicroCredential
 
@@ -141,6 +142,7 @@ def import_offerings(actor, institution_ids: frozenset[int] | None, text: str) -
         raise ImportRefused(_("The file has the template's header but no offerings."))
     credentials = {credential.id: credential for credential in db.session.scalars(
         select(MicroCredential).where(MicroCredential.id.in_({credential_id for _n, credential_id, _d in parsed})))}
+    versions: set[int] = set()
     for number, credential_id, data in parsed:
         credential = credentials.get(credential_id)
         if credential is None or (institution_ids is not None and credential.institution_id not in institution_ids):
@@ -148,7 +150,7 @@ def import_offerings(actor, institution_ids: frozenset[int] | None, text: str) -
                                                             id=credential_id)))
             continue
         try:
-            build_offering(actor, credential, data)
+            versions.add(build_offering(actor, credential, data).specification_version_id)
         except OfferingRefused as refusal:
             errors.extend((number, column or "micro_credential_id", message) for column, message in refusal.problems)
         except DomainError as refusal:
@@ -156,7 +158,7 @@ def import_offerings(actor, institution_ids: frozenset[int] | None, text: str) -
     if errors:
         raise ImportRefused(_("Nothing was saved: %(count)s problems in the file. Correct the rows below and upload "
                               "it again.", count=len(errors)), sorted(errors)[:200])
-    db.session.flush()
+    refresh_offering_totals(versions)
     record(actor, "monitoring.import_offerings", None, f"{len(parsed)} offerings imported from CSV",
            {"rows": len(parsed)})
     return len(parsed)

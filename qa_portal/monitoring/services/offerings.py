@@ -15,6 +15,7 @@ from qa_portal.monitoring.models import (
     AGE_BANDS, GENDER_BANDS, OUTCOME_COUNTS, PRIOR_EDUCATION_BANDS, LockedPeriod, Offering, OfferingMode,
 )
 from qa_portal.monitoring.permissions import can_lock_periods, can_record_offerings
+from qa_portal.monitoring.services.offering_totals import refresh_offering_totals
 from qa_portal.pilots.models import MicroCredential, SpecificationStatus, SpecificationVersion
 
 COUNT_FIELDS = ("enrolled", "completed", *AGE_BANDS, *GENDER_BANDS, "employed_at_enrolment", *PRIOR_EDUCATION_BANDS,
@@ -176,7 +177,7 @@ def build_offering(actor, credential: MicroCredential, data: OfferingData) -> Of
 def record_offering(actor, credential: MicroCredential, data: OfferingData) -> Offering:
     """Record one offering of a published micro-credential, refusing any broken rule or a locked period."""
     offering = build_offering(actor, credential, data)
-    db.session.flush()
+    refresh_offering_totals([offering.specification_version_id])
     record(actor, "monitoring.record_offering", offering, f"Offering of micro-credential {credential.id} "
            f"from {data.starts_on.isoformat()}: {data.enrolled} enrolled, {data.completed} completed")
     return offering
@@ -191,7 +192,7 @@ def update_offering(actor, offering: Offering, data: OfferingData) -> Offering:
         raise OfferingRefused(problems)
     _check_open(data, offering)
     _apply(offering, data)
-    db.session.flush()
+    refresh_offering_totals([offering.specification_version_id])
     record(actor, "monitoring.update_offering", offering, f"Offering {offering.id} changed")
     return offering
 
@@ -205,7 +206,7 @@ def delete_offering(actor, offering: Offering) -> None:
                             year=offering.period))
     record(actor, "monitoring.delete_offering", offering, f"Offering {offering.id} removed")
     db.session.delete(offering)
-    db.session.flush()
+    refresh_offering_totals([offering.specification_version_id])
 
 
 def lock_period(actor, year: int) -> LockedPeriod:

@@ -7,7 +7,7 @@ from sqlalchemy import func, literal, select
 
 from qa_portal.decisions.models import Decision
 from qa_portal.extensions import db
-from qa_portal.monitoring.models import Offering
+from qa_portal.monitoring.models import OfferingTotal
 from qa_portal.monitoring.services.dashboard import current_decisions, rate
 from qa_portal.monitoring.services.sql import days_between, percentiles
 from qa_portal.pilots.models import Outcome, SpecificationVersion
@@ -75,8 +75,8 @@ def pilot_figures() -> PilotFigures:
                       func.count()).select_from(Decision).join(Outcome, Outcome.id == Decision.outcome_id)
                .where(current_decisions()).group_by(Outcome.code).order_by(func.count().desc(), Outcome.code))]
     offerings, enrolled, completed, completion = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(Offering.enrolled), 0),
-               func.coalesce(func.sum(Offering.completed), 0),
-               rate(func.sum(Offering.completed), func.sum(Offering.enrolled)))).one()
-    return PilotFigures(institutions, reviewed or 0, decisions, mix, offerings, int(enrolled), int(completed),
+        select(func.coalesce(func.sum(OfferingTotal.offerings), 0), func.coalesce(func.sum(OfferingTotal.enrolled), 0),
+               func.coalesce(func.sum(OfferingTotal.completed), 0),
+               rate(func.sum(OfferingTotal.completed), func.sum(OfferingTotal.enrolled)))).one()
+    return PilotFigures(institutions, reviewed or 0, decisions, mix, int(offerings), int(enrolled), int(completed),
                         None if completion is None else round(float(completion) * 100, 1), median_review_days())
