@@ -135,23 +135,23 @@ def main() -> None:
     parser.add_argument("--database")
     args = parser.parse_args()
     path = Path(args.database) if args.database else Path(tempfile.mkdtemp(prefix="qa-bench-")) / "bench.sqlite"
-    app = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "WTF_CSRF_ENABLED": False,
-                                           "RATELIMIT_ENABLED": False})
-    took = build(app, args.cases, args.offerings) if not path.exists() or args.database is None else {}
-    print(f"database {path}: {took}")
-    with app.app_context():
-        login_ms, login_q = measure(app, "/login", None)
-        rows = [("/login (anonymous)", login_ms, login_q)]
-        for label, url in (("/monitoring (officer)", "/monitoring"),
-                           ("/monitoring?call=1 (officer)", "/monitoring?call=1"),
-                           ("/pilot (public)", "/pilot"), ("/api/v1/statistics", "/api/v1/statistics")):
-            ms, queries = measure(app, url, "officer@example.org" if "officer" in label else None)
-            rows.append((label, ms, queries))
-    print("| page | median ms | statements | × /login |")
-    print("|---|---|---|---|")
-    for label, ms, queries in rows:
-        print(f"| {label} | {ms:.1f} | {queries} | {ms / login_ms:.1f} |")
-
+    settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
+    if not path.exists():
+        print(f"database {path}: {build(create_app('testing', overrides=settings), args.cases, args.offerings)}")
+    print("| page | cache | median ms | statements | × /login |")
+    print("|---|---|---|---|---|")
+    for seconds in (0, 60):  # every request computes its figures; then reloads within a minute reuse them
+        app = create_app("testing", overrides={**settings, "QA_MONITORING_CACHE_SECONDS": seconds})
+        with app.app_context():
+            login_ms, login_q = measure(app, "/login", None)
+            rows = [("/login (anonymous)", login_ms, login_q)]
+            for label, url in (("/monitoring (officer)", "/monitoring"),
+                               ("/monitoring?call=1 (officer)", "/monitoring?call=1"),
+                               ("/pilot (public)", "/pilot"), ("/api/v1/statistics", "/api/v1/statistics")):
+                ms, queries = measure(app, url, "officer@example.org" if "officer" in label else None)
+                rows.append((label, ms, queries))
+        for label, ms, queries in rows:
+            print(f"| {label} | {seconds} s | {ms:.1f} | {queries} | {ms / login_ms:.1f} |")
 
 if __name__ == "__main__":
     main()

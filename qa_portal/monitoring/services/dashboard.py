@@ -218,7 +218,10 @@ def rate(part, whole):
     return cast(part, Float) / func.nullif(whole, 0)
 
 
-def offering_outcomes(filters: Filters, dimension: str) -> Chart:
+PAGE_ROWS = 30  # a page shows the largest rows of a long figure; its CSV has them all
+
+
+def offering_outcomes(filters: Filters, dimension: str, limit: int | None = None) -> Chart:
     """Per micro-credential, field or EQF level: offerings, enrolled, completed, completion rate, mean satisfaction
     (weighted by respondents) and the share of completers employed six months after (where recorded) — one
     aggregate over the per-version totals (services/offering_totals.py)."""
@@ -230,15 +233,19 @@ def offering_outcomes(filters: Filters, dimension: str) -> Chart:
                rate(func.sum(totals.satisfaction_points), func.sum(totals.satisfaction_respondents)),
                rate(func.sum(totals.employed_after), func.sum(totals.outcome_completed)))
         .select_from(totals).join(SpecificationVersion, SpecificationVersion.id == totals.specification_version_id)
-        .where(*offering_conditions(filters, totals.institution_id)).group_by(key()).order_by(label())).all()
+        .where(*offering_conditions(filters, totals.institution_id)).group_by(key())
+        .order_by(*([func.sum(totals.enrolled).desc()] if limit else []), label()).limit(limit)).all()
     table = [(str(name) if name is not None else "—", count, enrolled, completed, _percent(completion),
               round(float(satisfaction), 2) if satisfaction is not None else None, _percent(employed))
              for name, count, enrolled, completed, completion, satisfaction, employed in rows]
-    return Chart(f"offerings_{dimension}", _l("Outcomes per %(dimension)s", dimension=title),
+    chart = Chart(f"offerings_{dimension}", _l("Outcomes per %(dimension)s", dimension=title),
                  _l("Offerings, enrolment, completion rate, mean satisfaction and employment six months after "
                     "completion, per %(dimension)s.", dimension=title),
                  [title, _l("Offerings"), _l("Enrolled"), _l("Completed"), _l("Completion rate (%)"),
                   _l("Mean satisfaction (1–5)"), _l("Employed after 6 months (%)")], table, value_column=4)
+    if limit is not None and len(table) == limit:
+        chart.extra["note"] = _l("The %(count)s with most learners; the CSV has them all.", count=limit)
+    return chart
 
 
 def _percent(value) -> float | None:
@@ -249,7 +256,7 @@ def all_charts(filters: Filters) -> list[Chart]:
     """Every dashboard figure, in page order."""
     return [cases_per_stage(filters), stage_durations(filters), overdue_counts(filters), outcome_mix(filters),
             judgement_heat_map(filters), panel_load(filters),
-            *(offering_outcomes(filters, dimension) for dimension in DIMENSIONS)]
+            *(offering_outcomes(filters, dimension, PAGE_ROWS) for dimension in DIMENSIONS)]
 
 
 CHARTS = {"stages": cases_per_stage, "durations": stage_durations, "overdue": overdue_counts,

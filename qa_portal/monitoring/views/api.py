@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, request
 
 from qa_portal.core.access import public
 from qa_portal.extensions import limiter
+from qa_portal.monitoring.services.cache import cached
 from qa_portal.monitoring.services.pilot_figures import pilot_figures
 from qa_portal.registry.services.errors import ApiError, error_response
 from qa_portal.registry.services.paging import json_response
@@ -29,4 +30,4 @@ def statistics():
     if request.args:
         raise ApiError(400, "unknown_parameter", "This route takes no query parameter.",
                        {"parameters": sorted(request.args), "allowed": []})
-    return json_response(pilot_figures().as_json())
+    return json_response(cached("pilot", pilot_figures).as_json())

@@ -9,6 +9,7 @@ from qa_portal.core.input_checks import parse_id
 from qa_portal.extensions import db
 from qa_portal.monitoring.pdf import impact_report_pdf
 from qa_portal.monitoring.permissions import can_read_survey_comments, can_view_dashboard
+from qa_portal.monitoring.services.cache import cached
 from qa_portal.monitoring.services.dashboard import CHARTS, Filters, all_charts
 from qa_portal.monitoring.services.feedback import feedback_summary, recent_comments
 from qa_portal.monitoring.views import bp
@@ -33,7 +34,7 @@ def dashboard():
     calls = db.session.execute(select(Call.id, Call.title).order_by(Call.opens_at.desc()).limit(200)).all()
     institutions = db.session.execute(select(Institution.id, Institution.short_name)
                                       .order_by(Institution.short_name).limit(500)).all()
-    return render_template("monitoring/dashboard.html", charts=all_charts(filters), filters=filters, calls=calls,
+    return render_template("monitoring/dashboard.html", charts=cached(("dashboard", filters), lambda: all_charts(filters)), filters=filters, calls=calls,
                            institutions=institutions, feedback=feedback_summary(filters.call_id),
                            comments=recent_comments(filters.call_id) if can_read_survey_comments(current_user) else None)
 
