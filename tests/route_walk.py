@@ -11,6 +11,12 @@ PUBLIC_ENDPOINTS = {
     # The pilot's aggregate figures: the public page and GET /api/v1/statistics (never a person's data).
     "monitoring.pilot",
     "monitoring.api.statistics",
+    # The consultation open to every stakeholder: versions in consultation, joining by a one-time e-mail link, and
+    # commenting (only with a confirmed address in the session).
+    "monitoring.open_consultations",
+    "monitoring.join_consultation",
+    "monitoring.confirm_link",
+    "monitoring.open_comment",
     "home.landing",
     "home.switch_language",
     "auth.login",

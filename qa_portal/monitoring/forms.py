@@ -2,12 +2,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms.fields.choices import SelectChoice
-from wtforms import DateField, DecimalField, IntegerField, SelectField, TextAreaField
+from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from qa_portal.core.forms import FlaskForm
 from qa_portal.monitoring.models import OfferingMode
 from qa_portal.monitoring.services.offerings import OFFERING_FIELDS, OfferingData
+from qa_portal.standards.forms import STAKEHOLDER_LABELS
 
 MODE_LABELS = {OfferingMode.IN_PERSON: _l("In person"), OfferingMode.ONLINE: _l("Online"),
                OfferingMode.BLENDED: _l("Blended")}
@@ -76,3 +77,25 @@ class SurveyForm(FlaskForm):
                            choices=RATING_CHOICES, validators=[InputRequired()])
     comments = TextAreaField(_l("Anything else the agency should know (optional; shared only without your name)"),
                              validators=[Optional(), Length(max=4000)])
+
+
+class JoinConsultationForm(FlaskForm):
+    """An e-mail address to confirm, and a self-declared organisation and stakeholder type."""
+
+    email = StringField(_l("E-mail address"), validators=[InputRequired(), Length(max=254)])
+    organisation = StringField(_l("Organisation (or “individual”)"), validators=[InputRequired(), Length(max=300)])
+    stakeholder_type = SelectField(_l("You take part as"), validators=[InputRequired()],
+                                   choices=[SelectChoice(kind.value, label) for kind, label in STAKEHOLDER_LABELS.items()])
+
+
+class OpenCommentForm(FlaskForm):
+    """A comment on one standard of the version (or on the whole)."""
+
+    standard_id = SelectField(_l("On"), coerce=lambda value: int(value) if value not in (None, "", "None") else None)
+    text = TextAreaField(_l("Your comment"), validators=[InputRequired(), Length(max=5000)])
+
+
+class ConsensusSummaryForm(FlaskForm):
+    """What changed in response to which comments, and why others were not taken up."""
+
+    text = TextAreaField(_l("Consensus summary"), validators=[InputRequired(), Length(max=20000)])

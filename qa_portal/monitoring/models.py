@@ -4,15 +4,17 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Integer, Numeric, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qa_portal.core.models import TimestampMixin, string_enum, utcnow
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Institution, SpecificationVersion
+from qa_portal.standards.models import StakeholderType
 
 __all__ = ["OfferingMode", "Offering", "LockedPeriod", "AGE_BANDS", "GENDER_BANDS", "PRIOR_EDUCATION_BANDS",
-           "OUTCOME_COUNTS", "OfferingTotal", "RespondentRole", "SurveyInvitation", "SurveyAnswer", "StandardUsefulness"]
+           "OUTCOME_COUNTS", "OfferingTotal", "RespondentRole", "SurveyInvitation", "SurveyAnswer", "StandardUsefulness",
+           "StakeholderContact", "OpenComment", "ConsensusSummary"]
 
 
 class OfferingMode(enum.StrEnum):
@@ -184,3 +186,54 @@ class StandardUsefulness(db.Model):
     rating: Mapped[int] = mapped_column(Integer)
 
     answer: Mapped[SurveyAnswer] = relationship(back_populates="usefulness")
+
+
+# --- consultation open to stakeholders without an account ------------------------------------------------------
+
+class StakeholderContact(db.Model):
+    """Someone without an account who takes part in consultations: an e-mail address confirmed by a one-time link,
+    and an organisation and stakeholder type they declare themselves (never checked: marked self-declared)."""
+
+    __tablename__ = "stakeholder_contacts"
+    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lowercase"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    organisation: Mapped[str] = mapped_column(String(300))
+    stakeholder_type: Mapped[StakeholderType] = mapped_column(
+        string_enum(StakeholderType, "contact_stakeholder_type", 30))
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)  # SHA-256 of the pending link's token
+    token_expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class OpenComment(db.Model):
+    """A self-declared stakeholder's comment on a version in consultation (on one standard or the whole)."""
+
+    __tablename__ = "open_comments"
+    __table_args__ = (CheckConstraint("length(trim(text)) > 0", name="has_text"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("stakeholder_contacts.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("standard_versions.id", ondelete="CASCADE"), index=True)
+    standard_id: Mapped[int | None] = mapped_column(ForeignKey("standards.id", ondelete="RESTRICT"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    contact: Mapped[StakeholderContact] = relationship(lazy="joined")
+    standard = relationship("Standard")
+
+
+class ConsensusSummary(db.Model):
+    """What an approved version changed in response to which comments, and why others were not taken up; public on
+    the version's page."""
+
+    __tablename__ = "consensus_summaries"
+    __table_args__ = (CheckConstraint("length(trim(text)) > 0", name="has_text"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("standard_versions.id", ondelete="CASCADE"), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    written_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    written_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

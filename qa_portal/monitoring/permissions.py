@@ -54,3 +54,8 @@ def visible_offerings(user) -> Select:
 def can_list_surveys(user) -> bool:
     """Every signed-in user has a list of their own pending feedback surveys (usually empty)."""
     return user.is_authenticated
+
+
+def can_write_consensus_summary(user) -> bool:
+    """Officers write an approved version's consensus summary."""
+    return is_officer(user)

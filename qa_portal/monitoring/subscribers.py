@@ -17,3 +17,5 @@ def send_surveys_on_publication(_workflow, obj=None, target=None, **_extra):
 
 contribute("standard_version.standard", "monitoring/_standard_feedback.html", order=50)
 contribute_operations(openapi.OPERATIONS, openapi.SCHEMAS)
+contribute("consultation_report.more", "monitoring/_report_open_comments.html", order=50)
+contribute("public_version.about", "monitoring/_public_consensus.html", order=50)

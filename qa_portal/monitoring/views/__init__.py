@@ -4,6 +4,6 @@ from flask import Blueprint
 
 bp = Blueprint("monitoring", __name__, template_folder="../templates")
 
-from qa_portal.monitoring.views import api, dashboard, offerings, public, surveys  # noqa: E402,F401
+from qa_portal.monitoring.views import api, consultation, dashboard, offerings, public, surveys  # noqa: E402,F401
 
 bp.register_blueprint(api.api_bp)
