@@ -1,7 +1,8 @@
 """Demo monitoring data: two years of offerings (cohorts) of each published micro-credential — the 2025 ones with
 outcomes six months after and their year locked, the 2026 ones still open — and answers to the feedback surveys the
 published cases sent, so the dashboard, /pilot, the impact reports and the drafting page's per-standard feedback
-have something to show. HEI-A's survey on its latest published case is left unanswered to try."""
+have something to show. HEI-A's survey on its latest published case is left unanswered to try. A self-declared
+stakeholder's comment on the version in consultation, and the approved version's consensus summary."""
 from datetime import date
 from decimal import Decimal
 
@@ -10,9 +11,13 @@ from sqlalchemy import select
 from qa_portal.demo.accounts import demo_user
 from qa_portal.extensions import db
 from qa_portal.monitoring.models import LockedPeriod, Offering, OfferingMode, SurveyInvitation
+from qa_portal.monitoring.services.consultation import (
+    add_open_comment, confirm_contact, request_confirmation, write_consensus_summary,
+)
 from qa_portal.monitoring.services.feedback import answer_survey, case_standards
 from qa_portal.monitoring.services.offerings import OfferingData, lock_period, record_offering
 from qa_portal.pilots.models import MicroCredential, SpecificationStatus, SpecificationVersion
+from qa_portal.standards.models import StakeholderType, StandardVersion, VersionStatus
 
 # (start, end, mode, enrolled, completed, ages, genders, employed at enrolment, prior education, satisfaction,
 #  respondents, outcomes six months after or None) — each group of bands adds up to enrolled.
@@ -68,12 +73,39 @@ def _answers() -> None:
         answer_survey(invitation.user, invitation, clarity, workload, comments, ratings)
 
 
+def _consultation(officer) -> None:
+    """A confirmed employers' union comments on the version in consultation; the approved version that went through
+    consultation gets its consensus summary."""
+    in_consultation = db.session.scalar(select(StandardVersion).where(
+        StandardVersion.status == VersionStatus.CONSULTATION).order_by(StandardVersion.id).limit(1))
+    if in_consultation is not None:
+        contact, token = request_confirmation("consult@employers.example.am", "Union of Employers of Armenia",
+                                              StakeholderType.EMPLOYER)
+        confirm_contact(token)
+        standard = in_consultation.standards[0] if in_consultation.standards else None
+        add_open_comment(contact, in_consultation, standard.id if standard else None,
+                         "Ask for an employer on every panel, not only where the field is regulated.")
+    approved = db.session.scalar(select(StandardVersion).where(
+        StandardVersion.status == VersionStatus.APPROVED, StandardVersion.consultation_opened_at.is_not(None))
+        .order_by(StandardVersion.id).limit(1))
+    if approved is not None:
+        write_consensus_summary(officer, approved, CONSENSUS)
+
+
+CONSENSUS = ("Taken up: the learners' workload is now stated in ECTS and hours (comments of two universities and the "
+             "students' union); assessment must name how identity is checked (employers).\n"
+             "Not taken up: a separate standard for stackability — the Council Recommendation treats it as an element "
+             "of the description, which standard 1 already asks for.")
+
+
 def load() -> bool:
-    """Offerings and survey answers, once (nothing happens once any offering exists)."""
+    """Offerings, survey answers and the open consultation's input, once (nothing happens once any offering
+    exists)."""
     officer = demo_user("officer@example.org")
     if officer is None or db.session.scalar(select(Offering.id).limit(1)) is not None:
         return False
     if db.session.scalar(select(LockedPeriod.id).limit(1)) is None:
         _offerings(officer)
     _answers()
+    _consultation(officer)
     return True
