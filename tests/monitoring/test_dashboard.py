@@ -117,3 +117,16 @@ def test_malformed_filters_are_ignored(world, client):
     """Odd filter values never cause an error."""
     login(client, make_user(Role.OFFICER))
     assert client.get("/monitoring?call=abc&institution=99999999999999&field=x%27&eqf_level=12").status_code == 200
+
+
+def test_drafting_page_shows_the_judgements_distribution_per_standard(world, client):
+    """A new draft of the set shows, under S1, the panels' judgements of its criteria across the four cases."""
+    from qa_portal.standards.models import StandardVersion, VersionStatus
+    from qa_portal.extensions import db
+    from tests.standards.factories import make_version
+
+    version = db.session.get(StandardVersion, world.cases[0].standard_version_id)
+    draft = make_version(VersionStatus.DRAFT, standard_set=version.standard_set, standards=1)
+    login(client, make_user(Role.OFFICER))
+    page = client.get(f"/manage/standards/versions/{draft.id}").get_data(as_text=True)
+    assert "Fully compliant 2, Non-compliant 1, Partially compliant 2" in page
