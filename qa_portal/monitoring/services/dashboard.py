@@ -56,6 +56,7 @@ class Chart:
 
     @property
     def max_value(self) -> float:
+        """The longest bar's value (1 when every value is 0), which the chart scales to."""
         values = [row[self.value_column] or 0 for row in self.rows]
         return max(values, default=0) or 1
 

@@ -86,6 +86,7 @@ def offering_new():
     form.micro_credential_id.choices = _credential_choices()
 
     def service():
+        """Record the offering of the chosen micro-credential (one of the user's, else 403)."""
         credential = db.session.get(MicroCredential, form.micro_credential_id.data)
         if credential is None or not can_record_offerings(current_user, credential.institution_id):
             abort(403)
