@@ -156,3 +156,24 @@ def test_officer_locks_and_unlocks_a_year_on_the_page(client):
     assert client.post("/monitoring/periods", data={"year": 2025}).status_code == 409
     assert client.post(f"/monitoring/periods/{period.id}/unlock").status_code == 302
     assert db.session.query(LockedPeriod).count() == 0
+
+
+def test_officer_corrects_an_offering_on_its_page(client):
+    """The edit page shows the offering's numbers; a correction is saved; in a locked year it is refused at the
+    start date (400)."""
+    offering = make_offering(published_credential())
+    login(client, make_user(Role.OFFICER))
+    page = client.get(f"/monitoring/offerings/{offering.id}/edit").get_data(as_text=True)
+    assert 'name="enrolled"' in page and 'value="20"' in page and 'name="micro_credential_id"' not in page
+    data = offering_data(completed=12)
+    form = {name: getattr(data, name) for name in vars(data) if name != "extra"}
+    form = {key: ("" if value is None else (value.isoformat() if hasattr(value, "isoformat") else value))
+            for key, value in form.items()}
+    form["mode"] = data.mode.value
+    assert client.post(f"/monitoring/offerings/{offering.id}/edit", data=form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Offering, offering.id).completed == 12
+    db.session.add(LockedPeriod(year=offering.period))
+    db.session.commit()
+    refused = client.post(f"/monitoring/offerings/{offering.id}/edit", data=form)
+    assert refused.status_code == 400 and "locked" in refused.get_data(as_text=True)
