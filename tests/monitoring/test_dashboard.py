@@ -44,8 +44,8 @@ def test_outcome_mix_counts_decisions_in_force_per_call(world):
 def test_heat_map_counts_agreed_judgements_per_criterion_and_level(world):
     """C1.1: fully 2, partially 1; C1.2: partially 1, non 1 — levels in scale order."""
     chart = judgement_heat_map(Filters())
-    assert [str(column) for column in chart.columns[1:]] == ["fully_compliant", "partially_compliant",
-                                                             "non_compliant"]
+    assert [str(column) for column in chart.columns[1:]] == ["Fully compliant", "Partially compliant",
+                                                             "Non-compliant"]
     assert chart.rows == [("C1.1", 2, 1, 0), ("C1.2", 0, 1, 1)]
 
 

@@ -156,20 +156,22 @@ def outcome_mix(filters: Filters) -> Chart:
 def judgement_heat_map(filters: Filters) -> Chart:
     """The panels' agreed judgements per criterion and level across cases: where institutions struggle."""
     rows = db.session.execute(
-        select(Criterion.code, ComplianceLevel.code, func.min(ComplianceLevel.position), func.count())
+        select(Criterion.code, ComplianceLevel.code, func.min(ComplianceLevel.position), func.min(ComplianceLevel.label),
+               func.count())
         .select_from(ConsensusJudgement).join(Criterion, Criterion.id == ConsensusJudgement.criterion_id)
         .join(ComplianceLevel, ComplianceLevel.id == ConsensusJudgement.level_id)
         .join(Case, Case.id == ConsensusJudgement.case_id).where(*_case_conditions(filters))
         .group_by(Criterion.code, ComplianceLevel.code).order_by(Criterion.code)).all()
-    levels = [code for code, _position in sorted({(level, position) for _c, level, position, _n in rows},
-                                                 key=lambda item: (item[1], item[0]))]
-    levels = list(dict.fromkeys(levels))
+    order = {}  # level code -> (scale position, label): the columns in scale order
+    for _criterion, level, position, label, _count in rows:
+        order.setdefault(level, (position, label))
+    levels = sorted(order, key=lambda level: (order[level][0], level))
     criteria = list(dict.fromkeys(criterion for criterion, *_rest in rows))
-    counts = {(criterion, level): count for criterion, level, _position, count in rows}
+    counts = {(criterion, level): count for criterion, level, _position, _label, count in rows}
     table = [(criterion, *(counts.get((criterion, level), 0) for level in levels)) for criterion in criteria]
     chart = Chart("judgements", _l("Panel judgements per criterion"),
                   _l("How many cases the panel judged at each compliance level, per criterion (darker: more cases)."),
-                  [_l("Criterion"), *levels], table, kind="heat_map")
+                  [_l("Criterion"), *(order[level][1] for level in levels)], table, kind="heat_map")
     chart.extra["max_cell"] = max((count for *_k, count in rows), default=1)
     return chart
 
