@@ -8,7 +8,7 @@ import re
 import secrets
 from datetime import timedelta
 
-from blinker import Namespace
+from blinker import signal
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -23,7 +23,9 @@ from qa_portal.standards.models import Standard, StakeholderType, StandardVersio
 
 LINK_VALID = timedelta(hours=48)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-confirmation_link_requested = Namespace().signal("monitoring.confirmation_link_requested")
+# A named signal in blinker's default namespace: the notifications package connects to it by name
+# (blinker.signal("monitoring.confirmation_link_requested"); receivers get email= and link=) without importing us.
+confirmation_link_requested = signal("monitoring.confirmation_link_requested")
 
 
 def _hash(token: str) -> str:
