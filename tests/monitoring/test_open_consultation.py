@@ -85,6 +85,7 @@ def test_report_lists_self_declared_input_apart_and_summary_is_public(client, ap
     report = officer_client.get(f"/manage/standards/versions/{version.id}/consultation-report")
     page = report.get_data(as_text=True)
     assert "Input from self-declared stakeholders (1)" in page and "Shorter criteria, please." in page
+    assert "Employer (self-declared)" in page
     assert officer_client.post(f"/monitoring/consultations/{version.id}/summary",
                                data={"text": "Criteria shortened after the employers comments."}).status_code == 302
     version.status, version.approved_at = VersionStatus.APPROVED, utcnow()

@@ -20,6 +20,7 @@ from qa_portal.monitoring.services.consultation import (
     request_confirmation, write_consensus_summary,
 )
 from qa_portal.monitoring.views import bp
+from qa_portal.standards.forms import STAKEHOLDER_LABELS
 from qa_portal.standards.models import StakeholderType, StandardVersion, VersionStatus
 
 SESSION_KEY = "open_consultation_contact"
@@ -29,6 +30,12 @@ SESSION_KEY = "open_consultation_contact"
 def open_comments_for(version) -> list:
     """The version's self-declared comments (for the consultation report's contribution)."""
     return open_comments(version)
+
+
+@bp.app_template_global()
+def stakeholder_label(kind) -> str:
+    """A stakeholder type's name in the visitor's language."""
+    return str(STAKEHOLDER_LABELS.get(kind, kind))
 
 
 @bp.app_template_global()
