@@ -14,7 +14,8 @@ from config import CONFIGS, DEFAULT_SECRET_KEY, INSTANCE_DIR
 # package's transitions and page contributions with upstream packages), permissions.py (every can_* becomes a
 # Jinja global), views.py with a blueprint `bp`, and templates/<package>/_nav.html (its navigation links).
 # This factory is the only place that imports modules by name (tests/test_architecture.py).
-PACKAGES = ["auth", "audit", "standards", "pilots", "reviews", "decisions", "registry", "credentials", "notifications", "home"]
+PACKAGES = ["auth", "audit", "standards", "pilots", "reviews", "decisions", "registry", "credentials", "notifications",
+            "monitoring", "home"]
 
 
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:

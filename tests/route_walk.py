@@ -8,6 +8,15 @@ from qa_portal.core.access import ACCESS_ATTR
 # The whole public surface of QA Portal. Adding to it is a deliberate, reviewed act.
 PUBLIC_ENDPOINTS = {
     "static",
+    # The pilot's aggregate figures: the public page and GET /api/v1/statistics (never a person's data).
+    "monitoring.pilot",
+    "monitoring.api.statistics",
+    # The consultation open to every stakeholder: versions in consultation, joining by a one-time e-mail link, and
+    # commenting (only with a confirmed address in the session).
+    "monitoring.open_consultations",
+    "monitoring.join_consultation",
+    "monitoring.confirm_link",
+    "monitoring.open_comment",
     "home.landing",
     "home.switch_language",
     "auth.login",
@@ -80,6 +89,8 @@ ANY_SIGNED_IN_ENDPOINTS = {
     "notifications.mail_settings",
     "notifications.calendar_token",
     "notifications.calendar_revoke",
+    # Feedback surveys: each signed-in user lists their own pending surveys (answering one checks the invitation).
+    "monitoring.survey_list",
 }
 
 _CONVERTER_SAMPLES = {"int": "1", "string": "1", "path": "1", "uuid": "00000000-0000-0000-0000-000000000001"}

@@ -1,6 +1,6 @@
 """Demo data for `make run`: every role, and cases in every stage of the lifecycle built so far."""
-from qa_portal.demo import (accounts, calls, credentials, experts, notifications, panels, pilots, records, reviews,
-                            standards)
+from qa_portal.demo import (accounts, calls, credentials, experts, monitoring, notifications, panels, pilots, records,
+                            reviews, standards)
 
 # In lifecycle order; each loader is idempotent and returns True when it created something.
 LOADERS = [
@@ -13,6 +13,7 @@ LOADERS = [
     panels.load,  # one case in each panel stage, from an accepted SER to a final report
     credentials.load,  # signing key, QA labels of the published decisions, a learner's badge to verify
     records.load,  # the stored public record of any published decision a loader wrote without the services
+    monitoring.load,  # offerings with outcomes, answered feedback surveys (after the published cases)
     notifications.load,  # last: the outbox holds what every earlier step queued, and an example of every kind
 ]
 
