@@ -52,6 +52,9 @@ class Decision(db.Model):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # A later decision on the same case (an upgrade after follow-up, a re-decision) names the one it replaces.
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), unique=True)
+    # Why the council departs from the panel's recommendation or the decision rule (issue 15); empty when it
+    # does not depart.
+    departure_reason: Mapped[str] = mapped_column(Text, default="")
 
     case: Mapped[Case] = relationship()
     outcome: Mapped[Outcome] = relationship(lazy="joined")
