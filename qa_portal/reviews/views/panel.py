@@ -5,16 +5,17 @@ from flask_login import current_user
 
 from qa_portal.auth.models import User
 from qa_portal.core.access import login_required, require
-from qa_portal.core.forms import run_service
+from qa_portal.core.forms import ButtonForm, run_service
 from qa_portal.extensions import db
 from qa_portal.pilots.permissions import is_officer
 from qa_portal.reviews.services import panel as services
+from qa_portal.reviews.services import panel_rules
 from qa_portal.reviews.forms import (
-    ConflictRulingForm, DeclarationForm, ObjectionForm, ObjectionRulingForm, ProposeMemberForm, RemoveMemberForm,
+    ConflictRulingForm, DeclarationForm, FieldWarningForm, ObjectionForm, ObjectionRulingForm, ProposeMemberForm, RemoveMemberForm,
 )
 from qa_portal.reviews.models import Case, CaseState, MemberStatus, PanelMember, PanelObjection
 from qa_portal.reviews.permissions import (
-    can_declare_interests, can_manage_panel, can_object_to_member, can_view_panel,
+    can_confirm_no_objection, can_declare_interests, can_manage_panel, can_object_to_member, can_view_panel,
 )
 from qa_portal.reviews.views import bp
 from qa_portal.reviews.workflow import MEMBER_STATUS_LABELS
@@ -49,13 +50,15 @@ def panel_summary(case) -> dict:
 
 
 def _forms_for(case, members) -> dict:
-    forms = {"remove": {}, "conflict": {}, "object": {}, "objection": {}}
+    forms = {"remove": {}, "conflict": {}, "object": {}, "objection": {}, "field": {},
+             "no_objection": {None: ButtonForm(formdata=None, prefix="no-objection")}}
     for member in members:
         if member.status == MemberStatus.REMOVED:
             continue
         forms["remove"][member.id] = RemoveMemberForm(formdata=None, prefix=f"remove-{member.id}")
         forms["conflict"][member.id] = ConflictRulingForm(formdata=None, prefix=f"conflict-{member.id}")
         forms["object"][member.id] = ObjectionForm(formdata=None, prefix=f"object-{member.id}")
+        forms["field"][member.id] = FieldWarningForm(formdata=None, prefix=f"field-{member.id}")
         for objection in member.objections:
             forms["objection"][objection.id] = ObjectionRulingForm(formdata=None, prefix=f"objection-{objection.id}")
     return forms
@@ -80,6 +83,7 @@ def _panel_page(case: Case, failed: tuple[str, int | None, object] | None = None
     if failed and failed[0] != "propose":
         forms[failed[0]][failed[1]] = failed[2]
     errors, warnings = services.composition_check(case, active)
+    _seat_errors, field_warnings = panel_rules.seat_problems(case, active)
     return render_template(
         "reviews/panel/page.html", case=case, members=members, active=active, manage=manage,
         open_for_changes=case.state == CaseState.PANEL_FORMATION, propose_form=propose_form, forms=forms,
@@ -87,6 +91,11 @@ def _panel_page(case: Case, failed: tuple[str, int | None, object] | None = None
         problems=services.start_review_problems(case, active) if case.state == CaseState.PANEL_FORMATION else [],
         role_labels=services.ROLE_LABELS, status_labels=MEMBER_STATUS_LABELS, kind_labels=services.KIND_LABELS,
         is_officer=is_officer(current_user), failed=failed,
+        field_warnings={member.id: text for member, text in field_warnings},
+        objection_window_ends_at=panel_rules.objection_window_ends_at(case),
+        no_objection_confirmed=panel_rules.no_objection_confirmed(case),
+        can_confirm_no_objection=can_confirm_no_objection(current_user, case),
+        my_seat=next((member for member in active if member.user_id == current_user.id), None),
     ), status
 
 
