@@ -79,6 +79,7 @@ def _walk(case, last_stage: str, officer, hei_user) -> None:
     if last_stage == "factual_accuracy":
         return
     panel_report.answer_comments(case, chair)
+    panel_report.no_further_comments(case, hei_user)
     panel_report.finalise(case, chair)
     if last_stage == "decision_pending":
         return

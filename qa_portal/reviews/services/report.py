@@ -313,8 +313,8 @@ def on_sent(case: Case, actor) -> None:
 
 
 def finalise_problems(case: Case) -> list[str]:
-    """Why the report cannot be finalised yet: an unanswered comment always blocks; while the window is open the
-    institution must have commented at least once (once it has passed, silence counts as no comment)."""
+    """Why the report cannot be finalised yet: an unanswered comment always blocks; the institution's window must
+    have ended — its due date passed, or it declared "no further comments" (one comment does not end it)."""
     report = report_of(case)
     if report is None or report.status != ReportStatus.SENT:
         return [_("The report has not been sent to the institution.")]
@@ -324,8 +324,9 @@ def finalise_problems(case: Case) -> list[str]:
     problems = []
     if counts[1]:
         problems.append(_("%(count)s factual-accuracy comment(s) are not answered", count=counts[1]))
-    if not counts[0] and utcnow() <= report.factual_check_due_at:
-        problems.append(_("the institution has not commented and its window is open until %(due)s",
+    if report.no_further_comments_at is None and utcnow() <= report.factual_check_due_at:
+        problems.append(_("the institution's factual-accuracy window is open until %(due)s (unless it declares "
+                          "that it has no further comments)",
                           due=report.factual_check_due_at.strftime("%Y-%m-%d %H:%M")))
     return problems
 
