@@ -37,8 +37,9 @@ class ReportConclusionForm(FlaskForm):
     overall_conclusion = TextAreaField(_l("Overall conclusion"), validators=_LONG)
     recommended_outcome = SelectField(_l("Recommended outcome"), coerce=str)
     recommendation_reason = TextAreaField(
-        _l("Reason for departing from the decision rule (required when a mandatory criterion is non-compliant "
-           "and the recommendation is positive)"), validators=[Length(max=20000)])
+        _l("Reason for departing from the decision rule (required when a mandatory criterion is non-compliant and "
+           "the recommendation is not negative, or partially compliant and the recommendation is positive: name "
+           "each such criterion's code)"), validators=[Length(max=20000)])
 
     def set_outcomes(self, outcomes, locale: str = "en") -> None:
         self.recommended_outcome.choices = [SelectChoice("", _l("— not chosen yet —"))] + [

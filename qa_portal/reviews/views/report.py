@@ -111,7 +111,8 @@ def _report_page(case, report, comment_form=None, answer_forms=None, status: int
     return render_template(
         "reviews/report/report.html", case=case, report=report, content=content, latest=latest,
         panel_side=panel_side, editable=editable, comments=comments, answer_forms=answer_forms,
-        comment_form=comment_form, no_further_form=no_further_form, actions=actions, action_labels=ACTION_LABELS, problems=problems,
+        comment_form=comment_form, no_further_form=no_further_form, actions=actions,
+        verdict=reports.recommendation_verdict(case, report) if panel_side else None, action_labels=ACTION_LABELS, problems=problems,
         window_open=factual.window_open(report), response_labels=factual.RESPONSE_LABELS), status
 
 
@@ -167,7 +168,7 @@ def report_conclusion(case_id: int):
         flash(_("Saved the overall conclusion and recommendation."), "success")
         return redirect(url_for("reviews.report_page", case_id=case.id, _anchor="conclusion"))
     return render_template("reviews/report/conclusion_edit.html", case=case, report=report, form=form,
-                           breaches=reports.decision_rule_breaches(case)), run.status
+                           verdict=reports.recommendation_verdict(case, report)), run.status
 
 
 @bp.route("/cases/<int:case_id>/report/comments", methods=["POST"])
