@@ -45,7 +45,7 @@ def panel_summary(case) -> dict:
     counts = {status: sum(1 for member in members if member.status == status) for status in MemberStatus}
     return {"members": members, "counts": counts, "errors": errors, "warnings": warnings,
             "role_labels": services.ROLE_LABELS,
-            "problems": (services.start_review_problems(case, members)
+            "problems": (services.start_review_problems(case, members) + panel_rules.objection_window_problems(case)
                          if case.state == CaseState.PANEL_FORMATION else [])}
 
 
@@ -88,7 +88,8 @@ def _panel_page(case: Case, failed: tuple[str, int | None, object] | None = None
         "reviews/panel/page.html", case=case, members=members, active=active, manage=manage,
         open_for_changes=case.state == CaseState.PANEL_FORMATION, propose_form=propose_form, forms=forms,
         findings=findings, errors=errors, warnings=warnings,
-        problems=services.start_review_problems(case, active) if case.state == CaseState.PANEL_FORMATION else [],
+        problems=(services.start_review_problems(case, active) + panel_rules.objection_window_problems(case)
+                  if case.state == CaseState.PANEL_FORMATION else []),
         role_labels=services.ROLE_LABELS, status_labels=MEMBER_STATUS_LABELS, kind_labels=services.KIND_LABELS,
         is_officer=is_officer(current_user), failed=failed,
         field_warnings={member.id: text for member, text in field_warnings},
