@@ -10,8 +10,11 @@ from qa_portal.auth.models import Role
 from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
 from qa_portal.core.workflow import TransitionRefused
+from qa_portal.demo import load_demo
 from qa_portal.extensions import db
-from qa_portal.reviews.models import CaseAction, CaseSpecification, CaseState, ExpertType, PanelRole
+from qa_portal.reviews.models import (
+    Case, CaseAction, CaseSpecification, CaseState, ExpertType, PanelMember, PanelRole,
+)
 from qa_portal.reviews.services import panel, panel_rules, scoring
 from qa_portal.reviews.workflow import CASE_WORKFLOW
 from tests.factories import login, make_user
@@ -236,3 +239,31 @@ def test_only_the_institution_confirms_no_objection(client):
     _fresh_panel(case)
     login(client, make_user(Role.OFFICER))
     assert client.post(f"/cases/{case.id}/panel/no-objection", data={}).status_code == 403
+
+
+def test_a_refused_proposal_through_the_page_is_audited_and_the_form_keeps_the_choice(client):
+    """The officer's page answers 409 with the seat rule at the role field, and the refusal stays on record."""
+    case = _case()
+    employer = make_expert(ExpertType.EMPLOYER)
+    login(client, make_user(Role.OFFICER))
+    response = client.post(f"/cases/{case.id}/panel/members",
+                           data={"propose-expert": str(employer.user_id), "propose-role": "student"})
+    assert response.status_code == 409 and "not a student expert" in response.get_data(as_text=True)
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "panel.proposal_refused"))
+    assert entry is not None and entry.data["role"] == "student"
+
+
+def test_demo_shows_the_refused_employer_the_running_window_and_the_briefings(app):
+    """Item 9: the demo case in panel formation records the officer's refused attempt to seat the employer as the
+    student, its objection window is still running, and the officer sees who acknowledged the briefing; the
+    cases past panel formation were started after the institution said it had no objection."""
+    load_demo()
+    db.session.commit()
+    forming = db.session.scalar(select(Case).where(Case.state == CaseState.PANEL_FORMATION))
+    refused = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "panel.proposal_refused"))
+    assert refused is not None and "not a student expert" in refused.data["reason"]
+    assert panel_rules.objection_window_problems(forming)
+    seats = db.session.scalars(select(PanelMember).where(PanelMember.case_id == forming.id)).all()
+    assert any(seat.briefed_at for seat in seats) and any(seat.briefed_at is None for seat in seats)
+    reviewing = db.session.scalar(select(Case).where(Case.state == CaseState.DESK_REVIEW))
+    assert reviewing.no_objection_at is not None

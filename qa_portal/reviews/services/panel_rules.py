@@ -30,7 +30,7 @@ __all__ = ["PROFILED_SEATS", "HOME_COUNTRY", "profile_of", "student_status_curre
            "case_broad_fields", "field_gaps", "seat_problems", "acknowledge_field_warning", "acknowledge_briefing",
            "briefing_outstanding", "last_proposal_at", "objection_window_ends_at", "no_objection_confirmed",
            "objection_window_problems",
-           "confirm_no_objection"]
+           "confirm_no_objection", "record_refused_proposal"]
 
 # The seats whose rules read the expert's profile (employer and secretary seats have none).
 PROFILED_SEATS = frozenset({PanelRole.STUDENT, PanelRole.ACADEMIC, PanelRole.INTERNATIONAL, PanelRole.CHAIR})
@@ -87,6 +87,13 @@ def seat_problem(profile: ExpertProfile | None, role, case, on: date) -> str | N
         return _("%(name)s has no agency training within the last %(years)d years and cannot chair the panel.",
                  name=name, years=current_app.config["QA_CHAIR_TRAINING_YEARS"])
     return None
+
+
+def record_refused_proposal(actor, case, user, role, message: str) -> None:
+    """Audit a proposal the seat rules refused (who, which seat, why), so the refusal stays on the case's record
+    after the refused request rolled back."""
+    record(actor, "panel.proposal_refused", case, f"{case.reference}: {user.full_name} refused as {role}",
+           {"case": case.reference, "user_id": user.id, "role": str(role), "reason": message})
 
 
 def case_broad_fields(case) -> set[str]:

@@ -123,9 +123,15 @@ def panel_propose(case_id: int):
     form = ProposeMemberForm(prefix="propose")
     form.set_choices(services.expert_candidates(case), services.ROLE_LABELS, {})
     expert = db.session.get(User, form.expert_id()) if form.expert_id() else None
-    return _run(case, "propose", None, form,
-                lambda: services.propose_member(current_user, case, expert, form.role.data),
-                _("Proposed %(name)s for the panel.", name=expert.full_name if expert else ""))
+    run = run_service(form, lambda: services.propose_member(current_user, case, expert, form.role.data))
+    if not run.ok:
+        if run.error is not None and run.error.field == "role" and expert is not None:
+            # A seat the expert's profile does not fit (issue 15): the refusal is audited on the case.
+            panel_rules.record_refused_proposal(current_user, case, expert, form.role.data, run.error.message)
+            db.session.commit()
+        return _panel_page(case, ("propose", None, form), run.status)
+    flash(_("Proposed %(name)s for the panel.", name=expert.full_name), "success")
+    return redirect(url_for("reviews.panel_page", case_id=case.id))
 
 
 @bp.route("/cases/<int:case_id>/panel/members/<int:member_id>/remove", methods=["POST"])
