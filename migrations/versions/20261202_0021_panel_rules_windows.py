@@ -1,7 +1,8 @@
 """panel rules and the institution's windows (issue 15): a student expert's status dates, an academic member's
 field warning acknowledged with a reason, each member's briefing acknowledgement, the institution's "no objection"
 to the panel and "no further comments" on the factual check, and the council's reason to depart from the panel's
-recommendation or the decision rule
+recommendation or the decision rule, and "the same matter is before a court" as a ruling that an appeal is
+inadmissible
 
 Revision ID: 20261202_0021
 Revises: 20261202_0013
@@ -17,6 +18,17 @@ revision = '20261202_0021'
 down_revision = '20261202_0013'
 branch_labels = None
 depends_on = None
+
+ADMISSIBILITY_BEFORE = ('admissible', 'late', 'unauthorised', 'out_of_scope')
+ADMISSIBILITY_AFTER = ADMISSIBILITY_BEFORE + ('before_court',)
+
+
+def _admissibility_values(values) -> None:
+    """Re-create the CHECK constraint of appeals.admissibility with the given values (batch: SQLite copies)."""
+    with op.batch_alter_table('appeals', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_appeals_admissibility'), type_='check')
+        batch_op.create_check_constraint(batch_op.f('ck_appeals_admissibility'),
+                                         sa.column('admissibility').in_(values))
 
 
 def upgrade():
@@ -50,9 +62,13 @@ def upgrade():
         batch_op.add_column(sa.Column('departure_reason', sa.Text(), nullable=False, server_default=''))
     with op.batch_alter_table('decisions', schema=None) as batch_op:
         batch_op.alter_column('departure_reason', server_default=None)
+    _admissibility_values(ADMISSIBILITY_AFTER)
 
 
 def downgrade():
+    op.execute("UPDATE appeals SET admissibility = 'out_of_scope' WHERE admissibility = 'before_court'")
+    _admissibility_values(ADMISSIBILITY_BEFORE)
+
     with op.batch_alter_table('decisions', schema=None) as batch_op:
         batch_op.drop_column('departure_reason')
 

@@ -126,6 +126,7 @@ class Admissibility(enum.StrEnum):
     LATE = "late"
     UNAUTHORISED = "unauthorised"
     OUT_OF_SCOPE = "out_of_scope"
+    BEFORE_COURT = "before_court"  # the same matter is before a court (issue 15)
 
 
 class AppealOutcome(enum.StrEnum):
