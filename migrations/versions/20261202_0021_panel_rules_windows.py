@@ -2,7 +2,7 @@
 field warning acknowledged with a reason, each member's briefing acknowledgement, the institution's "no objection"
 to the panel and "no further comments" on the factual check, and the council's reason to depart from the panel's
 recommendation or the decision rule, and "the same matter is before a court" as a ruling that an appeal is
-inadmissible
+inadmissible, and the reason a specification gives for notional hours outside 25–30 per ECTS credit
 
 Revision ID: 20261202_0021
 Revises: 20261202_0013
@@ -64,8 +64,15 @@ def upgrade():
         batch_op.alter_column('departure_reason', server_default=None)
     _admissibility_values(ADMISSIBILITY_AFTER)
 
+    with op.batch_alter_table('specification_versions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('hours_reason', sa.Text(), nullable=False, server_default=''))
+    with op.batch_alter_table('specification_versions', schema=None) as batch_op:
+        batch_op.alter_column('hours_reason', server_default=None)
+
 
 def downgrade():
+    with op.batch_alter_table('specification_versions', schema=None) as batch_op:
+        batch_op.drop_column('hours_reason')
     op.execute("UPDATE appeals SET admissibility = 'out_of_scope' WHERE admissibility = 'before_court'")
     _admissibility_values(ADMISSIBILITY_BEFORE)
 
