@@ -2,7 +2,8 @@
 field warning acknowledged with a reason, each member's briefing acknowledgement, the institution's "no objection"
 to the panel and "no further comments" on the factual check, and the council's reason to depart from the panel's
 recommendation or the decision rule, and "the same matter is before a court" as a ruling that an appeal is
-inadmissible, and the reason a specification gives for notional hours outside 25–30 per ECTS credit
+inadmissible, the reason a specification gives for notional hours outside 25–30 per ECTS credit, and the organisation
+an officer records a paper consultation comment on behalf of
 
 Revision ID: 20261202_0021
 Revises: 20261202_0013
@@ -69,8 +70,15 @@ def upgrade():
     with op.batch_alter_table('specification_versions', schema=None) as batch_op:
         batch_op.alter_column('hours_reason', server_default=None)
 
+    with op.batch_alter_table('consultation_comments', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('on_behalf_of', sa.String(length=300), nullable=False, server_default=''))
+    with op.batch_alter_table('consultation_comments', schema=None) as batch_op:
+        batch_op.alter_column('on_behalf_of', server_default=None)
+
 
 def downgrade():
+    with op.batch_alter_table('consultation_comments', schema=None) as batch_op:
+        batch_op.drop_column('on_behalf_of')
     with op.batch_alter_table('specification_versions', schema=None) as batch_op:
         batch_op.drop_column('hours_reason')
     op.execute("UPDATE appeals SET admissibility = 'out_of_scope' WHERE admissibility = 'before_court'")
