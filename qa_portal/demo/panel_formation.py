@@ -92,7 +92,7 @@ def form_panel(case, *, with_conflict_and_objection: bool = False, clear: bool =
     # officer sees who has and who has not.
     for role, member in members.items():
         waiting = with_conflict_and_objection and role == PanelRole.STUDENT
-        if clear and member.briefed_at is None and not waiting:
+        if clear and member.status == MemberStatus.CLEARED and member.briefed_at is None and not waiting:
             panel_rules.acknowledge_briefing(member.user, member)
     if clear and not with_conflict_and_objection:
         _, field_warnings = panel_rules.seat_problems(case, list(members.values()))
