@@ -93,6 +93,10 @@ class Config:
     QA_COI_LOOKBACK_YEARS = _env_int("QA_COI_LOOKBACK_YEARS", 5)
     QA_SCORING_DAYS = _env_int("QA_SCORING_DAYS", 21)
     QA_FACTUAL_CHECK_WORKING_DAYS = _env_int("QA_FACTUAL_CHECK_WORKING_DAYS", 10)
+    # Issue 15: the institution's window to object to a proposed panel (working days after the last proposal),
+    # and how recent a chair's training must be (years before the desk review starts).
+    QA_OBJECTION_WINDOW_WORKING_DAYS = _env_int("QA_OBJECTION_WINDOW_WORKING_DAYS", 5)
+    QA_CHAIR_TRAINING_YEARS = _env_int("QA_CHAIR_TRAINING_YEARS", 3)
     # Decisions (issue 7): the agency's letterhead on decision letters (one line each), and the days after
     # publication within which the institution may appeal.
     QA_AGENCY_LETTERHEAD = os.environ.get(

@@ -46,6 +46,9 @@ class DecisionForm(FlaskForm):
     conditions = FieldList(FormField(ConditionForm), label=_l("Conditions"), min_entries=CONDITION_ROWS,
                            max_entries=CONDITION_ROWS)
     reasons = TextAreaField(_l("Reasons"), validators=[Length(max=20000)])
+    departure_reason = TextAreaField(
+        _l("Reason for departing from the panel's recommendation or the decision rule (name each criterion "
+           "concerned by its code)"), validators=[Length(max=20000)])
     criteria = MultiCheckboxField(_l("Criteria the reasons cite"), coerce=int, validate_choice=False)
     meeting_date = DateField(_l("Council meeting date"), validators=[Optional()])
     hei_heard = RadioField(_l("Was the institution heard?"),

@@ -56,6 +56,9 @@ class Decision(db.Model):
     # Its standing today (quality_assured, expired, under_appeal, not_quality_assured, superseded), filled by a query
     # that asks for it with services.qa_status.decision_standing(); never stored.
     standing: Mapped[str | None] = query_expression()
+    # Why the council departs from the panel's recommendation or the decision rule (issue 15); empty when it
+    # does not depart.
+    departure_reason: Mapped[str] = mapped_column(Text, default="")
 
     case: Mapped[Case] = relationship()
     outcome: Mapped[Outcome] = relationship(lazy="joined")
@@ -127,6 +130,7 @@ class Admissibility(enum.StrEnum):
     LATE = "late"
     UNAUTHORISED = "unauthorised"
     OUT_OF_SCOPE = "out_of_scope"
+    BEFORE_COURT = "before_court"  # the same matter is before a court (issue 15)
 
 
 class AppealOutcome(enum.StrEnum):

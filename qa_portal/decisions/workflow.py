@@ -29,11 +29,12 @@ APPEAL_STATUS_LABELS = {
     AppealStatus.UPHELD: _l("Decision upheld"),
     AppealStatus.RETURNED: _l("Returned to the council for reconsideration"),
 }
-INADMISSIBLE_RULINGS = frozenset({Admissibility.LATE, Admissibility.UNAUTHORISED, Admissibility.OUT_OF_SCOPE})
+INADMISSIBLE_RULINGS = frozenset({Admissibility.LATE, Admissibility.UNAUTHORISED, Admissibility.OUT_OF_SCOPE,
+                                  Admissibility.BEFORE_COURT})
 
 
 def _require_inadmissible_ruling(appeal, data: dict) -> None:
-    """rule_inadmissible names why: late, unauthorised or out of scope."""
+    """rule_inadmissible names why: late, unauthorised, out of scope or the same matter before a court."""
     if data.get("admissibility") not in INADMISSIBLE_RULINGS:
         raise TransitionRefused(_("Choose admissible, late, unauthorised or out of scope."), field="admissibility")
 

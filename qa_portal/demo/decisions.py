@@ -9,7 +9,7 @@ from qa_portal.core.models import utcnow
 from qa_portal.decisions.services.council import declaration_of, declare_interests, record_decision
 from qa_portal.decisions.models import Decision
 from qa_portal.decisions.services.publication import publish_cases
-from qa_portal.decisions.services.rules import DecisionInput, add_months, add_years, scheme_of
+from qa_portal.decisions.services.rules import DecisionInput, add_months, add_years, final_report_of, scheme_of
 from qa_portal.pilots.models import OutcomeKind
 
 REASONS = {
@@ -23,6 +23,9 @@ REASONS = {
 }
 CONDITION = "Document how learners' identity is verified at every assessment and show one run's records."
 SECOND_CONDITION = "Publish the marking rubric of the final assessment to every learner before the course starts."
+# The council's reason when it departs from the panel's recommended outcome (issue 15: a departure needs one).
+DEPARTURE = ("The council weighed the panel's findings on assessment differently: the gaps it describes need to be "
+             "closed within a set time, which only an outcome of this kind can require.")
 
 
 def decide(case, council_user, outcome_code: str = "positive", overdue_condition: bool = False) -> Decision:
@@ -45,8 +48,16 @@ def decide(case, council_user, outcome_code: str = "positive", overdue_condition
     data = DecisionInput(
         outcome_id=outcome.id, valid_from=None if negative else meeting,
         valid_to=None if negative else add_years(meeting, outcome.max_validity_years), reasons=REASONS[outcome.kind],
-        criterion_ids=[criteria[0].id], meeting_date=meeting, hei_heard=True, conditions=conditions)
+        criterion_ids=[criteria[0].id], meeting_date=meeting, hei_heard=True, conditions=conditions,
+        departure_reason=_departure_reason(case, outcome))
     return record_decision(council_user, case, data)
+
+
+def _departure_reason(case, outcome) -> str:
+    """The council's written reason when the outcome differs from the panel's recommendation, else nothing."""
+    report = final_report_of(case)
+    recommended = report.recommended_outcome_id if report is not None else None
+    return DEPARTURE if recommended is not None and recommended != outcome.id else ""
 
 
 def publish(case, officer) -> Decision:

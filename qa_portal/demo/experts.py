@@ -45,7 +45,9 @@ def _profiles(hei_a_id: int | None) -> dict:
                                 "of Armenia", _years_ago(2) + timedelta(days=1))]),
         "student@example.org": (
             ProfileDetails("student", "AM", ["0311", "0412"], ["hy", "en"], date(2025, 11, 20), True,
-                           "Master's student in economics; member of the national student union's QA pool."),
+                           "Master's student in economics; member of the national student union's QA pool.",
+                           student_status_from=date(2024, 9, 1),
+                           student_status_until=date(date.today().year + 1, 6, 30)),
             [AffiliationDetails("Master's student in economics", None, "Yerevan State University",
                                 date(2024, 9, 1)),
              AffiliationDetails("Member of the student council", None, "Yerevan State University",

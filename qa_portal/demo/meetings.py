@@ -66,6 +66,10 @@ def decide_at_meeting(case, officer):
     return record_meeting_decision(karen, item)
 
 
+REDECISION_DEPARTURE = ("The panel recommended a positive outcome with conditions; the institution met none of them "
+                        "in the follow-up, so the micro-credential no longer meets the standards the panel judged.")
+
+
 def redecide_negative(case, officer, council_user):
     """Published conditional decision → follow-up, every condition found not met → the council decides negatively
     (published): the later decision supersedes the conditional one."""
@@ -78,6 +82,7 @@ def redecide_negative(case, officer, council_user):
     criteria = [criterion for standard in case.standard_version.standards for criterion in standard.criteria]
     decision = record_decision(council_user, case, DecisionInput(
         outcome_id=negative.id, valid_from=None, valid_to=None, reasons=NEGATIVE_REASONS,
-        criterion_ids=[criteria[0].id], meeting_date=utcnow().date(), hei_heard=True))
+        criterion_ids=[criteria[0].id], meeting_date=utcnow().date(), hei_heard=True,
+        departure_reason=REDECISION_DEPARTURE))
     decisions.publish(case, officer)
     return decision

@@ -1,7 +1,7 @@
 """Demo panels: form_panel(case) proposes the demo experts (chair@, academic@, student@, employer@example.org)
 through the panel services and has them declare; with the flag, academic@ stays conflicted (an affiliation with
 the institution that ended about two years ago) and the institution's objection to employer@ awaits a ruling."""
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -10,6 +10,7 @@ from qa_portal.demo.accounts import demo_user
 from qa_portal.extensions import db
 from qa_portal.pilots.models import InstitutionMembership
 from qa_portal.reviews.services import panel as services
+from qa_portal.reviews.services import panel_rules
 from qa_portal.reviews.models import (
     CaseState, ExpertAffiliation, ExpertField, ExpertLanguage, ExpertProfile, ExpertType, MemberStatus, PanelMember,
     PanelRole,
@@ -24,6 +25,8 @@ DEMO_PANEL = {
 }
 OBJECTION = ("Mr Employer's company recruits most graduates of this micro-credential and sits on its advisory "
              "board; we ask for an employer from another sector.")
+FIELD_REASON = ("The chair covers the subject field; this member brings curriculum design and assessment "
+                "expertise that the panel needs.")
 MITIGATION = ("The affiliation was a visiting lectureship in another faculty, unrelated to the micro-credential; "
               "the expert declared it. Mitigated: the expert does not lead the standards on teaching staff.")
 
@@ -33,6 +36,9 @@ def _profile(user, expert_type: ExpertType) -> ExpertProfile:
     profile = db.session.scalar(select(ExpertProfile).where(ExpertProfile.user_id == user.id))
     if profile is None:
         profile = ExpertProfile(user_id=user.id, expert_type=expert_type, country="AM",
+                                training_date=date.today() - timedelta(days=200),
+                                student_status_from=date(date.today().year - 1, 9, 1),
+                                student_status_until=date(date.today().year + 1, 6, 30),
                                 fields=[ExpertField(isced_code="0413")],
                                 languages=[ExpertLanguage(language="hy"), ExpertLanguage(language="en")])
         db.session.add(profile)
@@ -82,6 +88,19 @@ def form_panel(case, *, with_conflict_and_objection: bool = False, clear: bool =
                 services.declare_interests(member.user, member, True, [], member.user.full_name)
             if member.status == MemberStatus.CONFLICTED and not with_conflict_and_objection:
                 services.rule_on_conflict(officer, member, services.MITIGATED, MITIGATION)
+    # The members acknowledge the briefing; on the panel still being formed the student has not yet, so the
+    # officer sees who has and who has not.
+    for role, member in members.items():
+        waiting = with_conflict_and_objection and role == PanelRole.STUDENT
+        if clear and member.status == MemberStatus.CLEARED and member.briefed_at is None and not waiting:
+            panel_rules.acknowledge_briefing(member.user, member)
+    if clear and not with_conflict_and_objection:
+        _, field_warnings = panel_rules.seat_problems(case, list(members.values()))
+        for member, _text in field_warnings:
+            panel_rules.acknowledge_field_warning(officer, member, FIELD_REASON)
+        hei_user = _hei_user(case)
+        if hei_user is not None:
+            panel_rules.confirm_no_objection(hei_user, case)
     if with_conflict_and_objection:
         employer = members[PanelRole.EMPLOYER]
         hei_user = _hei_user(case)

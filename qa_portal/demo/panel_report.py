@@ -83,6 +83,13 @@ def answer_comments(case, chair_member) -> None:
             reports.save_section(chair_member.user, case, section, texts, section.level_id)
 
 
+def no_further_comments(case, hei_user) -> None:
+    """The institution declares it has no further comments, which ends its factual-accuracy window early."""
+    report = reports.report_of(case)
+    if report.status == ReportStatus.SENT and report.no_further_comments_at is None:
+        factual.declare_no_further_comments(hei_user, case, report)
+
+
 def finalise(case, chair_member) -> None:
     """The chair finalises the report (every comment answered): frozen with its SHA-256, case decision pending."""
     if reports.report_of(case).status == ReportStatus.SENT:

@@ -16,7 +16,8 @@ from qa_portal.demo import appeals, decisions, desk_review, follow_up, meetings,
 from qa_portal.demo.accounts import demo_user
 from qa_portal.demo.reviews import complete_ser, institution, new_case
 from qa_portal.extensions import db
-from qa_portal.reviews.services import panel
+from qa_portal.core.errors import DomainError
+from qa_portal.reviews.services import panel, panel_rules
 from qa_portal.reviews.models import PanelMember, PanelRole
 from qa_portal.reviews.models import CaseAction
 from qa_portal.reviews.workflow import CASE_WORKFLOW
@@ -52,12 +53,23 @@ def _accepted_case(short_name: str, version: StandardVersion, officer):
     return case, hei_user
 
 
+def _employer_refused_as_student(case, officer) -> None:
+    """The officer tried employer@ in the student seat: the seat rules refused it, and the refusal is audited on the
+    case (issue 15); the institution's objection window on this panel is still running."""
+    employer = demo_user("employer@example.org")
+    try:
+        panel.propose_member(officer, case, employer, PanelRole.STUDENT)
+    except DomainError as refused:
+        panel_rules.record_refused_proposal(officer, case, employer, PanelRole.STUDENT.value, refused.message)
+
+
 def _walk(case, last_stage: str, officer, hei_user) -> None:
     """Take the case through the panel stages up to last_stage, as the people involved would."""
     if last_stage == "panel_formation":
         panel_formation.form_panel(case, with_conflict_and_objection=True)
         # The international expert is proposed too and has not declared yet: their My work asks them to.
         panel.propose_member(officer, case, demo_user("intl@example.org"), PanelRole.INTERNATIONAL)
+        _employer_refused_as_student(case, officer)
         return
     members = panel_formation.form_panel(case)
     chair = members[PanelRole.CHAIR]
@@ -83,6 +95,7 @@ def _walk(case, last_stage: str, officer, hei_user) -> None:
     if last_stage == "factual_accuracy":
         return
     panel_report.answer_comments(case, chair)
+    panel_report.no_further_comments(case, hei_user)
     panel_report.finalise(case, chair)
     if last_stage == "decision_pending":
         return

@@ -44,7 +44,7 @@ def _comment_and_answer(officer, version: StandardVersion, comments) -> None:
         author = demo_user(email)
         if author is None:
             continue
-        comment = services.add_comment(author, version, by_code.get(code), kind, text)
+        comment = services.add_comment(author, version, by_code.get(code), text)
         if response is not None:
             services.answer_comment(officer, comment, response, answer)
 

@@ -105,8 +105,11 @@ class WithdrawForm(FlaskForm):
 
 class CommentForm(FlaskForm):
     standard = SelectField(_l("Comment on"))
+    # Officers only: a comment received on paper, recorded on behalf of a named organisation and its type (others
+    # comment as the stakeholder type of their account).
+    on_behalf_of = StringField(_l("Received on paper from (organisation)"), validators=[Length(max=300)])
     stakeholder_type = SelectField(
-        _l("You comment as"), validators=[DataRequired()],
+        _l("The organisation's stakeholder type"), validate_choice=False,
         choices=[SelectChoice(kind.value, label) for kind, label in STAKEHOLDER_LABELS.items()])
     text = TextAreaField(_l("Your comment"), validators=[DataRequired(), Length(max=5000)])
 

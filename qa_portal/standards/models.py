@@ -230,6 +230,9 @@ class ConsultationComment(db.Model):
     standard_id: Mapped[int | None] = mapped_column(ForeignKey("standards.id", ondelete="RESTRICT"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     stakeholder_type: Mapped[StakeholderType] = mapped_column(STAKEHOLDER_ENUM)
+    # A comment received on paper, recorded by an officer on behalf of this organisation (issue 15); empty when
+    # the author wrote it themselves (then the type comes from their account).
+    on_behalf_of: Mapped[str] = mapped_column(String(300), default="")
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     response: Mapped[CommentResponse | None] = mapped_column(RESPONSE_ENUM)

@@ -46,6 +46,11 @@ def can_view_consultation(user, version) -> bool:
     return bool(user.is_authenticated and version.status == VersionStatus.CONSULTATION)
 
 
+def can_record_comment_on_behalf(user, version) -> bool:
+    """Officers record a consultation comment received on paper, on behalf of a named organisation."""
+    return _is_officer(user)
+
+
 def can_answer_consultation_comment(user, comment) -> bool:
     """Officers answer stakeholders' consultation comments."""
     return _is_officer(user)

@@ -78,6 +78,11 @@ def _score(page, live_server, user, case_id: int, criteria, levels: list[str], s
     browser_login(page, live_server, user.email, PASSWORD)
     page.goto(f"/cases/{case_id}")
     page.get_by_role("link", name="My judgements").click()
+    page.get_by_role("link", name="Read and acknowledge the briefing (needed before scoring)").click()
+    expect(page.locator("main")).to_contain_text("Confidentiality")
+    page.get_by_role("button", name="I have read the briefing and will keep to it").click()
+    expect(page.locator(".flash-success")).to_contain_text("You acknowledged the case's briefing")
+    page.goto(f"/cases/{case_id}/scoring")
     for criterion, level in zip(criteria, levels):
         card = page.locator(f"#criterion-{criterion.id}")
         card.locator(f"#c{criterion.id}-level").select_option(label=level)
@@ -134,6 +139,13 @@ def test_officer_forms_panel_experts_declare_score_visit_report_factual_check_fi
     assert page.request.get(f"{live_server.url}/cases/{case_id}/ser").status in (403, 404)
     _sign_out(page)
     _declare(page, live_server, student, reference)
+    _sign_out(page)
+
+    # 2b. The institution confirms it has no objection to the panel, ending its objection window early.
+    browser_login(page, live_server, hei.email, PASSWORD)
+    page.goto(f"/cases/{case_id}/panel")
+    page.get_by_role("button", name="Confirm that we have no objection to this panel").click()
+    expect(page.locator(".flash-success")).to_contain_text("no objection to the panel")
     _sign_out(page)
 
     # 3. The officer rules the academic's conflict mitigated, with reasons, and starts the desk review.
@@ -228,6 +240,8 @@ def test_officer_forms_panel_experts_declare_score_visit_report_factual_check_fi
     page.get_by_role("button", name="Send the comment").click()
     expect(page.locator(".flash-success")).to_contain_text("sent to the panel chair")
     _shot(page, "8_hei_comment")
+    page.get_by_role("button", name="We have no further comments").click()
+    expect(page.locator(".flash-success")).to_contain_text("no further comments")
     _sign_out(page)
 
     # 9. The chair answers the comment and finalises the report.

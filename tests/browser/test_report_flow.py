@@ -55,6 +55,8 @@ def test_chair_drafts_sends_answers_and_finalises_the_report(page, live_server):
     page.get_by_role("button", name="Send the comment").click()
     expect(page.locator(".flash-success")).to_contain_text("sent to the panel chair")
     _shot(page, "2_hei_commented")
+    page.get_by_role("button", name="We have no further comments").click()
+    expect(page.locator(".no-further-comments")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
     browser_login(page, live_server, chair.email, PASSWORD)

@@ -196,3 +196,15 @@ def test_workflow_guards_refuse_appeal_steps_taken_around_the_services(app):
     with pytest.raises(TransitionRefused, match="the appeals body has not recorded this outcome"):
         CASE_WORKFLOW.apply(appeal.case, CaseAction.UPHOLD_DECISION, appeals_member(), comment="Upheld.")
     db.session.rollback()
+
+
+def test_a1_the_same_matter_before_a_court_makes_an_appeal_inadmissible(app):
+    """Issue 15: "the same matter is before a court" is a ground to rule an appeal inadmissible; the case's appeal
+    is dismissed and the appeals body cannot decide it."""
+    appeal = lodged()
+    record_admissibility(make_user(Role.OFFICER), appeal, "before_court",
+                         "The institution brought the same decision before the administrative court.")
+    db.session.commit()
+    assert appeal.admissibility == "before_court" and appeal.status == "inadmissible"
+    assert _refused(decide_appeal, appeals_member(), appeal, "uphold", "Reasons.").message == \
+        "Only an admissible appeal can be decided."

@@ -110,13 +110,14 @@ def test_specification_ects_60_with_override_reason_is_accepted(hei_client):
 
 @pytest.mark.parametrize(("values", "warning"), [
     ({"ects": "30", "notional_hours": "800"}, "30 ECTS or more is large for a micro-credential."),
-    ({"ects": "6", "notional_hours": "100"},
+    ({"ects": "6", "notional_hours": "100", "hours_reason": "Prior learning is recognised for the first unit."},
      "Notional hours are usually 25–30 per ECTS credit: 150–180 hours for 6 ECTS."),
-    ({"ects": "2.5", "notional_hours": "90"},
+    ({"ects": "2.5", "notional_hours": "90", "hours_reason": "The placement adds supervised hours."},
      "Notional hours are usually 25–30 per ECTS credit: 62.5–75 hours for 2.5 ECTS."),
 ])
 def test_specification_ects_warnings_are_shown_but_do_not_block(hei_client, values, warning):
-    """Large ECTS and hours outside 25–30 per credit are saved, and the page shows a warning."""
+    """Large ECTS, and hours outside 25–30 per credit with their reason, are saved, and the page shows a
+    warning."""
     client, institution = hei_client
     response = client.post("/specifications/new", data=_form(values, institution_id=str(institution.id)))
     assert response.status_code == 302
@@ -183,3 +184,20 @@ def test_specification_service_refuses_bad_data_from_any_caller(app, bad, field,
     with app.test_request_context(), pytest.raises(DomainError) as refused:
         services.create_specification(None, institution, complete_data(**bad))
     assert (refused.value.field, refused.value.message) == (field, message)
+
+
+def test_hours_outside_25_to_30_per_ects_need_a_written_reason(hei_client):
+    """Issue 15: hours outside 25–30 per ECTS credit are refused at the reason field without one (the typed
+    values kept); with a reason they are saved and the reason is shown with the workload."""
+    client, institution = hei_client
+    response = client.post("/specifications/new", data=_form({"ects": "6", "notional_hours": "100"},
+                                                              institution_id=str(institution.id)))
+    assert response.status_code == 400
+    page = html.unescape(response.get_data(as_text=True))
+    assert "give the reason for 100 hours for 6 ECTS" in page and 'value="100"' in page
+    response = client.post("/specifications/new", data=_form(
+        {"ects": "6", "notional_hours": "100", "hours_reason": "Prior learning is recognised for unit 1."},
+        institution_id=str(institution.id)))
+    assert response.status_code == 302
+    page = html.unescape(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "Prior learning is recognised for unit 1." in page

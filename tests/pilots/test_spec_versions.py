@@ -90,7 +90,7 @@ def test_edit_of_frozen_version_creates_a_new_version_and_leaves_the_old_one_unc
     before = services.version_content(version)
     login(client, user)
     response = client.post(f"/specifications/{version.micro_credential_id}/edit",
-                           data=_form(title_en="Data literacy (revised)", ects="5"))
+                           data=_form(title_en="Data literacy (revised)", ects="5", notional_hours="140"))
     assert response.status_code == 302
     db.session.expire_all()
     credential = db.session.get(MicroCredential, version.micro_credential_id)
@@ -105,7 +105,8 @@ def test_edit_of_published_version_creates_a_new_version(hei):
     """A published version is public at a permanent URL, so an edit goes into a new draft version."""
     institution, user = hei
     version = make_specification(institution, published=True)
-    new = services.update_specification(user, version.micro_credential, complete_data(ects=Decimal("7")))
+    new = services.update_specification(user, version.micro_credential,
+                                        complete_data(ects=Decimal("7"), notional_hours=190))
     db.session.commit()
     assert new.number == 2 and version.ects == Decimal("6") and version.status == SpecificationStatus.PUBLISHED
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from qa_portal.audit.models import AuditEntry
 from qa_portal.auth.models import Role
 from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
@@ -141,14 +142,22 @@ def test_an_unanswered_comment_blocks_finalising_even_after_the_window(app):
         CASE_WORKFLOW.apply(case, CaseAction.FINALISE_REPORT, panel[PanelRole.CHAIR].user)
 
 
-def test_while_the_window_is_open_finalising_needs_the_institutions_comments(app):
-    """With the window open and no comment yet, finalising waits for the institution; once it commented and every
-    comment is answered, the chair may finalise before the window closes."""
+def test_one_answered_comment_does_not_end_the_window_but_no_further_comments_does(app):
+    """Issue 15: the chair once finalised on the day the report was sent because one comment counted as "comments
+    in". While the window is open, finalising waits — after an answered comment too — until the institution
+    declares it has no further comments (audited); then it may be finalised before the due date."""
     case, panel, report, hei = sent_case()
-    assert "has not commented" in " ".join(reports.finalise_problems(case))
+    assert "window is open" in " ".join(reports.finalise_problems(case))
     comment = _comment(case, report, hei)
     factual.answer_comment(panel[PanelRole.CHAIR].user, case, comment, "rejected", "The minutes say 21 March.")
+    assert "window is open" in " ".join(reports.finalise_problems(case))
+    with pytest.raises(TransitionRefused):
+        CASE_WORKFLOW.apply(case, CaseAction.FINALISE_REPORT, panel[PanelRole.CHAIR].user)
+    factual.declare_no_further_comments(hei, case, report)
     assert reports.finalise_problems(case) == []
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "panel_report.no_further_comments"))
+    with pytest.raises(reports.ReportLocked):
+        _comment(case, report, hei, "One more thing.")
 
 
 def test_after_the_window_passed_silence_does_not_block_finalising(app):
@@ -162,6 +171,7 @@ def _finalised(case, panel, report, hei):
     comment = _comment(case, report, hei)
     chair = panel[PanelRole.CHAIR].user
     factual.answer_comment(chair, case, comment, "accepted", "Corrected.")
+    factual.declare_no_further_comments(hei, case, report)
     reports.save_section(chair, case, report.sections[0], {"findings": "Corrected findings."},
                          report.sections[0].level_id)
     CASE_WORKFLOW.apply(case, CaseAction.FINALISE_REPORT, chair)

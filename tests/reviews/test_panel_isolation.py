@@ -16,8 +16,8 @@ from qa_portal.auth.models import Role
 from qa_portal.extensions import db
 from qa_portal.reviews.services import panel
 from qa_portal.reviews.models import (
-    CaseState, ConflictKind, FactualComment, MemberStatus, PanelMember, PanelObjection, PanelReport, PanelRole,
-    SiteVisit, StakeholderGroup, VisitSession,
+    CaseState, ConflictKind, ExpertType, FactualComment, MemberStatus, PanelMember, PanelObjection, PanelReport,
+    PanelRole, SiteVisit, StakeholderGroup, VisitSession,
 )
 from qa_portal.reviews.models import CaseAction
 from qa_portal.reviews.workflow import CASE_WORKFLOW
@@ -64,7 +64,8 @@ def _world():
     CASE_WORKFLOW.apply(case, CaseAction.ACCEPT_SER, officer)
     members = cleared_panel(case)
     proposed = panel.propose_member(officer, case, make_expert().user, PanelRole.EMPLOYER)
-    conflicted = panel.propose_member(officer, case, make_expert().user, PanelRole.INTERNATIONAL)
+    conflicted = panel.propose_member(officer, case, make_expert(ExpertType.INTERNATIONAL).user,
+                                      PanelRole.INTERNATIONAL)
     panel.declare_interests(conflicted.user, conflicted, False, [(ConflictKind.STUDY, "Alumnus, 2023.")],
                             conflicted.user.full_name)
     removed = panel.propose_member(officer, case, make_expert().user, PanelRole.SECRETARY)

@@ -229,7 +229,7 @@ def test_send_problems_list_every_missing_piece(app):
     report.recommended_outcome = outcome(case, "positive")
     problems = " | ".join(reports.send_problems(case))
     for expected in ("S1 has no findings", "overall conclusion is missing", "no consensus judgement for C1.2",
-                     "departs from the decision rule (C1.1"):
+                     "non-compliant mandatory criterion (C1.1)"):
         assert expected in problems
     report.sections[0].level = None
     assert "S1 has no judgement" in " | ".join(reports.send_problems(case))

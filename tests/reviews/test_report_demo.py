@@ -46,6 +46,7 @@ def test_demo_steps_take_a_real_case_from_draft_to_final(app, client):
     assert len(comments) == 2 and comments[0].evidence is not None
     demo.answer_comments(case, chair)
     assert [c.response for c in comments] == [CommentResponseKind.ACCEPTED, CommentResponseKind.REJECTED]
+    demo.no_further_comments(case, hei)
     demo.finalise(case, chair)
     db.session.commit()
     assert case.state == CaseState.DECISION_PENDING and report.status == ReportStatus.FINAL

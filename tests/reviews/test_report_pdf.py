@@ -69,6 +69,7 @@ def test_final_pdf_has_no_watermark_and_states_the_sha256(app, client):
     CASE_WORKFLOW.apply(case, CaseAction.SEND_FOR_FACTUAL_CHECK, chair)
     comment = factual.add_comment(hei, case, report, factual.OVERALL, "Three employers, not two.")
     factual.answer_comment(chair, case, comment, "rejected", "Two attended the meeting.")
+    factual.declare_no_further_comments(hei, case, report)
     CASE_WORKFLOW.apply(case, CaseAction.FINALISE_REPORT, chair)
     db.session.commit()
     login(client, hei)

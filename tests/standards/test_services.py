@@ -8,7 +8,7 @@ from qa_portal.core.errors import DomainError
 from qa_portal.extensions import db
 from qa_portal.standards import services
 from qa_portal.standards.models import (
-    CommentResponse, Criterion, StakeholderType, Standard, StandardVersion, VersionStatus,
+    CommentResponse, Criterion, Standard, StandardVersion, VersionStatus,
 )
 from tests.factories import make_user
 from tests.standards.factories import make_comment, make_standard_set, make_version
@@ -162,7 +162,7 @@ def test_comments_only_while_in_consultation(app, status):
     """A version not in consultation refuses comments with ConsultationClosed (409)."""
     version = make_version(status)
     with pytest.raises(services.ConsultationClosed) as refused:
-        services.add_comment(make_user(), version, None, StakeholderType.STUDENT, "Hello.")
+        services.add_comment(make_user(), version, None, "Hello.")
     assert refused.value.status_code == 409
 
 
@@ -170,7 +170,7 @@ def test_any_user_comments_and_an_officer_answers(app):
     """A comment is stored with its stakeholder type and standard; the answer records who and when; both audited."""
     version = make_version(VersionStatus.CONSULTATION)
     author, officer = make_user(), make_user(Role.OFFICER)
-    comment = services.add_comment(author, version, version.standards[1], StakeholderType.EMPLOYER, " Add X. ")
+    comment = services.add_comment(author, version, version.standards[1], " Add X. ")
     services.answer_comment(officer, comment, CommentResponse.PARTLY, "We added part of X.")
     db.session.commit()
     assert comment.text == "Add X." and comment.standard.code == "S2" and comment.author_id == author.id
@@ -184,7 +184,7 @@ def test_comment_on_a_standard_of_another_version_is_refused(app):
     version = make_version(VersionStatus.CONSULTATION)
     other = make_version(VersionStatus.DRAFT)
     with pytest.raises(DomainError) as refused:
-        services.add_comment(make_user(), version, other.standards[0], StakeholderType.HEI, "Text.")
+        services.add_comment(make_user(), version, other.standards[0], "Text.")
     assert refused.value.field == "standard"
 
 

@@ -3,13 +3,16 @@ import csv
 import io
 
 import pytest
+from sqlalchemy import select
 
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
+from qa_portal.reviews.models import ExpertType
 from qa_portal.standards.models import (
     CommentResponse, ConsultationComment, Standard, StandardSet, StandardVersion, VersionStatus,
 )
 from tests.factories import login, make_user
+from tests.reviews.panel_factories import make_expert
 from tests.standards.factories import make_comment, make_version
 
 
@@ -315,3 +318,41 @@ def test_set_page_offers_a_new_version_only_when_none_is_open(app, client):
     make_version(VersionStatus.CONSULTATION, standard_set=approved.standard_set)
     body = client.get(f"/manage/standards/sets/{approved.standard_set_id}").get_data(as_text=True)
     assert "Start a new version" not in body and "Version 2 is still being drafted" in body
+
+
+def test_the_stakeholder_type_comes_from_the_commenters_account(app, client):
+    """Issue 15: a posted stakeholder type is ignored — an institution's user comments as the HEI, a student expert
+    as a student, anyone else as other — and the page says which."""
+    version = make_version(VersionStatus.CONSULTATION)
+    student = make_expert(ExpertType.STUDENT).user
+    for user, expected in ((make_user(Role.HEI), "hei"), (student, "student"), (make_user(), "other")):
+        other = app.test_client()
+        login(other, user)
+        assert "(from your account)" in other.get(f"/consultations/{version.id}").get_data(as_text=True)
+        assert other.post(f"/consultations/{version.id}", data={
+            "standard": "", "stakeholder_type": "ministry", "text": "A view."}).status_code == 302
+        comment = db.session.scalar(select(ConsultationComment).where(ConsultationComment.author_id == user.id))
+        assert comment.stakeholder_type == expected and comment.on_behalf_of == ""
+
+
+def test_an_officer_records_a_paper_comment_on_behalf_of_an_organisation(app, client):
+    """Officers record a comment received on paper with the organisation's name and type; the type is required
+    then, and a non-officer's "on behalf of" is ignored."""
+    version = make_version(VersionStatus.CONSULTATION)
+    login(client, make_user(Role.OFFICER))
+    response = client.post(f"/consultations/{version.id}", data={
+        "standard": "", "on_behalf_of": "Ministry of Education", "stakeholder_type": "", "text": "Our letter."})
+    assert response.status_code == 409 and "stakeholder type" in response.get_data(as_text=True)
+    assert client.post(f"/consultations/{version.id}", data={
+        "standard": "", "on_behalf_of": "Ministry of Education", "stakeholder_type": "ministry",
+        "text": "Our letter."}).status_code == 302
+    comment = db.session.scalar(select(ConsultationComment))
+    assert (comment.on_behalf_of, comment.stakeholder_type) == ("Ministry of Education", "ministry")
+    report = client.get(f"/manage/standards/versions/{version.id}/consultation-report").get_data(as_text=True)
+    assert "on behalf of Ministry of Education" in report
+    other = app.test_client()
+    login(other, make_user(Role.HEI))
+    other.post(f"/consultations/{version.id}", data={"standard": "", "on_behalf_of": "Someone else",
+                                                     "stakeholder_type": "ministry", "text": "Mine."})
+    mine = db.session.scalar(select(ConsultationComment).where(ConsultationComment.text == "Mine."))
+    assert (mine.on_behalf_of, mine.stakeholder_type) == ("", "hei")

@@ -42,6 +42,7 @@ ADMISSIBILITY_LABELS = {
     Admissibility.LATE: _l("Inadmissible: late"),
     Admissibility.UNAUTHORISED: _l("Inadmissible: not lodged by the institution"),
     Admissibility.OUT_OF_SCOPE: _l("Inadmissible: out of scope"),
+    Admissibility.BEFORE_COURT: _l("Inadmissible: the same matter is before a court"),
 }
 OUTCOME_LABELS = {
     AppealOutcome.UPHOLD: _l("Decision upheld"),

@@ -73,6 +73,7 @@ def record_decision(actor, case: Case, data: DecisionInput) -> Decision:
     decision = Decision(
         case_id=case.id, outcome_id=data.outcome_id, valid_from=data.valid_from, valid_to=data.valid_to,
         reasons=data.reasons.strip(), meeting_date=data.meeting_date, hei_heard=bool(data.hei_heard),
+        departure_reason=(data.departure_reason or "").strip(),
         decided_by_id=actor.id, decided_at=utcnow(), supersedes_id=previous.id if previous else None,
         criteria=list(db.session.scalars(select(Criterion).where(Criterion.id.in_(data.criterion_ids)))),
         conditions=[DecisionCondition(position=number, text=text.strip(), due_on=due_on)

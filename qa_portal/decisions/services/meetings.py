@@ -109,7 +109,8 @@ def proposal_input(item: AgendaItem) -> DecisionInput | None:
         outcome_id=data["outcome_id"], valid_from=day(data["valid_from"]), valid_to=day(data["valid_to"]),
         reasons=data["reasons"],
         criterion_ids=list(data["criterion_ids"]), meeting_date=item.meeting.held_on, hei_heard=data["hei_heard"],
-        conditions=[(text, date.fromisoformat(due_on)) for text, due_on in data["conditions"]])
+        conditions=[(text, date.fromisoformat(due_on)) for text, due_on in data["conditions"]],
+        departure_reason=data.get("departure_reason", ""))
 
 
 def propose_outcome(actor, item: AgendaItem, data: DecisionInput) -> AgendaItem:
@@ -126,7 +127,8 @@ def propose_outcome(actor, item: AgendaItem, data: DecisionInput) -> AgendaItem:
         "outcome_id": data.outcome_id, "valid_from": data.valid_from.isoformat() if data.valid_from else None,
         "valid_to": data.valid_to.isoformat() if data.valid_to else None, "reasons": data.reasons.strip(),
         "criterion_ids": list(data.criterion_ids), "hei_heard": bool(data.hei_heard),
-        "conditions": [(text.strip(), due_on.isoformat()) for text, due_on in data.conditions]}
+        "conditions": [(text.strip(), due_on.isoformat()) for text, due_on in data.conditions],
+        "departure_reason": (data.departure_reason or "").strip()}
     item.proposed_by_id = actor.id
     db.session.flush()
     record(actor, "council.propose", item.case, f"{item.case.reference}: outcome proposed at the meeting of "

@@ -14,17 +14,19 @@ from qa_portal.decisions.models import CouncilDeclaration, Decision
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Outcome, OutcomeKind, OutcomeScheme
 from qa_portal.reviews.models import Case, MemberStatus, PanelMember, PanelReport, ReportStatus
+from qa_portal.reviews.services.decision_rule import RuleVerdict, check_outcome
 from qa_portal.reviews.services.report import outcome_scheme_for
 from qa_portal.standards.models import Criterion
 
 __all__ = ["DecisionInput", "scheme_of", "final_report_of", "pending_decision", "latest_decision",
-           "council_problems", "decision_problems", "decide_problems", "add_years", "add_months"]
+           "council_problems", "decision_verdict", "decision_problems", "decide_problems", "add_years", "add_months"]
 
 
 @dataclass
 class DecisionInput:
     """What the council's form gives: the outcome, validity, conditions [(text, due date)], reasons, the cited
-    criteria, the meeting date and whether the institution was heard (None: not answered)."""
+    criteria, the meeting date, whether the institution was heard (None: not answered) and the reason for departing
+    from the panel's recommendation or the decision rule (issue 15)."""
 
     outcome_id: int | None
     valid_from: date | None
@@ -34,13 +36,15 @@ class DecisionInput:
     meeting_date: date | None
     hei_heard: bool | None
     conditions: list[tuple[str, date | None]] = field(default_factory=list)
+    departure_reason: str = ""
 
     @classmethod
     def of(cls, decision: Decision) -> "DecisionInput":
         """The input a stored decision was made from (for the workflow's re-check)."""
         return cls(decision.outcome_id, decision.valid_from, decision.valid_to, decision.reasons,
                    [criterion.id for criterion in decision.criteria], decision.meeting_date, decision.hei_heard,
-                   [(condition.text, condition.due_on) for condition in decision.conditions])
+                   [(condition.text, condition.due_on) for condition in decision.conditions],
+                   decision.departure_reason)
 
 
 def add_months(start: date, months: int) -> date:
@@ -173,6 +177,25 @@ def _meeting_problems(data: DecisionInput) -> list[tuple[str, str]]:
     return problems
 
 
+def decision_verdict(case: Case, outcome: Outcome | None, data: DecisionInput) -> RuleVerdict:
+    """The decision rule's verdict on the council's outcome, its conditions and its reason for departing
+    (reviews/services/decision_rule.check_outcome — the same function that checks the panel's recommendation)."""
+    return check_outcome(case, outcome, data.departure_reason, [text for text, _due_on in data.conditions])
+
+
+def _departure_problems(case: Case, outcome: Outcome, data: DecisionInput) -> list[tuple[str, str]]:
+    """Issue 15: the outcome keeps the decision rule (or departs with a written reason), and departing from the
+    panel's recommended outcome needs the council's written reason."""
+    problems = [("departure_reason", message) for message in decision_verdict(case, outcome, data).problems]
+    report = final_report_of(case)
+    recommended = report.recommended_outcome if report is not None else None
+    if recommended is not None and recommended.id != outcome.id and not (data.departure_reason or "").strip():
+        problems.append(("departure_reason", _(
+            "The panel recommended “%(recommended)s”: give the council's reason for deciding “%(outcome)s” instead.",
+            recommended=recommended.label_en, outcome=outcome.label_en)))
+    return problems
+
+
 def decision_problems(case: Case, decider, data: DecisionInput) -> list[tuple[str, str]]:
     """Every rule (D1–D5, D7, P6) the decision breaks, as (form field, message); empty when it may be recorded."""
     problems: list[tuple[str, str]] = []
@@ -184,6 +207,7 @@ def decision_problems(case: Case, decider, data: DecisionInput) -> list[tuple[st
     if outcome is not None:
         problems += _validity_problems(outcome, data) + _condition_problems(outcome, data)
         problems += upgrade_problems(case, outcome)  # D7
+        problems += _departure_problems(case, outcome, data)
     return problems + _reasons_problems(case, data) + _meeting_problems(data)
 
 

@@ -17,7 +17,9 @@ from qa_portal.decisions.permissions import (
     can_decide_on_case, can_declare_council_interests, can_list_council_cases, can_view_case_decision,
 )
 from qa_portal.decisions.services.publication import final_version_of
-from qa_portal.decisions.services.rules import DecisionInput, council_problems, latest_decision, scheme_of
+from qa_portal.decisions.services.rules import (
+    DecisionInput, council_problems, decision_verdict, final_report_of, latest_decision, scheme_of,
+)
 from qa_portal.decisions.views import bp
 
 
@@ -70,7 +72,8 @@ def _input(form: DecisionForm) -> DecisionInput:
     return DecisionInput(outcome_id=form.outcome.data or None, valid_from=form.valid_from.data,
                          valid_to=form.valid_to.data, reasons=form.reasons.data or "",
                          criterion_ids=list(form.criteria.data or []), meeting_date=form.meeting_date.data,
-                         hei_heard=heard, conditions=form.filled_conditions())
+                         hei_heard=heard, conditions=form.filled_conditions(),
+                         departure_reason=form.departure_reason.data or "")
 
 
 @bp.route("/cases/<int:case_id>/decision", methods=["GET", "POST"])
@@ -92,7 +95,21 @@ def case_decision(case_id: int):
             flash(_("The decision on %(reference)s is recorded.", reference=case.reference), "success")
             return redirect(url_for("decisions.case_decision", case_id=case.id))
         status = run.status
+    shown = decision if case.state != CaseState.DECISION_PENDING else None
     return render_template(
-        "decisions/case_decision.html", case=case, decision=decision if case.state != CaseState.DECISION_PENDING
-        else None, form=form, version=final_version_of(case), declaration=council.declaration_of(case, current_user),
-        blockers=council_problems(case, current_user) if deciding else []), status
+        "decisions/case_decision.html", case=case, decision=shown, form=form, version=final_version_of(case),
+        declaration=council.declaration_of(case, current_user),
+        blockers=council_problems(case, current_user) if deciding else [],
+        panel_report=final_report_of(case), verdict=_verdict(case, shown, form)), status
+
+
+def _verdict(case: Case, decision, form):
+    """The decision rule's verdict on the recorded decision, or on the outcome the form holds (None: the rule's
+    reading of the judgements alone)."""
+    if decision is not None:
+        return decision_verdict(case, decision.outcome, DecisionInput.of(decision))
+    scheme = scheme_of(case)
+    chosen = form.outcome.data if form is not None and form.is_submitted() else None
+    outcome = next((item for item in (scheme.outcomes if scheme else []) if item.id == chosen), None)
+    return decision_verdict(case, outcome, _input(form) if outcome is not None else DecisionInput(
+        None, None, None, "", [], None, None))

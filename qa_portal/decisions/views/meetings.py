@@ -102,7 +102,7 @@ def _proposal(form: DecisionForm) -> DecisionInput:
     return DecisionInput(outcome_id=form.outcome.data or None, valid_from=form.valid_from.data,
                          valid_to=form.valid_to.data, reasons=form.reasons.data or "",
                          criterion_ids=list(form.criteria.data or []), meeting_date=None, hei_heard=heard,
-                         conditions=form.filled_conditions())
+                         conditions=form.filled_conditions(), departure_reason=form.departure_reason.data or "")
 
 
 @bp.route("/council/meetings/<int:meeting_id>/items/<int:item_id>/proposal", methods=["GET", "POST"])

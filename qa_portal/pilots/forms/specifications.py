@@ -85,6 +85,8 @@ class SpecificationForm(FlaskForm):
     ects_override_reason = TextAreaField(_l("Reason for 60 ECTS or more (visible to the agency)"),
                                          validators=[Optional(), Length(max=2000)])
     notional_hours = StringField(_l("Notional hours of learning"), validators=[Optional(), Length(max=10)])
+    hours_reason = TextAreaField(_l("Reason for notional hours outside 25–30 per ECTS credit"),
+                                 validators=[Optional(), Length(max=2000)])
     eqf_level = SelectField(_l("EQF level"), validate_choice=False)
     nqf_level = StringField(_l("NQF level"), validators=[Optional(), Length(max=3)])
     qf_ehea_cycle = SelectField(_l("QF-EHEA cycle"), choices=_choices(CYCLE_CHOICE_LABELS))
@@ -119,7 +121,8 @@ class SpecificationForm(FlaskForm):
 
     def fill_from(self, data: dict) -> None:
         """Show a version's content in the form (used on GET)."""
-        for name in ("title_en", "title_hy", "short_description", "ects_override_reason", "isced_f_code",
+        for name in ("title_en", "title_hy", "short_description", "ects_override_reason", "hours_reason",
+                     "isced_f_code",
                      "assessment_details", "grading_scale", "prerequisites", "stackable_towards", "qa_type",
                      "further_learning", "valid_from", "valid_to"):
             getattr(self, name).data = data[name]
@@ -171,6 +174,7 @@ class SpecificationForm(FlaskForm):
             "ects": ects,
             "ects_override_reason": self.ects_override_reason.data or "",
             "notional_hours": hours,
+            "hours_reason": self.hours_reason.data or "",
             "eqf_level": eqf,
             "eqf_not_applicable": eqf_raw == NOT_APPLICABLE,
             "nqf_level": nqf,

@@ -120,6 +120,9 @@ def check_specification(data: dict) -> dict[str, str]:
         refuse("ects_override_reason",
                _("60 ECTS or more is not a micro-credential (DEQAR counts it as other provision): "
                  "give an override reason or lower the ECTS."))
+    if hours_outside_range(ects, hours) and not (data.get("hours_reason") or "").strip():
+        refuse("hours_reason", _("Notional hours are usually 25–30 per ECTS credit: give the reason for %(hours)s "
+                                 "hours for %(ects)s ECTS, or correct them.", hours=hours, ects=_number(ects)))
     cycle = data.get("qf_ehea_cycle")
     if cycle in CYCLE_EQF_LEVEL and data.get("eqf_level") != CYCLE_EQF_LEVEL[cycle]:
         refuse("qf_ehea_cycle", _("The QF-EHEA %(cycle)s cycle corresponds to EQF level %(level)s.",
@@ -142,6 +145,13 @@ def check_specification(data: dict) -> dict[str, str]:
         if outcome.get("esco_uris") and not (outcome.get("statement") or "").strip():
             refuse(f"outcomes-{index}-statement", _("A learning outcome with ESCO skills needs a statement."))
     return errors
+
+
+def hours_outside_range(ects: Decimal | None, hours: int | None) -> bool:
+    """The notional hours fall outside 25–30 per ECTS credit (both given and valid)."""
+    if ects is None or hours is None or _ects_problem(ects) or not 0 < hours <= 100000:
+        return False
+    return not ects * HOURS_PER_ECTS[0] <= hours <= ects * HOURS_PER_ECTS[1]
 
 
 def specification_warnings(spec) -> list[str]:

@@ -184,6 +184,8 @@ class SpecificationVersion(TimestampMixin, db.Model):
     ects: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
     ects_override_reason: Mapped[str] = mapped_column(Text, default="")
     notional_hours: Mapped[int | None] = mapped_column(Integer)
+    # Why the notional hours fall outside 25–30 per ECTS credit (required then; issue 15).
+    hours_reason: Mapped[str] = mapped_column(Text, default="")
     eqf_level: Mapped[int | None] = mapped_column(Integer, index=True)
     eqf_not_applicable: Mapped[bool] = mapped_column(default=False)
     nqf_level: Mapped[int | None] = mapped_column(Integer)

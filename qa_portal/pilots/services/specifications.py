@@ -16,13 +16,13 @@ from qa_portal.pilots.workflow import SPECIFICATION_WORKFLOW, freeze_specificati
 # The columns of a version that hold the description (copied into a new version).
 CONTENT_FIELDS = (
     "title_en", "title_hy", "awarding_bodies", "issuer_countries", "short_description", "ects",
-    "ects_override_reason", "notional_hours", "eqf_level", "eqf_not_applicable", "nqf_level", "qf_ehea_cycle",
+    "ects_override_reason", "notional_hours", "hours_reason", "eqf_level", "eqf_not_applicable", "nqf_level", "qf_ehea_cycle",
     "isced_f_code", "assessment_type", "assessment_details", "participation_form", "supervision",
     "grading_scale", "certificate_type", "prerequisites", "stackability", "stackable_towards", "learning_mode",
     "languages", "qa_type", "further_learning", "valid_from", "valid_to",
 )
 TEXT_DEFAULTS = {
-    "title_hy": "", "short_description": "", "ects_override_reason": "", "isced_f_code": "",
+    "title_hy": "", "short_description": "", "ects_override_reason": "", "hours_reason": "", "isced_f_code": "",
     "assessment_details": "", "grading_scale": "", "prerequisites": "", "stackable_towards": "", "qa_type": "",
     "further_learning": "",
 }

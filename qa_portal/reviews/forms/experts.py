@@ -40,6 +40,10 @@ class ExpertProfileForm(FlaskForm):
     languages = MultiCheckboxField(_l("Working languages"), validate_choice=False)
     country = SelectField(_l("Country"))
     training_date = DateField(_l("Date of the agency's expert training"), validators=[Optional()])
+    student_status_from = DateField(_l("Student status from (student experts: enrolled since)"),
+                                    validators=[Optional()])
+    student_status_until = DateField(_l("Student status until (student experts: enrolled until)"),
+                                     validators=[Optional()])
     available = BooleanField(_l("Available for new panels"), default=True)
     biography = TextAreaField(_l("Short biography"), validators=[Length(max=3000)])
 
@@ -67,7 +71,9 @@ class ExpertProfileForm(FlaskForm):
         return ProfileDetails(expert_type=self.expert_type.data, country=self.country.data,
                               fields=split_codes(self.isced_codes.data), languages=list(self.languages.data or []),
                               training_date=self.training_date.data, available=bool(self.available.data),
-                              biography=self.biography.data or "")
+                              biography=self.biography.data or "",
+                              student_status_from=self.student_status_from.data,
+                              student_status_until=self.student_status_until.data)
 
     @classmethod
     def for_profile(cls, profile) -> "ExpertProfileForm":
@@ -75,7 +81,8 @@ class ExpertProfileForm(FlaskForm):
         return cls(formdata=None, expert_type=profile.expert_type.value, country=profile.country,
                    isced_codes=", ".join(item.isced_code for item in profile.fields),
                    languages=[item.language for item in profile.languages], training_date=profile.training_date,
-                   available=profile.available, biography=profile.biography)
+                   available=profile.available, biography=profile.biography,
+                   student_status_from=profile.student_status_from, student_status_until=profile.student_status_until)
 
 
 class NewExpertProfileForm(ExpertProfileForm):

@@ -11,7 +11,7 @@ from qa_portal.reviews.models import ConflictKind
 from qa_portal.reviews.services.panel import KIND_LABELS
 
 __all__ = ["ProposeMemberForm", "RemoveMemberForm", "ConflictRulingForm", "ObjectionForm", "ObjectionRulingForm",
-           "DeclarationForm"]
+           "DeclarationForm", "FieldWarningForm"]
 
 _REASON = [DataRequired(_l("Write the reasons.")), Length(max=10000)]
 
@@ -42,6 +42,10 @@ class ProposeMemberForm(FlaskForm):
 
 class RemoveMemberForm(FlaskForm):
     reason = TextAreaField(_l("Reason for removing"), validators=_REASON)
+
+
+class FieldWarningForm(FlaskForm):
+    reason = TextAreaField(_l("Why the member may sit despite the field warning"), validators=_REASON)
 
 
 class ConflictRulingForm(FlaskForm):

@@ -1,7 +1,8 @@
 """Panel-report forms: a standard's section, the overall conclusion and recommendation, factual-accuracy comments
 and the chair's answers."""
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, RadioField, SelectField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -41,8 +42,9 @@ class ReportConclusionForm(FlaskForm):
     overall_conclusion = TextAreaField(_l("Overall conclusion"), validators=_LONG)
     recommended_outcome = SelectField(_l("Recommended outcome"), coerce=str)
     recommendation_reason = TextAreaField(
-        _l("Reason for departing from the decision rule (required when a mandatory criterion is non-compliant "
-           "and the recommendation is positive)"), validators=[Length(max=20000)])
+        _l("Reason for departing from the decision rule (required when a mandatory criterion is non-compliant and "
+           "the recommendation is not negative, or partially compliant and the recommendation is positive: name "
+           "each such criterion's code)"), validators=[Length(max=20000)])
 
     def set_outcomes(self, outcomes, locale: str = "en") -> None:
         self.recommended_outcome.choices = [SelectChoice("", _l("— not chosen yet —"))] + [
@@ -56,6 +58,8 @@ class FactualCommentForm(FlaskForm):
     section = SelectField(_l("Section"), coerce=str, validators=[DataRequired()])
     comment = TextAreaField(_l("Comment on the facts"), validators=[DataRequired(), Length(max=20000)])
     evidence = SelectField(_l("Evidence (optional)"), coerce=str, default="")
+    new_file = FileField(_l("Or a new evidence file (optional; PDF, DOCX, XLSX, ODT, PNG or JPG)"))
+    new_file_title = StringField(_l("Title of the new file"), validators=[Length(max=300)])
 
     def set_choices(self, sections, evidence) -> None:
         self.section.choices = [SelectChoice(key, label) for key, label in sections]
@@ -64,6 +68,15 @@ class FactualCommentForm(FlaskForm):
 
     def evidence_id(self) -> int | None:
         return _optional_id(self.evidence.data)
+
+    def new_evidence(self):
+        """The new file uploaded with the comment as the service takes it, or None."""
+        from qa_portal.reviews.services.factual import NewEvidence
+
+        upload = self.new_file.data
+        if not upload or not getattr(upload, "filename", ""):
+            return None
+        return NewEvidence(upload.stream, upload.filename, self.new_file_title.data or "")
 
 
 class FactualAnswerForm(FlaskForm):

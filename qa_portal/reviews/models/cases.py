@@ -71,6 +71,9 @@ class Case(TimestampMixin, db.Model):
     state: Mapped[CaseState] = mapped_column(CASE_STATE_ENUM, default=CaseState.SER_IN_PREPARATION, index=True)
     coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     ser_due_at: Mapped[datetime | None] = mapped_column(DateTime, default=default_ser_due_at)
+    # The institution's confirmation that it has no objection to the proposed panel (ends its objection window).
+    no_objection_at: Mapped[datetime | None] = mapped_column(DateTime)
+    no_objection_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     institution: Mapped[Institution] = relationship(lazy="joined")
     application: Mapped[Application | None] = relationship()

@@ -33,6 +33,10 @@ class ExpertProfile(TimestampMixin, db.Model):
     expert_type: Mapped[ExpertType] = mapped_column(string_enum(ExpertType, "expert_type", 20), index=True)
     country: Mapped[str] = mapped_column(String(2), default="AM")
     training_date: Mapped[date | None] = mapped_column(Date)
+    # A student expert's student status (enrolment) from and until: a student seat needs it current on the day the
+    # desk review starts (issue 15).
+    student_status_from: Mapped[date | None] = mapped_column(Date)
+    student_status_until: Mapped[date | None] = mapped_column(Date)
     available: Mapped[bool] = mapped_column(default=True)
     biography: Mapped[str] = mapped_column(Text, default="")
 

@@ -78,6 +78,12 @@ class PanelMember(db.Model):
     removal_reason: Mapped[str] = mapped_column(Text, default="")
     scoring_due_at: Mapped[datetime | None] = mapped_column(DateTime)
     scores_submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The officer's acknowledgement, with a reason, that an academic member's fields do not cover the
+    # micro-credential's broad ISCED-F field (issue 15).
+    field_warning_reason, field_warning_by_id, field_warning_at = ruling_columns()
+    # When the member acknowledged the case's briefing (procedure, standards version, conflict rules,
+    # confidentiality); scoring waits for it (ESG 2.4).
+    briefed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     case: Mapped[Case] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")

@@ -47,6 +47,9 @@ class PanelReport(db.Model):
     # non-compliant mandatory criterion).
     recommendation_reason: Mapped[str] = mapped_column(Text, default="")
     factual_check_due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The institution's declaration that it has no further comments (ends its factual-accuracy window).
+    no_further_comments_at: Mapped[datetime | None] = mapped_column(DateTime)
+    no_further_comments_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     finalised_at: Mapped[datetime | None] = mapped_column(DateTime)
     finalised_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     final_sha256: Mapped[str | None] = mapped_column(String(64))

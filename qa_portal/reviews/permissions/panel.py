@@ -11,7 +11,7 @@ __all__ = [
     "panel_seat", "is_cleared_member", "is_panel_chair",
     "can_manage_expert_pool", "can_edit_expert_profile", "can_view_expert_profile",
     "can_manage_panel", "can_view_panel", "can_sign_declaration", "can_declare_interests", "can_rule_on_member", "can_rule_on_objection",
-    "can_object_to_member",
+    "can_object_to_member", "can_confirm_no_objection", "can_acknowledge_briefing", "can_acknowledge_field_warning",
     "can_score", "can_record_consensus", "can_view_scoring_summary",
     "can_view_site_visit", "can_edit_site_visit", "can_request_visit_skip",
     "can_edit_report", "can_view_report", "can_comment_on_report", "can_answer_factual_comments",
@@ -95,6 +95,22 @@ def can_rule_on_objection(user, objection) -> bool:
 def can_object_to_member(user, member) -> bool:
     """The case's institution may object to a proposed member (the service checks the stage)."""
     return is_hei_member(user, member.case.institution_id)
+
+
+def can_confirm_no_objection(user, case) -> bool:
+    """The case's institution (its quality unit) confirms it has no objection to the proposed panel."""
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.HEI)
+                and is_hei_member(user, case.institution_id))
+
+
+def can_acknowledge_briefing(user, member) -> bool:
+    """Only the member of the seat acknowledges the case's briefing, while they hold the seat."""
+    return can_declare_interests(user, member)
+
+
+def can_acknowledge_field_warning(user, member) -> bool:
+    """Officers acknowledge, with a reason, that an academic member's fields do not cover the micro-credential's."""
+    return can_manage_panel(user, member.case)
 
 
 # --- desk review --------------------------------------------------------------------------------------------

@@ -6,4 +6,4 @@ Importing the package loads every stage, and each stage registers its guards and
 (reviews/workflow.py) as it loads, so the table is whole once any service is in use."""
 from qa_portal.reviews.services import self_evaluation, ser_pages, evidence, experts, panel  # noqa: F401
 from qa_portal.reviews.services import scoring, scoring_pages, site_visit, report, factual  # noqa: F401
-from qa_portal.reviews.services import cases, coordination  # noqa: F401
+from qa_portal.reviews.services import cases, coordination, panel_rules  # noqa: F401

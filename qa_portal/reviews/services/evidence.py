@@ -43,6 +43,14 @@ def upload_evidence(actor, case: Case, stream, filename: str | None, title: str,
                     confidentiality, criterion_ids: list[int]) -> Evidence:
     """Store an uploaded file under a random name with its SHA-256 and record it as evidence of the case."""
     ensure_ser_editable(case)
+    return store_evidence(actor, case, stream, filename, title, evidence_type, language, confidentiality,
+                          criterion_ids)
+
+
+def store_evidence(actor, case: Case, stream, filename: str | None, title: str, evidence_type, language: str,
+                   confidentiality, criterion_ids: list[int]) -> Evidence:
+    """Store a file (content-checked) as evidence of the case and audit it; the caller checks the stage (the SER
+    while it is editable, or a factual-accuracy comment while its window is open)."""
     title, evidence_type, language, confidentiality = _clean_details(title, evidence_type, language,
                                                                      confidentiality)
     criteria = _criteria_of_case(case, criterion_ids)

@@ -42,6 +42,8 @@ class ProfileDetails:
     training_date: date | None = None
     available: bool = True
     biography: str = ""
+    student_status_from: date | None = None
+    student_status_until: date | None = None
 
 
 @dataclass
@@ -107,12 +109,17 @@ def _check_profile(details: ProfileDetails) -> None:
         raise DomainError(_("Not ISCED-F 2013 field codes: %(codes)s.", codes=", ".join(bad)), field="isced_codes")
     if bad := unknown_language_codes(details.languages):
         raise DomainError(_("Not ISO 639-1 language codes: %(codes)s.", codes=", ".join(bad)), field="languages")
+    if (details.student_status_from and details.student_status_until
+            and details.student_status_until < details.student_status_from):
+        raise DomainError(_("The student status must end after it starts."), field="student_status_until")
 
 
 def _apply_profile(profile: ExpertProfile, details: ProfileDetails) -> None:
     profile.expert_type = ExpertType(details.expert_type)
     profile.country = details.country
     profile.training_date = details.training_date
+    profile.student_status_from = details.student_status_from
+    profile.student_status_until = details.student_status_until
     profile.available = details.available
     profile.biography = details.biography.strip()
     kept_fields = {item.isced_code: item for item in profile.fields}
@@ -123,7 +130,8 @@ def _apply_profile(profile: ExpertProfile, details: ProfileDetails) -> None:
 
 def _profile_data(profile: ExpertProfile) -> dict:
     return {"type": profile.expert_type.value, "country": profile.country, "available": profile.available,
-            "training_date": profile.training_date, "fields": [item.isced_code for item in profile.fields],
+            "training_date": profile.training_date, "student_status_until": profile.student_status_until,
+            "fields": [item.isced_code for item in profile.fields],
             "languages": [item.language for item in profile.languages]}
 
 

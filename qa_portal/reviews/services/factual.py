@@ -1,6 +1,8 @@
 """The factual-accuracy check: the institution comments on sections of the sent draft (with optional evidence)
 until its window closes; the chair answers each comment (accepted or rejected, with an answer) and revises the
 report. Everything here is refused once the report is final."""
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -13,19 +15,34 @@ from qa_portal.extensions import db
 from qa_portal.reviews.models import (
     Case, CaseState, CommentResponseKind, Evidence, FactualComment, PanelReport, PanelReportVersion, ReportStatus,
 )
+from qa_portal.reviews.models import Confidentiality, EvidenceType
+from qa_portal.reviews.services.evidence import store_evidence
 from qa_portal.reviews.services.report import ReportLocked
 
-__all__ = ["OVERALL", "RESPONSE_LABELS", "window_open", "comments_of", "latest_version", "section_choices",
-           "add_comment", "answer_comment", "answer_comments", "AnswersRefused"]
+__all__ = ["OVERALL", "RESPONSE_LABELS", "NewEvidence", "window_open", "comments_of", "latest_version",
+           "section_choices", "add_comment", "answer_comment", "answer_comments", "AnswersRefused",
+           "declare_no_further_comments"]
+
+
+@dataclass
+class NewEvidence:
+    """A file the institution uploads with its factual-accuracy comment (stored as panel-only evidence)."""
+
+    stream: object
+    filename: str | None
+    title: str
+    language: str = "en"
+
 
 OVERALL = "overall"  # the section key of the overall conclusion
 RESPONSE_LABELS = {CommentResponseKind.ACCEPTED: _l("Accepted"), CommentResponseKind.REJECTED: _l("Rejected")}
 
 
 def window_open(report: PanelReport | None) -> bool:
-    """The institution may still comment: the report is sent (not final) and its due date has not passed."""
+    """The institution may still comment: the report is sent (not final), its due date has not passed and it has
+    not declared that it has no further comments."""
     return bool(report is not None and report.status == ReportStatus.SENT and report.factual_check_due_at
-                and utcnow() <= report.factual_check_due_at)
+                and utcnow() <= report.factual_check_due_at and report.no_further_comments_at is None)
 
 
 def comments_of(report: PanelReport) -> list[FactualComment]:
@@ -57,10 +74,13 @@ def _ensure_open_for_answers(case: Case, report: PanelReport) -> None:
 
 
 def add_comment(actor, case: Case, report: PanelReport, section_key: str, text: str,
-                evidence_id: int | None = None) -> FactualComment:
-    """The institution's comment on one section of the sent draft, with an optional evidence file of the case,
-    until the window closes."""
+                evidence_id: int | None = None, new_evidence: NewEvidence | None = None) -> FactualComment:
+    """The institution's comment on one section of the sent draft, with an optional evidence file of the case or a
+    new file uploaded with it (stored as panel-only evidence), until the window closes."""
     _ensure_open_for_answers(case, report)
+    if report.no_further_comments_at is not None:
+        raise ReportLocked(_("The institution declared on %(when)s that it has no further comments.",
+                             when=report.no_further_comments_at.strftime("%Y-%m-%d %H:%M")))
     if not window_open(report):
         raise ReportLocked(_("The factual-accuracy window closed on %(due)s.",
                              due=report.factual_check_due_at.strftime("%Y-%m-%d %H:%M")))
@@ -73,6 +93,12 @@ def add_comment(actor, case: Case, report: PanelReport, section_key: str, text: 
     evidence = db.session.get(Evidence, evidence_id) if evidence_id else None
     if evidence_id and (evidence is None or evidence.case_id != case.id):
         raise DomainError(_("Choose one of this case's evidence files."), field="evidence")
+    if new_evidence is not None:
+        if evidence is not None:
+            raise DomainError(_("Attach either an existing evidence file or a new one, not both."), field="evidence")
+        title = (new_evidence.title or "").strip() or _("New evidence with a factual-accuracy comment")
+        evidence = store_evidence(actor, case, new_evidence.stream, new_evidence.filename, title[:300],
+                                  EvidenceType.OTHER, new_evidence.language, Confidentiality.PANEL_ONLY, [])
     version = latest_version(report)
     comment = FactualComment(report_id=report.id, version_number=version.number if version else 0,
                              section_id=None if section_key == OVERALL else int(section_key),
@@ -81,7 +107,9 @@ def add_comment(actor, case: Case, report: PanelReport, section_key: str, text: 
     db.session.add(comment)
     db.session.flush()
     record(actor, "panel_report.comment", comment, f"{case.reference}: factual-accuracy comment on "
-           f"{comment.section_label}", {"version": comment.version_number, "evidence_id": evidence_id})
+           f"{comment.section_label}", {"version": comment.version_number,
+                                        "evidence_id": evidence.id if evidence is not None else None,
+                                        "new_evidence": new_evidence is not None})
     return comment
 
 
@@ -136,3 +164,18 @@ def answer_comments(actor, case: Case, report: PanelReport, answers: dict) -> li
     if problems:
         raise AnswersRefused(problems)
     return answered
+
+
+def declare_no_further_comments(actor, case: Case, report: PanelReport) -> PanelReport:
+    """The institution declares it has no further comments: its factual-accuracy window ends now, so the report
+    may be finalised once every comment is answered (audited)."""
+    _ensure_open_for_answers(case, report)
+    if report.no_further_comments_at is not None:
+        raise ReportLocked(_("The institution already declared on %(when)s that it has no further comments.",
+                             when=report.no_further_comments_at.strftime("%Y-%m-%d %H:%M")))
+    report.no_further_comments_at, report.no_further_comments_by_id = utcnow(), getattr(actor, "id", None)
+    db.session.flush()
+    record(actor, "panel_report.no_further_comments", report,
+           f"{case.reference}: the institution has no further factual-accuracy comments",
+           {"case": case.reference, "window_due_at": report.factual_check_due_at})
+    return report

@@ -23,6 +23,7 @@ from qa_portal.reviews.models import (
     MemberAction, MemberStatus, ObjectionAction, ObjectionRuling, PanelMember, PanelObjection, PanelRole,
 )
 from qa_portal.reviews.services.experts import panel_load_counts
+from qa_portal.reviews.services.panel_rules import profile_of, seat_problem, seat_problems
 from qa_portal.reviews.signals import member_proposed, objection_raised
 from qa_portal.reviews.workflow import CASE_WORKFLOW, MEMBER_STATUS_LABELS, MEMBER_WORKFLOW, OBJECTION_WORKFLOW
 
@@ -225,8 +226,9 @@ def members_of(case, *, include_removed: bool = False) -> list[PanelMember]:
 
 def composition_check(case, members=None) -> tuple[list[str], list[str]]:
     """The panel's composition against ESG 2.4: errors (exactly one chair, at least one student — never
-    overridable —, at least one academic, the coordinator not a member) and warnings (no employer, no
-    international member)."""
+    overridable —, at least one academic, the coordinator not a member, every seat fitting its expert's profile
+    today, every field warning acknowledged) and warnings (no employer, no international member, each field
+    warning)."""
     members = members_of(case) if members is None else [m for m in members if m.status != MemberStatus.REMOVED]
     roles = [member.role for member in members]
     errors, warnings = [], []
@@ -245,7 +247,8 @@ def composition_check(case, members=None) -> tuple[list[str], list[str]]:
         warnings.append(_("The panel has no employer member."))
     if PanelRole.INTERNATIONAL not in roles:
         warnings.append(_("The panel has no international member."))
-    return errors, warnings
+    seat_errors, field_warnings = seat_problems(case, members)
+    return errors + seat_errors, warnings + [text for _member, text in field_warnings]
 
 
 def start_review_problems(case, members=None) -> list[str]:
@@ -278,11 +281,12 @@ def _expert_query():
 
 
 def expert_candidates(case) -> list[tuple[ExpertProfile, int]]:
-    """Active experts with a profile who are not on this panel, with their current load as the expert pool shows
+    """Active, available experts with a profile who are not on this panel, with their current load as the expert pool shows
     it (seats on cases not finished), in two queries."""
     seated = select(PanelMember.user_id).where(PanelMember.case_id == case.id)
     profiles = db.session.scalars(
-        _expert_query().where(User.id.not_in(seated)).options(selectinload(ExpertProfile.fields))
+        _expert_query().where(User.id.not_in(seated), ExpertProfile.available.is_(True))
+        .options(selectinload(ExpertProfile.fields))
         .order_by(User.full_name)
     ).unique().all()
     loads = panel_load_counts([profile.user_id for profile in profiles])
@@ -290,8 +294,9 @@ def expert_candidates(case) -> list[tuple[ExpertProfile, int]]:
 
 
 def propose_member(actor, case, user: User, role) -> PanelMember:
-    """An officer proposes an expert (active, expert role, with a profile; never the case coordinator) for a
-    panel role; the portal's conflict finding is stored and makes the member conflicted at once."""
+    """An officer proposes an expert (active, available, expert role, with a profile; never the case coordinator)
+    for a panel role their profile fits (panel_rules.seat_problem); the portal's conflict finding is stored and
+    makes the member conflicted at once."""
     require_panel_formation(case)
     try:
         role = PanelRole(role)
@@ -302,6 +307,11 @@ def propose_member(actor, case, user: User, role) -> PanelMember:
     if case.coordinator_id == user.id:
         raise DomainError(_("%(name)s coordinates this case and cannot sit on its panel.", name=user.full_name),
                           field="expert")
+    profile = profile_of(user.id)
+    if not profile.available:
+        raise DomainError(_("%(name)s is marked unavailable for new panels.", name=user.full_name), field="expert")
+    if problem := seat_problem(profile, role, case, utcnow().date()):
+        raise DomainError(problem, field="role")
     existing = db.session.scalar(select(PanelMember).where(PanelMember.case_id == case.id,
                                                            PanelMember.user_id == user.id))
     if existing is not None:

@@ -21,25 +21,23 @@ from qa_portal.core.versioning import ensure_version, flush_or_conflict
 from qa_portal.core.models import utcnow
 from qa_portal.core.workflow import object_effect, problems_guard
 from qa_portal.extensions import db
-from qa_portal.pilots.models import Outcome, OutcomeKind, OutcomeScheme
+from qa_portal.pilots.models import Outcome, OutcomeScheme
 from qa_portal.reviews.models import (
     Case, CaseAction, CaseState, ConsensusJudgement, FactualComment, MemberStatus, PanelMember, PanelReport,
     PanelReportVersion, PanelRole, ReportAction, ReportSection, ReportStatus,
 )
+from qa_portal.reviews.services.decision_rule import RuleVerdict, check_outcome
 from qa_portal.reviews.services.self_evaluation import version_levels, version_standards
 from qa_portal.reviews.workflow import CASE_WORKFLOW, REPORT_WORKFLOW
 
 __all__ = ["ReportLocked", "report_of", "outcome_scheme_for", "outcome_choices", "decision_rule_breaches",
+           "recommendation_verdict",
            "save_section", "save_conclusion", "report_content", "canonical_json", "content_sha256",
            "add_working_days", "on_drafting_started", "send_problems", "on_sent", "finalise_problems",
-           "on_finalised", "REPORT_FIELDS", "DEPARTING_KINDS"]
+           "on_finalised", "REPORT_FIELDS"]
 
 # The per-standard texts of a section, in the order the report shows them.
 REPORT_FIELDS = ("findings", "strengths", "areas_for_improvement", "recommendations")
-# Recommendations that depart from the decision rule when a mandatory criterion is non-compliant: the shipped
-# rule makes any non-compliant mandatory criterion negative, so positive AND positive-with-conditions need the
-# chair's written reason; a negative recommendation never does.
-DEPARTING_KINDS = frozenset({OutcomeKind.POSITIVE, OutcomeKind.CONDITIONAL})
 
 
 class ReportLocked(DomainError):
@@ -93,11 +91,9 @@ def decision_rule_breaches(case: Case) -> list:
             if criterion.mandatory and getattr(consensus.get(criterion.id), "level_id", None) == worst.id]
 
 
-def _needs_reason(case: Case, outcome: Outcome | None) -> list:
-    """The breached criteria when the outcome departs from the decision rule, else []."""
-    if outcome is None or outcome.kind not in DEPARTING_KINDS:
-        return []
-    return decision_rule_breaches(case)
+def recommendation_verdict(case: Case, report: PanelReport) -> RuleVerdict:
+    """The decision rule's verdict on the panel's recommended outcome and the chair's reason (decision_rule.py)."""
+    return check_outcome(case, report.recommended_outcome, report.recommendation_reason)
 
 
 # --- generating and editing -------------------------------------------------------------------------------
@@ -192,20 +188,18 @@ def save_section(actor, case: Case, section: ReportSection, texts: dict, level_i
 
 def save_conclusion(actor, case: Case, report: PanelReport, conclusion: str, outcome_id: int | None,
                     reason: str) -> PanelReport:
-    """Save the overall conclusion and recommended outcome; a recommendation departing from the decision rule
-    (positive or conditional despite a non-compliant mandatory criterion) needs the chair's written reason."""
+    """Save the overall conclusion and recommended outcome, refused when it breaks the decision rule as
+    decision_rule.check_outcome reads it (e.g. positive while mandatory criteria are partially compliant, without
+    a reason naming each)."""
     ensure_report_editable(case, report)
     outcomes = {outcome.id: outcome for outcome in outcome_choices(case)}
     if outcome_id is not None and outcome_id not in outcomes:
         raise DomainError(_("Choose an outcome of the call's outcome scheme."), field="recommended_outcome")
     outcome = outcomes.get(outcome_id)
-    breaches = _needs_reason(case, outcome)
     reason = (reason or "").strip()
-    if breaches and not reason:
-        raise DomainError(_("The decision rule makes a non-compliant mandatory criterion (%(criteria)s) lead to a "
-                            "negative outcome: give your reason for recommending “%(outcome)s”.",
-                            criteria=", ".join(c.code for c in breaches), outcome=outcome.label_en),
-                          field="recommendation_reason")
+    verdict = check_outcome(case, outcome, reason)
+    if not verdict.ok:
+        raise DomainError(" ".join(verdict.problems), field="recommendation_reason")
     report.overall_conclusion = (conclusion or "").strip()
     report.recommended_outcome = outcome
     report.recommendation_reason = reason
@@ -305,10 +299,7 @@ def send_problems(case: Case) -> list[str]:
     missing = [c.code for s in version_standards(case) for c in s.criteria if c.id not in consensus]
     if missing:
         problems.append(_("no consensus judgement for %(criteria)s", criteria=", ".join(missing)))
-    breaches = _needs_reason(case, report.recommended_outcome)
-    if breaches and not report.recommendation_reason.strip():
-        problems.append(_("the recommendation departs from the decision rule (%(criteria)s non-compliant) without "
-                          "the chair's reason", criteria=", ".join(c.code for c in breaches)))
+    problems += recommendation_verdict(case, report).problems
     return problems
 
 
@@ -322,8 +313,8 @@ def on_sent(case: Case, actor) -> None:
 
 
 def finalise_problems(case: Case) -> list[str]:
-    """Why the report cannot be finalised yet: an unanswered comment always blocks; while the window is open the
-    institution must have commented at least once (once it has passed, silence counts as no comment)."""
+    """Why the report cannot be finalised yet: an unanswered comment always blocks; the institution's window must
+    have ended — its due date passed, or it declared "no further comments" (one comment does not end it)."""
     report = report_of(case)
     if report is None or report.status != ReportStatus.SENT:
         return [_("The report has not been sent to the institution.")]
@@ -333,8 +324,9 @@ def finalise_problems(case: Case) -> list[str]:
     problems = []
     if counts[1]:
         problems.append(_("%(count)s factual-accuracy comment(s) are not answered", count=counts[1]))
-    if not counts[0] and utcnow() <= report.factual_check_due_at:
-        problems.append(_("the institution has not commented and its window is open until %(due)s",
+    if report.no_further_comments_at is None and utcnow() <= report.factual_check_due_at:
+        problems.append(_("the institution's factual-accuracy window is open until %(due)s (unless it declares "
+                          "that it has no further comments)",
                           due=report.factual_check_due_at.strftime("%Y-%m-%d %H:%M")))
     return problems
 

@@ -185,6 +185,9 @@ def _ensure_judgements_open(member: PanelMember) -> None:
         raise ScoringRefused(_("Judgements can only be written and submitted during the desk review."))
     if member.scores_submitted_at is not None:
         raise ScoringRefused(_("Your judgements are submitted and locked."))
+    if member.briefed_at is None:
+        raise ScoringRefused(_("Acknowledge the case's briefing (procedure, standards version, conflict rules, "
+                               "confidentiality) on the panel page before scoring."))
 
 
 def save_judgement(actor, member: PanelMember, criterion_id: int, level_id: int | None, rationale: str,

@@ -5,16 +5,17 @@ from flask_login import current_user
 
 from qa_portal.auth.models import User
 from qa_portal.core.access import login_required, require
-from qa_portal.core.forms import run_service
+from qa_portal.core.forms import ButtonForm, run_service
 from qa_portal.extensions import db
 from qa_portal.pilots.permissions import is_officer
 from qa_portal.reviews.services import panel as services
+from qa_portal.reviews.services import panel_rules
 from qa_portal.reviews.forms import (
-    ConflictRulingForm, DeclarationForm, ObjectionForm, ObjectionRulingForm, ProposeMemberForm, RemoveMemberForm,
+    ConflictRulingForm, DeclarationForm, FieldWarningForm, ObjectionForm, ObjectionRulingForm, ProposeMemberForm, RemoveMemberForm,
 )
 from qa_portal.reviews.models import Case, CaseState, MemberStatus, PanelMember, PanelObjection
 from qa_portal.reviews.permissions import (
-    can_declare_interests, can_manage_panel, can_object_to_member, can_view_panel,
+    can_confirm_no_objection, can_declare_interests, can_manage_panel, can_object_to_member, can_view_panel,
 )
 from qa_portal.reviews.views import bp
 from qa_portal.reviews.workflow import MEMBER_STATUS_LABELS
@@ -44,18 +45,20 @@ def panel_summary(case) -> dict:
     counts = {status: sum(1 for member in members if member.status == status) for status in MemberStatus}
     return {"members": members, "counts": counts, "errors": errors, "warnings": warnings,
             "role_labels": services.ROLE_LABELS,
-            "problems": (services.start_review_problems(case, members)
+            "problems": (services.start_review_problems(case, members) + panel_rules.objection_window_problems(case)
                          if case.state == CaseState.PANEL_FORMATION else [])}
 
 
 def _forms_for(case, members) -> dict:
-    forms = {"remove": {}, "conflict": {}, "object": {}, "objection": {}}
+    forms = {"remove": {}, "conflict": {}, "object": {}, "objection": {}, "field": {},
+             "no_objection": {None: ButtonForm(formdata=None, prefix="no-objection")}}
     for member in members:
         if member.status == MemberStatus.REMOVED:
             continue
         forms["remove"][member.id] = RemoveMemberForm(formdata=None, prefix=f"remove-{member.id}")
         forms["conflict"][member.id] = ConflictRulingForm(formdata=None, prefix=f"conflict-{member.id}")
         forms["object"][member.id] = ObjectionForm(formdata=None, prefix=f"object-{member.id}")
+        forms["field"][member.id] = FieldWarningForm(formdata=None, prefix=f"field-{member.id}")
         for objection in member.objections:
             forms["objection"][objection.id] = ObjectionRulingForm(formdata=None, prefix=f"objection-{objection.id}")
     return forms
@@ -80,13 +83,20 @@ def _panel_page(case: Case, failed: tuple[str, int | None, object] | None = None
     if failed and failed[0] != "propose":
         forms[failed[0]][failed[1]] = failed[2]
     errors, warnings = services.composition_check(case, active)
+    _seat_errors, field_warnings = panel_rules.seat_problems(case, active)
     return render_template(
         "reviews/panel/page.html", case=case, members=members, active=active, manage=manage,
         open_for_changes=case.state == CaseState.PANEL_FORMATION, propose_form=propose_form, forms=forms,
         findings=findings, errors=errors, warnings=warnings,
-        problems=services.start_review_problems(case, active) if case.state == CaseState.PANEL_FORMATION else [],
+        problems=(services.start_review_problems(case, active) + panel_rules.objection_window_problems(case)
+                  if case.state == CaseState.PANEL_FORMATION else []),
         role_labels=services.ROLE_LABELS, status_labels=MEMBER_STATUS_LABELS, kind_labels=services.KIND_LABELS,
         is_officer=is_officer(current_user), failed=failed,
+        field_warnings={member.id: text for member, text in field_warnings},
+        objection_window_ends_at=panel_rules.objection_window_ends_at(case),
+        no_objection_confirmed=panel_rules.no_objection_confirmed(case),
+        can_confirm_no_objection=can_confirm_no_objection(current_user, case),
+        my_seat=next((member for member in active if member.user_id == current_user.id), None),
     ), status
 
 
@@ -113,9 +123,15 @@ def panel_propose(case_id: int):
     form = ProposeMemberForm(prefix="propose")
     form.set_choices(services.expert_candidates(case), services.ROLE_LABELS, {})
     expert = db.session.get(User, form.expert_id()) if form.expert_id() else None
-    return _run(case, "propose", None, form,
-                lambda: services.propose_member(current_user, case, expert, form.role.data),
-                _("Proposed %(name)s for the panel.", name=expert.full_name if expert else ""))
+    run = run_service(form, lambda: services.propose_member(current_user, case, expert, form.role.data))
+    if not run.ok:
+        if run.error is not None and run.error.field == "role" and expert is not None:
+            # A seat the expert's profile does not fit (issue 15): the refusal is audited on the case.
+            panel_rules.record_refused_proposal(current_user, case, expert, form.role.data, run.error.message)
+            db.session.commit()
+        return _panel_page(case, ("propose", None, form), run.status)
+    flash(_("Proposed %(name)s for the panel.", name=expert.full_name), "success")
+    return redirect(url_for("reviews.panel_page", case_id=case.id))
 
 
 @bp.route("/cases/<int:case_id>/panel/members/<int:member_id>/remove", methods=["POST"])

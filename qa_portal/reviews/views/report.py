@@ -83,7 +83,8 @@ bp.add_app_template_global(report_status_label, "report_status_label")
 bp.add_app_template_global(report_role_label, "report_role_label")
 
 
-def _report_page(case, report, comment_form=None, answer_forms=None, status: int = 200, answers_form=None):
+def _report_page(case, report, comment_form=None, answer_forms=None, status: int = 200, answers_form=None,
+                 no_further_form=None):
     panel_side = _panel_side(current_user, case)
     latest = factual.latest_version(report)
     if panel_side and report.status != ReportStatus.FINAL:
@@ -103,6 +104,9 @@ def _report_page(case, report, comment_form=None, answer_forms=None, status: int
         comment_form = FactualCommentForm(formdata=None)
     if comment_form is not None:
         comment_form.set_choices(factual.section_choices(report), case_evidence(case))
+    if (no_further_form is None and can_comment_on_report(current_user, case) and report.status == ReportStatus.SENT
+            and case.state == CaseState.FACTUAL_ACCURACY and report.no_further_comments_at is None):
+        no_further_form = ButtonForm(formdata=None, prefix="no-further")
     editable = (can_edit_report(current_user, case) and report.status != ReportStatus.FINAL
                 and case.state in (CaseState.REPORT_DRAFTING, CaseState.FACTUAL_ACCURACY))
     actions = [action for action in CASE_WORKFLOW.available(current_user, case) if action in REPORT_ACTIONS]
@@ -111,8 +115,9 @@ def _report_page(case, report, comment_form=None, answer_forms=None, status: int
     return render_template(
         "reviews/report/report.html", case=case, report=report, content=content, latest=latest,
         panel_side=panel_side, editable=editable, comments=comments, answer_forms=answer_forms,
-        comment_form=comment_form, actions=actions, action_labels=ACTION_LABELS, problems=problems,
-        window_open=factual.window_open(report), response_labels=factual.RESPONSE_LABELS,
+        comment_form=comment_form, no_further_form=no_further_form, actions=actions,
+        verdict=reports.recommendation_verdict(case, report) if panel_side else None, action_labels=ACTION_LABELS,
+        problems=problems, window_open=factual.window_open(report), response_labels=factual.RESPONSE_LABELS,
         answers_form=answers_form or ButtonForm()), status
 
 
@@ -172,7 +177,7 @@ def report_conclusion(case_id: int):
         flash(_("Saved the overall conclusion and recommendation."), "success")
         return redirect(url_for("reviews.report_page", case_id=case.id, _anchor="conclusion"))
     return render_template("reviews/report/conclusion_edit.html", case=case, report=report, form=form,
-                           breaches=reports.decision_rule_breaches(case)), run.status
+                           verdict=reports.recommendation_verdict(case, report)), run.status
 
 
 @bp.route("/cases/<int:case_id>/report/comments", methods=["POST"])
@@ -184,10 +189,24 @@ def report_comment(case_id: int):
     form = FactualCommentForm()
     form.set_choices(factual.section_choices(report), case_evidence(case))
     run = run_service(form, lambda: factual.add_comment(current_user, case, report, form.section.data,
-                                                        form.comment.data, form.evidence_id()))
+                                                        form.comment.data, form.evidence_id(), form.new_evidence()))
     if not run.ok:
         return _report_page(case, report, comment_form=form, status=run.status)
     flash(_("Your comment was sent to the panel chair."), "success")
+    return redirect(url_for("reviews.report_page", case_id=case.id, _anchor="comments"))
+
+
+@bp.route("/cases/<int:case_id>/report/no-further-comments", methods=["POST"])
+@login_required
+def report_no_further_comments(case_id: int):
+    case = load_case(case_id)
+    report = _readable_report(case)
+    require(can_comment_on_report(current_user, case))
+    form = ButtonForm(prefix="no-further")
+    run = run_service(form, lambda: factual.declare_no_further_comments(current_user, case, report))
+    if not run.ok:
+        return _report_page(case, report, status=run.status, no_further_form=form)
+    flash(_("You declared that the institution has no further comments."), "success")
     return redirect(url_for("reviews.report_page", case_id=case.id, _anchor="comments"))
 
 

@@ -2,7 +2,8 @@
 
 Import them from here: `from qa_portal.standards import services; services.add_standard(...)`."""
 from qa_portal.standards.services.consultation import (
-    ConsultationClosed, add_comment, answer_comment, ensure_consultation_open, unanswered_comment_counts,
+    STAKEHOLDER_RESOLVERS, ConsultationClosed, account_stakeholder_type, add_comment, answer_comment,
+    ensure_consultation_open, unanswered_comment_counts,
 )
 from qa_portal.standards.services.content import (
     add_criterion, add_level, add_standard, delete_criterion, delete_level, delete_standard, move_criterion,

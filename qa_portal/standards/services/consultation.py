@@ -1,8 +1,11 @@
 """Consultation: stakeholders' comments on a version in consultation, and the agency's answers."""
+from typing import Callable
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from qa_portal.audit.services import record
+from qa_portal.auth.models import Role
 from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
@@ -25,22 +28,51 @@ def ensure_consultation_open(version: StandardVersion) -> None:
                                    number=version.number))
 
 
-def add_comment(actor, version: StandardVersion, standard: Standard | None, stakeholder_type: StakeholderType,
-                text: str) -> ConsultationComment:
-    """Record a stakeholder's comment on a version in consultation (on one of its standards, or the whole)."""
+# Downstream packages add how they know a user's stakeholder type (reviews: an expert profile's type); each
+# resolver answers a StakeholderType or None.
+STAKEHOLDER_RESOLVERS: list[Callable[[object], StakeholderType | None]] = []
+
+
+def account_stakeholder_type(user) -> StakeholderType:
+    """The stakeholder type a user comments as, from their account: an institution's user is the HEI; else the
+    first downstream resolver that knows (e.g. a student or employer expert); else other."""
+    if user is not None and user.has_role(Role.HEI):
+        return StakeholderType.HEI
+    for resolver in STAKEHOLDER_RESOLVERS:
+        if (found := resolver(user)) is not None:
+            return StakeholderType(found)
+    return StakeholderType.OTHER
+
+
+def add_comment(actor, version: StandardVersion, standard: Standard | None, text: str, *,
+                on_behalf_of: str = "", stakeholder_type: StakeholderType | str | None = None) -> ConsultationComment:
+    """Record a comment on a version in consultation (on one of its standards, or the whole): the stakeholder type
+    comes from the author's account; an officer records a comment received on paper on behalf of a named
+    organisation, with its type."""
     ensure_consultation_open(version)
+    on_behalf_of = _clean(on_behalf_of)
+    if on_behalf_of:
+        if not actor.has_role(Role.OFFICER):
+            raise DomainError(_("Only officers record a comment on behalf of an organisation."), field="on_behalf_of")
+        try:
+            stakeholder_type = StakeholderType(stakeholder_type)
+        except ValueError:
+            raise DomainError(_("Choose the organisation's stakeholder type."), field="stakeholder_type") from None
+    else:
+        stakeholder_type = account_stakeholder_type(actor)
     if standard is not None and standard.version_id != version.id:
         raise DomainError(_("Choose a standard of this version."), field="standard")
     text = _clean(text)
     if not text:
         raise DomainError(_("Write your comment."), field="text")
     comment = ConsultationComment(version=version, standard=standard, author_id=getattr(actor, "id", None),
-                                  stakeholder_type=StakeholderType(stakeholder_type), text=text)
+                                  stakeholder_type=stakeholder_type, on_behalf_of=on_behalf_of[:300], text=text)
     db.session.add(comment)
     db.session.flush()
     record(actor, "standards.comment.create", comment,
            f"Commented on {version.label}" + (f" standard {standard.code}" if standard else ""),
-           {"stakeholder_type": comment.stakeholder_type.value, "standard": standard.code if standard else None})
+           {"stakeholder_type": comment.stakeholder_type.value, "standard": standard.code if standard else None,
+            "on_behalf_of": on_behalf_of})
     return comment
 
 

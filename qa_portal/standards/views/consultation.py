@@ -14,7 +14,7 @@ from qa_portal.standards import services
 from qa_portal.standards.forms import RESPONSE_LABELS, STAKEHOLDER_LABELS, CommentForm
 from qa_portal.standards.models import ConsultationComment, Standard, StandardVersion, VersionStatus
 from qa_portal.standards.permissions import (
-    can_comment_on_standard_version, can_view_consultation, visible_standard_versions,
+    can_comment_on_standard_version, can_record_comment_on_behalf, can_view_consultation, visible_standard_versions,
 )
 from qa_portal.standards.views import bp
 from qa_portal.standards.views.common import load_version
@@ -45,6 +45,8 @@ def _own_comments(version: StandardVersion) -> list[ConsultationComment]:
 
 def _render(version: StandardVersion, form: CommentForm, status: int = 200):
     return render_template("standards/consultation.html", version=version, form=form,
+                           account_type=services.account_stakeholder_type(current_user),
+                           on_behalf=can_record_comment_on_behalf(current_user, version),
                            own_comments=_own_comments(version), stakeholder_labels=STAKEHOLDER_LABELS,
                            response_labels=RESPONSE_LABELS, status_labels=STATUS_LABELS), status
 
@@ -66,8 +68,9 @@ def consultation(version_id: int):
     def comment():
         standard_id = parse_id(form.standard.data)
         standard = db.session.get(Standard, standard_id) if standard_id else None
-        return services.add_comment(current_user, version, standard, form.stakeholder_type.data or "other",
-                                    form.text.data)
+        on_behalf_of = (form.on_behalf_of.data or "") if can_record_comment_on_behalf(current_user, version) else ""
+        return services.add_comment(current_user, version, standard, form.text.data, on_behalf_of=on_behalf_of,
+                                    stakeholder_type=form.stakeholder_type.data)
 
     run = run_service(form, comment)
     if not run.ok:
