@@ -11,6 +11,6 @@ def test_the_council_page_leads_with_the_recommendation_and_folds_the_full_repor
     recommendation = page.index('id="recommendation"')
     assert recommendation < page.index("decision-form") < page.index('id="full-report"')
     lead = page[recommendation:page.index("decision-form")]
-    assert "Positive" in lead and "Decision-rule check" in lead
-    assert "no mandatory criterion judged non-compliant" in lead
+    assert "Positive" in lead and "The decision rule on the panel’s consensus" in lead
+    assert "every mandatory criterion is fully or substantially compliant" in lead
     assert '<details class="card decision-report" id="full-report">' in page
