@@ -124,7 +124,9 @@ class Config:
     QA_DEQAR_TIMEOUT_SECONDS = _env_int("QA_DEQAR_TIMEOUT_SECONDS", 30)
 
     BABEL_DEFAULT_LOCALE = "en"
-    BABEL_DEFAULT_TIMEZONE = "UTC"
+    # The agency's time zone: every date and time is shown in it (core/dates.py), with the zone named.
+    QA_TIMEZONE = os.environ.get("QA_TIMEZONE", "Asia/Yerevan")
+    BABEL_DEFAULT_TIMEZONE = QA_TIMEZONE
     QA_LOCALES = {"en": "English", "hy": "Հայերեն"}
     QA_DEMO_ALLOWED = True
 

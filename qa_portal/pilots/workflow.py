@@ -7,10 +7,10 @@ specification:  draft ─publish─► published ─withdraw (reason)─► with
                 draft ─publish_reviewed (the system's, when a published QA decision covers it)─► published
 application:    draft ─submit─► submitted;  draft, submitted ─withdraw (reason)─► withdrawn
 """
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from qa_portal.core.dates import format_moment
 from qa_portal.audit.services import record
 from qa_portal.core.models import utcnow
 from qa_portal.core.workflow import Transition, TransitionRefused, Workflow
@@ -217,10 +217,10 @@ def ensure_call_accepts(call: Call, doing) -> None:
                                   status=CALL_STATUS_LABELS[call.status], doing=doing))
     if now < call.opens_at:
         raise TransitionRefused(_("This call opens on %(when)s UTC; you cannot %(doing)s yet.",
-                                  when=format_datetime(call.opens_at, "medium"), doing=doing))
+                                  when=format_moment(call.opens_at), doing=doing))
     if now >= call.closes_at:
         raise TransitionRefused(_("This call closed on %(when)s UTC; late applications are refused.",
-                                  when=format_datetime(call.closes_at, "medium")))
+                                  when=format_moment(call.closes_at)))
 
 
 def _require_call_accepting(application: Application, _data: dict) -> None:

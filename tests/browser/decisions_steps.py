@@ -20,13 +20,13 @@ def shot(page: Page, name: str) -> None:
 
 
 def long_date(day: date) -> str:
-    """A date as the English pages write it (dateformat 'long')."""
-    return format_date(day, "long", locale="en")
+    """A date as the English pages write it (core.dates.format_day: "2 Dec 2026")."""
+    return format_date(day, "d MMM y", locale="en")
 
 
 def medium_date(day: date) -> str:
-    """A date as the English lists write it (dateformat 'medium')."""
-    return format_date(day, "medium", locale="en")
+    """A date as the English lists write it (the same style)."""
+    return format_date(day, "d MMM y", locale="en")
 
 
 def pdf_file(name: str, text: str) -> dict:

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from qa_portal.core.dates import format_moment
 from qa_portal.audit.services import record
 from qa_portal.auth.models import User
 from qa_portal.core.errors import DomainError
@@ -326,7 +327,7 @@ def finalise_problems(case: Case) -> list[str]:
         problems.append(_("%(count)s factual-accuracy comment(s) are not answered", count=counts[1]))
     if not counts[0] and utcnow() <= report.factual_check_due_at:
         problems.append(_("the institution has not commented and its window is open until %(due)s",
-                          due=report.factual_check_due_at.strftime("%Y-%m-%d %H:%M")))
+                          due=format_moment(report.factual_check_due_at)))
     return problems
 
 

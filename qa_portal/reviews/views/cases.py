@@ -1,6 +1,4 @@
 """Case list, case page (summary, specifications, deadlines, timeline, actions) and coordination."""
-from datetime import datetime, time
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,6 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from qa_portal.auth.models import Role, User, UserRole
 from qa_portal.core.access import login_required, require
+from qa_portal.core.dates import agency_date
 from qa_portal.core.forms import run_service
 from qa_portal.core.input_checks import parse_id
 from qa_portal.core.models import utcnow
@@ -72,7 +71,7 @@ def _case_page(case: Case, action_form: ActionForm | None = None, failed_action:
     actions = sorted(CASE_WORKFLOW.available(current_user, case), key=lambda a: CASE_WORKFLOW.transitions[a].danger)
     if coordination_form is None and can_coordinate_case(current_user, case):
         coordination_form = CoordinationForm(coordinator=str(case.coordinator_id or ""),
-                                             ser_due_at=case.ser_due_at.date() if case.ser_due_at else None)
+                                             ser_due_at=agency_date(case.ser_due_at))
     if coordination_form is not None:
         coordination_form.set_officers(_officers())
     return render_template(
@@ -126,8 +125,7 @@ def case_coordination(case_id: int):
 
     def save():
         coordinator = db.session.get(User, int(form.coordinator.data)) if form.coordinator.data else None
-        due = datetime.combine(form.ser_due_at.data, time(23, 59)) if form.ser_due_at.data else None
-        return coordination.update_case_coordination(current_user, case, coordinator, due)
+        return coordination.update_case_coordination(current_user, case, coordinator, form.ser_due_at.data)
 
     run = run_service(form, save)
     if not run.ok:
