@@ -8,6 +8,7 @@ import flask_wtf
 from flask import flash, redirect, render_template
 from wtforms import Field, FieldList, FormField
 
+from qa_portal.core.confirm import Confirmation, ask_first
 from qa_portal.core.errors import DomainError
 from qa_portal.core.input_checks import (
     FIELD_VALUE_REFUSED, MAX_ID, NUMBER_REFUSED, has_control_characters, mark_control_characters_refused,
@@ -101,13 +102,16 @@ class ServiceRun:
 Attach = Callable[[Any, DomainError], None]  # (form, refusal): put the refusal's messages where the user sees them
 
 
-def run_service(form, service: Callable[[], Any], *, attach: Attach = attach_refusal) -> ServiceRun:
+def run_service(form, service: Callable[[], Any], *, attach: Attach = attach_refusal,
+                confirm: Confirmation | None = None) -> ServiceRun:
     """Validate the form, run one service call and commit; on a refusal roll back and put each message on its field.
 
     Not submitted → status 200; invalid → 400; refused → the refusal's status (409 "not now", 403 "not yours").
-    `attach` places a refusal's messages (by default each on the field it names, else above the form)."""
+    `attach` places a refusal's messages (by default each on the field it names, else above the form). With
+    `confirm`, a valid form first answers with the confirmation page (core.confirm) until the user confirms."""
     if not form.validate_on_submit():
         return ServiceRun(False, 400 if form.is_submitted() else 200)
+    ask_first(confirm)
     try:
         result = service()
     except DomainError as error:
@@ -119,11 +123,11 @@ def run_service(form, service: Callable[[], Any], *, attach: Attach = attach_ref
 
 
 def form_page(form, service: Callable[[], Any], template: str, success_message, success_url, *,
-              attach: Attach = attach_refusal, **context):
+              attach: Attach = attach_refusal, confirm: Confirmation | None = None, **context):
     """The whole form page: run_service, then flash and redirect on success or re-render with the user's text.
 
     `success_message` and `success_url` are each a value or a function of the service's result."""
-    run = run_service(form, service, attach=attach)
+    run = run_service(form, service, attach=attach, confirm=confirm)
     if run.ok:
         flash(success_message(run.result) if callable(success_message) else success_message, "success")
         return redirect(success_url(run.result) if callable(success_url) else success_url)

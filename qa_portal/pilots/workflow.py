@@ -191,7 +191,9 @@ SPECIFICATION_WORKFLOW = Workflow(
             {S.DRAFT}, S.PUBLISHED, None, effects=(_stamp_published,)),
         SpecificationAction.WITHDRAW: Transition(  # the withdrawal form on the specification page takes it
             {S.PUBLISHED}, S.WITHDRAWN, can_withdraw_specification_version, requires_reason=True, danger=True,
-            button=False, effects=(_stamp_withdrawn,)),
+            button=False, effects=(_stamp_withdrawn,),
+            confirm=_l("This published version is withdrawn for good, with your reasons: the public catalogue and "
+                       "the institution show it as withdrawn and no new application can name it.")),
     },
 )
 del S
@@ -286,7 +288,9 @@ APPLICATION_WORKFLOW = Workflow(
             effects=(_stamp_submitted, _freeze_specification_versions)),
         ApplicationAction.WITHDRAW: Transition(  # the withdrawal form (with its reason) takes it
             {A.DRAFT, A.SUBMITTED}, A.WITHDRAWN, can_withdraw_application, guards=(_require_selection_pending,),
-            requires_reason=True, danger=True, button=False, effects=(_stamp_application_withdrawn,)),
+            requires_reason=True, danger=True, button=False, effects=(_stamp_application_withdrawn,),
+            confirm=_l("The application is withdrawn for good and leaves the selection; the agency sees it as "
+                       "withdrawn, with your reasons.")),
     },
 )
 del A

@@ -106,7 +106,9 @@ VERSION_WORKFLOW = Workflow(
             effects=(_stamp_approval,)),
         VersionAction.WITHDRAW: Transition(
             {S.DRAFT, S.CONSULTATION, S.APPROVED}, S.WITHDRAWN, can_withdraw_standard_version,
-            requires_reason=True, danger=True, effects=(_stamp_withdrawal,)),
+            requires_reason=True, danger=True, effects=(_stamp_withdrawal,),
+            confirm=_l("This version is withdrawn for good, with your reasons: its public page says so and no new "
+                       "review case can use it.")),
         VersionAction.SUPERSEDE: Transition(  # the system's move when a newer version is approved
             {S.APPROVED}, S.SUPERSEDED, None, effects=(_stamp_supersession,)),
     },

@@ -181,7 +181,7 @@ def test_withdraw_marks_published_versions_withdrawn_and_keeps_them_readable(cli
     version = make_specification(institution, published=True)
     login(client, user)
     response = client.post(f"/specifications/{version.micro_credential_id}/withdraw",
-                           data={"reason": "No longer offered from 2027."})
+                           data={"reason": "No longer offered from 2027.", "confirmed": "yes"})
     assert response.status_code == 302
     db.session.refresh(version)
     assert version.status == SpecificationStatus.WITHDRAWN and version.withdrawal_reason == "No longer offered from 2027."

@@ -154,15 +154,16 @@ def test_available_actions_follow_state_and_relationship(app):
     assert CASE_WORKFLOW.available(stranger, case) == []
 
 
-def test_crafted_post_of_an_invalid_action_gets_409_and_changes_nothing(app, client):
-    """An officer posting accept_ser on an SER still in preparation gets 409; state and timeline are unchanged."""
+def test_crafted_post_of_an_invalid_action_is_refused_and_changes_nothing(app, client):
+    """An officer posting accept_ser on an SER still in preparation is sent back to the case page with the reason
+    (not left on the action's URL); state and timeline are unchanged."""
     case = make_case()
     login(client, make_user(Role.OFFICER))
     response = client.post(f"/cases/{case.id}/actions/accept_ser", data={"comment": ""})
-    assert response.status_code == 409
-    assert "not possible" in response.get_data(as_text=True)
+    assert response.status_code == 303
+    assert "not possible" in client.get(response.location).get_data(as_text=True)
     response = client.post(f"/cases/{case.id}/actions/teleport", data={})
-    assert response.status_code == 409
+    assert response.status_code == 303
     db.session.refresh(case)
     assert case.state == CaseState.SER_IN_PREPARATION
     assert _events(case) == 0

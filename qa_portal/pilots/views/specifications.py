@@ -6,11 +6,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from qa_portal.core.access import login_required, require
+from qa_portal.core.confirm import Confirmation
 from qa_portal.core.forms import ButtonForm, form_page, run_service
 from qa_portal.core.input_checks import parse_id
 from qa_portal.extensions import db
 from qa_portal.pilots.forms.specifications import SpecificationForm, WithdrawForm
-from qa_portal.pilots.models import Institution, MicroCredential, SpecificationVersion
+from qa_portal.pilots.models import Institution, MicroCredential, SpecificationAction, SpecificationVersion
 from qa_portal.pilots.permissions import (
     can_create_specification, can_edit_specification, can_list_specifications, can_view_specification,
     visible_institutions, visible_specifications,
@@ -18,6 +19,7 @@ from qa_portal.pilots.permissions import (
 from qa_portal.pilots.services import specifications as services
 from qa_portal.pilots.models.specification_rules import completeness, specification_warnings
 from qa_portal.pilots.views import bp
+from qa_portal.pilots.workflow import SPECIFICATION_WORKFLOW
 from qa_portal.pilots.views.display import element_context
 
 
@@ -152,7 +154,11 @@ def specification_withdraw(credential_id: int):
     credential = _load_credential(credential_id)
     require(can_edit_specification(current_user, credential))
     form = WithdrawForm()
-    run = run_service(form, lambda: services.withdraw_specification(current_user, credential, form.reason.data))
+    confirm = Confirmation(_("Withdraw the micro-credential"),
+                           SPECIFICATION_WORKFLOW.transition(SpecificationAction.WITHDRAW).confirm,
+                           _credential_url(credential.id)) if (form.reason.data or "").strip() else None
+    run = run_service(form, lambda: services.withdraw_specification(current_user, credential, form.reason.data),
+                      confirm=confirm)
     if not run.ok:
         credential = _load_credential(credential_id)
         return _render_version(credential, credential.latest_version, run.status, withdraw_form=form)

@@ -8,7 +8,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from qa_portal.auth.models import Role, User, UserRole
 from qa_portal.core.access import login_required, require
 from qa_portal.core.dates import agency_date
-from qa_portal.core.forms import run_service
+from qa_portal.core.confirm import Confirmation
+from qa_portal.core.forms import run_service, safe_next_url
 from qa_portal.core.input_checks import parse_id
 from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
@@ -106,13 +107,23 @@ def case_detail(case_id: int):
 def case_action(case_id: int, action: str):
     case = load_case(case_id)
     form = ActionForm()
-    run = run_service(form, lambda: CASE_WORKFLOW.apply(case, action, current_user, comment=form.comment.data))
+    back = safe_next_url(request.form.get("next")) or url_for("reviews.case_detail", case_id=case.id, _anchor="actions")
+    known = action in {known_action.value for known_action in CaseAction}
+    confirm = None
+    if known and CASE_WORKFLOW.asks_first(current_user, case, action, form.comment.data or ""):
+        confirm = Confirmation(ACTION_LABELS[CaseAction(action)], CASE_WORKFLOW.transition(action).confirm, back)
+    run = run_service(form, lambda: CASE_WORKFLOW.apply(case, action, current_user, comment=form.comment.data),
+                      confirm=confirm)
     if run.status == 403:
         abort(403, description=run.error.message)
-    if not run.ok:
-        return _case_page(case, form, action, status=run.status)
-    flash(_("Done: %(action)s.", action=ACTION_LABELS[CaseAction(action)]), "success")
-    return redirect(url_for("reviews.case_detail", case_id=case.id))
+    if run.ok:
+        row = CASE_WORKFLOW.transition(action)
+        flash(row.done or _("Done: %(action)s.", action=ACTION_LABELS[CaseAction(action)]), "success")
+        return redirect(back)
+    if run.error is not None and not run.error.field:  # "not now": back to the page, which says what comes first
+        flash(run.error.message, "error")
+        return redirect(back, 303)
+    return _case_page(case, form, action, status=run.status)
 
 
 @bp.route("/cases/<int:case_id>/coordination", methods=["POST"])

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from qa_portal.core.access import login_required, require
+from qa_portal.core.confirm import Confirmation
 from qa_portal.core.forms import run_service
 from qa_portal.core.models import utcnow
 from qa_portal.reviews.services import scoring
@@ -99,10 +100,16 @@ def scoring_submit(case_id: int):
     case = load_case(case_id)
     member = _my_seat(case)
     form = SubmitJudgementsForm()
-    run = run_service(form, lambda: scoring.submit_judgements(current_user, member))
+    confirm = Confirmation(_("Submit my judgements"), _(
+        "Your judgements of every criterion become final and cannot be changed. The panel's chair is told and sees "
+        "them in the scoring summary; you can then see the other members' judgements."),
+        url_for("reviews.scoring_page", case_id=case.id))
+    ready = member.scores_submitted_at is None and not scoring.missing_judgements(case, member)
+    run = run_service(form, lambda: scoring.submit_judgements(current_user, member), confirm=confirm if ready else None)
     if not run.ok:
         return _scoring_page(case, member, submit_form=form, status=run.status)
-    flash(_("Your judgements are submitted. You can now see the other members' judgements."), "success")
+    flash(_("Your judgements were submitted to the panel's chair. You can now see the other members' judgements."),
+          "success")
     return redirect(url_for("reviews.scoring_page", case_id=case.id))
 
 

@@ -171,7 +171,7 @@ def version_withdraw(version_id: int):
     form = WithdrawForm()
     return form_page(form, lambda: services.withdraw_version(current_user, version, form.reason.data),
                     "standards/withdraw_form.html", _("Version withdrawn."), _version_url(version),
-                    version=version)
+                    version=version, consequences=VERSION_WORKFLOW.transition("withdraw").confirm)
 
 
 @bp.route(f"{PREFIX}/versions/<int:version_id>/pdf")
