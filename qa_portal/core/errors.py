@@ -4,7 +4,7 @@ A package whose URLs answer in another format (the JSON API) registers a rendere
 `app.extensions["qa_error_renderers"]` (see register_error_renderer); core stays unaware of which one."""
 from collections.abc import Callable
 
-from flask import Flask, render_template, request
+from flask import Flask, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -42,11 +42,33 @@ def register_error_renderer(app: Flask, path_prefix: str, renderer: ErrorRendere
 
 
 def _respond(app: Flask, code: int, message: str | None, error: HTTPException | None = None):
-    """The error response in the format of the current path: a registered renderer's, else the HTML page."""
+    """The error response in the format of the current path: a registered renderer's, else the HTML page; a page
+    opened at an action's URL (a reload after a refused POST, a bookmarked address) goes on to the object's page."""
     for prefix, renderer in app.extensions.get("qa_error_renderers", {}).items():
         if request.path.startswith(prefix):
             return renderer(code, message, error)
+    if code == 405 and request.method in ("GET", "HEAD"):
+        page = nearest_page(app, request.path)
+        if page is not None:
+            return redirect(request.script_root + page, 303)
     return render_error(code, message)
+
+
+def nearest_page(app: Flask, path: str) -> str | None:
+    """The closest page above an action's URL (/cases/7/actions/submit_ser → /cases/7), or None."""
+    adapter = app.create_url_adapter(request)
+    parts = path.rstrip("/").split("/")
+    while len(parts) > 1:
+        parts.pop()
+        candidate = "/".join(parts) or "/"
+        try:
+            adapter.match(candidate, method="GET")
+        except HTTPException:
+            continue
+        except Exception:  # a routing redirect (a trailing slash) or another routing answer: try further up
+            continue
+        return candidate
+    return None
 
 
 def render_error(code: int, message: str | None = None):
