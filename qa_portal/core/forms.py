@@ -50,6 +50,13 @@ class FlaskForm(flask_wtf.FlaskForm):
             field.errors = [*field.errors, str(NUMBER_REFUSED)]
         return valid and not tainted and not out_of_range
 
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """Every field's error as (the field's id to link to, its label, the message), in the form's order, for the
+        summary at the top of the form (templates/_forms.html form_errors)."""
+        hidden = ("CSRFTokenField", "HiddenField")  # nothing to link to: the message alone
+        return [("", "", str(error)) if field.type in hidden else (field.id, field.label.text, str(error))
+                for field in _leaf_fields(self) for error in field.errors]
+
 
 def _holds_an_unstorable_number(field: Field) -> bool:
     """Whether the field's value is (or holds) a whole number no INTEGER column can store."""

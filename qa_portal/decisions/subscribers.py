@@ -57,9 +57,12 @@ CASE_TRANSITIONS = {
                                         requires_reason=True, guards=[appeals.lodge_guard], button=False),
     # A2–A3: the appeals body's recorded outcome, from a member independent of the case.
     CaseAction.UPHOLD_DECISION: Transition({S.APPEAL_LODGED}, S.APPEAL_DECIDED, can_decide_appeals,
-                                           requires_reason=True, guards=[appeals.uphold_guard]),
+                                           requires_reason=True, guards=[appeals.uphold_guard],
+                                           done=_l("The appeal was decided: the council's decision stands.")),
     CaseAction.RETURN_FOR_RECONSIDERATION: Transition({S.APPEAL_LODGED}, S.DECISION_PENDING, can_decide_appeals,
-                                                      requires_reason=True, guards=[appeals.return_guard]),
+                                                      requires_reason=True, guards=[appeals.return_guard],
+                                                      done=_l("The appeal was decided: the case went back to the "
+                                                              "council for reconsideration.")),
     # An appeal ruled inadmissible ends here: the decision stands, published; the effect takes the case on to the
     # state it was lodged from (follow_up or closed) by that state's own action, so every move stays in the table.
     # No button: the admissibility ruling dismisses in the same request.

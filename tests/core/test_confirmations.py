@@ -118,3 +118,11 @@ def test_opening_an_action_url_goes_on_to_the_objects_page(app, client):
     response = client.get(f"/cases/{case.id}/actions/submit_ser")
     assert response.status_code == 303 and response.location == f"/cases/{case.id}"
     assert client.get(f"/cases/{case.id}/scoring/submit").location == f"/cases/{case.id}/scoring"
+
+
+def test_every_case_button_confirms_its_step_in_plain_words(app):
+    """No "Done: Submit the self-evaluation.": each step the case page offers says what happened."""
+    from qa_portal.reviews.workflow import CASE_WORKFLOW
+
+    assert [action for action, row in CASE_WORKFLOW.transitions.items() if row.button and row.permission
+            and not row.done] == []
