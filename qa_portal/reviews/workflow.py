@@ -45,7 +45,7 @@ from qa_portal.reviews.permissions import (
     can_screen_ser, can_sign_declaration, can_submit_ser, can_withdraw_case,
 )
 
-__all__ = ["CASE_WORKFLOW", "STATE_LABELS", "ACTION_LABELS", "LIFECYCLE", "BEFORE_DECISION", "lifecycle_progress",
+__all__ = ["CASE_WORKFLOW", "STATE_LABELS", "WAITING_LABELS", "ACTION_LABELS", "LIFECYCLE", "BEFORE_DECISION", "lifecycle_progress",
            "REPORT_WORKFLOW", "REPORT_STATUS_LABELS", "MEMBER_WORKFLOW", "MEMBER_STATUS_LABELS", "OBJECTION_WORKFLOW",
            "OBJECTION_RULING_LABELS"]
 
@@ -65,6 +65,25 @@ STATE_LABELS = {
     CaseState.APPEAL_LODGED: _l("Appeal lodged"),
     CaseState.APPEAL_DECIDED: _l("Appeal decided"),
     CaseState.WITHDRAWN: _l("Withdrawn"),
+}
+
+# Who acts next in each state, for a viewer who has nothing to do on the case now ("Next steps").
+WAITING_LABELS = {
+    CaseState.SER_IN_PREPARATION: _l("Waiting for the institution to submit its self-evaluation."),
+    CaseState.SER_SUBMITTED: _l("Waiting for the agency to screen the submitted self-evaluation."),
+    CaseState.PANEL_FORMATION: _l("Waiting for the agency to form the review panel."),
+    CaseState.DESK_REVIEW: _l("Waiting for the panel's desk review."),
+    CaseState.SITE_VISIT: _l("Waiting for the panel's site visit to end."),
+    CaseState.REPORT_DRAFTING: _l("Waiting for the panel to draft its report."),
+    CaseState.FACTUAL_ACCURACY: _l("Waiting for the factual-accuracy check and the panel chair's final report."),
+    CaseState.DECISION_PENDING: _l("Waiting for the council's decision."),
+    CaseState.DECIDED: _l("Waiting for the agency to publish the decision."),
+    CaseState.PUBLISHED: _l("The decision is published; nothing is waiting on you."),
+    CaseState.FOLLOW_UP: _l("Waiting for the follow-up of the decision's conditions."),
+    CaseState.CLOSED: _l("The case is closed."),
+    CaseState.APPEAL_LODGED: _l("Waiting for the appeals body's decision on the appeal."),
+    CaseState.APPEAL_DECIDED: _l("The appeal was decided; waiting for the agency's next step."),
+    CaseState.WITHDRAWN: _l("The case was withdrawn."),
 }
 
 # Every action's label, the later stages' too: the timeline names each move it shows.

@@ -23,7 +23,9 @@ from qa_portal.reviews.permissions import can_coordinate_case, can_list_cases, c
 from qa_portal.reviews.services.self_evaluation import latest_submission, ser_overview
 from qa_portal.reviews.views import bp
 from qa_portal.reviews.views.common import load_case
-from qa_portal.reviews.workflow import ACTION_LABELS, CASE_WORKFLOW, LIFECYCLE, STATE_LABELS, lifecycle_progress
+from qa_portal.reviews.workflow import (
+    ACTION_LABELS, CASE_WORKFLOW, LIFECYCLE, STATE_LABELS, WAITING_LABELS, lifecycle_progress,
+)
 
 
 def _int_arg(name: str) -> int | None:
@@ -68,8 +70,10 @@ def _case_page(case: Case, action_form: ActionForm | None = None, failed_action:
         select(CaseEvent).where(CaseEvent.case_id == case.id).options(joinedload(CaseEvent.actor))
         .order_by(CaseEvent.at, CaseEvent.id)
     ).all()
-    # the dangerous moves (return, withdraw) after the others, whichever stage defined them
-    actions = sorted(CASE_WORKFLOW.available(current_user, case), key=lambda a: CASE_WORKFLOW.transitions[a].danger)
+    # the dangerous moves (return, withdraw) after the others, whichever stage defined them; an action a guard would
+    # refuse now is shown disabled with its reason (what must happen first)
+    offered = sorted(CASE_WORKFLOW.offered(current_user, case), key=lambda o: CASE_WORKFLOW.transitions[o[0]].danger)
+    actions, blockers = [action for action, _reason in offered], {action: reason for action, reason in offered if reason}
     if coordination_form is None and can_coordinate_case(current_user, case):
         coordination_form = CoordinationForm(coordinator=str(case.coordinator_id or ""),
                                              ser_due_at=agency_date(case.ser_due_at))
@@ -80,6 +84,7 @@ def _case_page(case: Case, action_form: ActionForm | None = None, failed_action:
         action_form=action_form or ActionForm(), failed_action=failed_action, coordination_form=coordination_form,
         overview=ser_overview(case), submission=latest_submission(case), transitions=CASE_WORKFLOW.transitions,
         action_labels=ACTION_LABELS, state_labels=STATE_LABELS, progress=lifecycle_progress(case.state),
+        blockers=blockers, waiting=WAITING_LABELS.get(CaseState(case.state)),
         lifecycle=LIFECYCLE, now=utcnow(),
     ), status
 
