@@ -40,12 +40,16 @@ def agency_date(value: date | datetime | None) -> date | None:
     return local_moment(value).date()
 
 
+def from_agency_time(value: datetime) -> datetime:
+    """A naive date and time as read on a clock in the agency's zone, as the naive UTC a column stores."""
+    zone = agency_zone()
+    local = zone.localize(value) if hasattr(zone, "localize") else value.replace(tzinfo=zone)  # pytz or zoneinfo
+    return local.astimezone(timezone.utc).replace(tzinfo=None)
+
+
 def end_of_day(day: date) -> datetime:
     """The last minute of the day in the agency's zone, as the naive UTC a due-date column stores."""
-    zone = agency_zone()
-    naive = datetime.combine(day, time(23, 59))
-    local = zone.localize(naive) if hasattr(zone, "localize") else naive.replace(tzinfo=zone)  # pytz or zoneinfo
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
+    return from_agency_time(datetime.combine(day, time(23, 59)))
 
 
 def keep_or_end_of_day(current: datetime | None, day: date | None) -> datetime | None:

@@ -6,9 +6,11 @@ from urllib.parse import urlsplit
 
 import flask_wtf
 from flask import flash, redirect, render_template
-from wtforms import Field, FieldList, FormField
+from flask_babel import LazyString
+from wtforms import DateTimeLocalField, Field, FieldList, FormField
 
 from qa_portal.core.confirm import Confirmation, ask_first
+from qa_portal.core.dates import from_agency_time, local_moment, zone_name
 from qa_portal.core.errors import DomainError
 from qa_portal.core.input_checks import (
     FIELD_VALUE_REFUSED, MAX_ID, NUMBER_REFUSED, has_control_characters, mark_control_characters_refused,
@@ -88,6 +90,27 @@ def attach_refusal(form, error: DomainError) -> None:
     """Attach every message of a refusal: one per (field, message) pair when the service listed several."""
     for field, message in getattr(error, "problems", None) or [(error.field, error.message)]:
         attach_error(form, DomainError(message, field=field or None))
+
+
+class AgencyDateTimeField(DateTimeLocalField):
+    """A date and time typed as read on a clock in the agency's zone (QA_TIMEZONE) and shown back that way, stored as
+    the naive UTC every datetime column holds (core.dates)."""
+
+    def process_formdata(self, valuelist) -> None:
+        """Parse the typed value, then move it from the agency's clock to UTC."""
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            self.data = from_agency_time(self.data)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return local_moment(self.data).strftime(self.format[0]) if self.data else ""
+
+
+def in_agency_zone(label) -> LazyString:
+    """A field label naming the agency's zone: "Opens at (Armenia Time)"."""
+    return LazyString(lambda: f"{label} ({zone_name()})")
 
 
 class ButtonForm(FlaskForm):

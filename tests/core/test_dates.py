@@ -73,3 +73,16 @@ def test_saving_the_coordination_form_does_not_move_the_due_date(app, client):
     db.session.refresh(case)
     assert case.coordinator_id == coordinator.id
     assert case.ser_due_at == due
+
+
+def test_a_time_typed_in_a_form_is_read_on_the_agencys_clock_and_shown_back_the_same(app):
+    """The officer types 10:00 (Yerevan) for a call's opening: 06:00 UTC is stored, 10:00 is shown in the form."""
+    from qa_portal.pilots.forms.calls import CallForm
+
+    with app.test_request_context(method="POST", data={"opens_at": "2027-01-15T10:00"}):
+        form = CallForm(meta={"csrf": False})
+        assert form.opens_at.data == datetime(2027, 1, 15, 6, 0)
+        assert str(form.opens_at.label.text) == "Opens at (Armenia Time)"
+    with app.test_request_context():
+        form = CallForm(meta={"csrf": False}, data={"opens_at": datetime(2027, 1, 15, 6, 0)})
+        assert form.opens_at._value() == "2027-01-15T10:00"
