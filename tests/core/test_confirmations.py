@@ -126,3 +126,29 @@ def test_every_case_button_confirms_its_step_in_plain_words(app):
 
     assert [action for action, row in CASE_WORKFLOW.transitions.items() if row.button and row.permission
             and not row.done] == []
+
+
+def test_a_refused_step_returns_to_the_page_it_came_from_with_the_reason(app, client):
+    """Sending a report with pieces missing: back on the report page (not left on the action's URL), the reason
+    said there; the report page's button is disabled while its problems are listed."""
+    from qa_portal.reviews.services import report as reports
+
+    case, panel = drafting_case()
+    reports.on_drafting_started(case, None)  # the generated report, its sections not yet judged
+    db.session.commit()
+    login(client, panel[PanelRole.CHAIR].user)
+    report_page = client.get(f"/cases/{case.id}/report").get_data(as_text=True)
+    assert 'class="button" disabled>Send for the factual-accuracy check' in report_page
+    response = client.post(f"/cases/{case.id}/actions/send_for_factual_check",
+                           data={"next": f"/cases/{case.id}/report#report-actions"})
+    assert response.status_code == 303 and response.location == f"/cases/{case.id}/report#report-actions"
+    assert "flash-error" in client.get(response.location).get_data(as_text=True)
+    db.session.refresh(case)
+    assert case.state == CaseState.REPORT_DRAFTING
+
+
+def test_a_steps_return_address_never_leaves_the_site(app, client):
+    case = make_case(state=CaseState.SER_SUBMITTED)
+    login(client, make_user(Role.OFFICER))
+    response = client.post(f"/cases/{case.id}/actions/accept_ser", data={"next": "https://evil.example/"})
+    assert response.location.startswith(f"/cases/{case.id}")
