@@ -63,8 +63,10 @@ def test_error_pages_are_friendly(client):
     POST) goes on to the nearest page instead of an error."""
     response = client.get("/nowhere")
     assert response.status_code == 404 and b"We could not find this page" in response.data
-    response = client.get("/logout")
+    response = client.get("/logout", headers={"Sec-Fetch-Mode": "navigate"})  # a person's browser
     assert response.status_code == 303 and response.location == "/"
+    response = client.get("/logout")  # a script
+    assert response.status_code == 405 and "a button’s, not a page" in response.get_data(as_text=True)
 
 
 def test_unexpected_error_is_a_500_page(app):

@@ -14,6 +14,9 @@ from tests.reviews.test_report import drafting_case
 from tests.reviews.walk_setups import drafted_report
 
 
+BROWSER = {"Sec-Fetch-Mode": "navigate"}  # what a person's browser sends when it opens a page or submits a form
+
+
 def _rows():
     return [(workflow.name, action, row) for workflow in WORKFLOWS.values()
             for action, row in workflow.transitions.items()]
@@ -115,9 +118,24 @@ def test_opening_an_action_url_goes_on_to_the_objects_page(app, client):
     """A reload after a refused POST or a bookmarked action address is no "unexpected error" page."""
     case = make_case()
     login(client, hei_user_for(case))
-    response = client.get(f"/cases/{case.id}/actions/submit_ser")
+    response = client.get(f"/cases/{case.id}/actions/submit_ser", headers=BROWSER)
     assert response.status_code == 303 and response.location == f"/cases/{case.id}"
-    assert client.get(f"/cases/{case.id}/scoring/submit").location == f"/cases/{case.id}/scoring"
+    assert client.get(f"/cases/{case.id}/scoring/submit", headers=BROWSER).location == f"/cases/{case.id}/scoring"
+
+
+def test_a_refused_button_anywhere_returns_a_browser_to_the_page_with_the_reason(app, client):
+    """A refusal the view lets through (approving a draft standard-set version directly): a person's browser goes
+    back to the version's page, which says why; a script gets the 409."""
+    from qa_portal.standards.models import VersionStatus
+    from tests.standards.factories import make_version
+
+    login(client, make_user(Role.OFFICER))
+    version = make_version(VersionStatus.DRAFT)
+    url = f"/manage/standards/versions/{version.id}/approve"
+    assert client.post(url).status_code == 409
+    response = client.post(url, headers=BROWSER)
+    assert response.status_code == 303 and response.location == f"/manage/standards/versions/{version.id}"
+    assert "flash-error" in client.get(response.location).get_data(as_text=True)
 
 
 def test_every_case_button_confirms_its_step_in_plain_words(app):
