@@ -128,3 +128,15 @@ def test_a_failed_specification_save_shows_the_summary_at_the_top_with_working_l
     expect(page.locator("#title_en")).to_be_focused()
     summary.locator("a[href='#ects']").click()
     expect(page.locator("#ects")).to_be_focused()
+
+
+def test_opening_an_action_address_in_the_browser_lands_on_the_case(page, live_server):
+    """A reload after a refused step, or a bookmarked action address, shows the case page, not an error."""
+    case = make_case(standards=1, criteria=1)
+    user = hei_user_for(case)
+    db.session.commit()
+    browser_login(page, live_server, user.email, PASSWORD)
+    page.goto(f"/cases/{case.id}/actions/submit_ser")
+    expect(page).to_have_url(f"{live_server.url}/cases/{case.id}")
+    expect(page.locator("main h1")).to_contain_text(case.reference)
+    expect(page.locator("#blocked-submit_ser")).to_contain_text("cannot be submitted yet")  # disabled, with why
