@@ -186,7 +186,10 @@ SPECIFICATION_WORKFLOW = Workflow(
     transitions={
         SpecificationAction.PUBLISH: Transition(
             {S.DRAFT}, S.PUBLISHED, can_publish_specification_version, guards=(_require_latest, _require_complete),
-            effects=(_stamp_published,)),
+            effects=(_stamp_published,),
+            confirm=_l("This version becomes public in the catalogue at a permanent address and can no longer be "
+                       "changed: a later change is a new version. The agency and everyone reading the catalogue see "
+                       "it.")),
         SpecificationAction.PUBLISH_REVIEWED: Transition(  # the system's, with a published QA decision (ESG 2.6)
             {S.DRAFT}, S.PUBLISHED, None, effects=(_stamp_published,)),
         SpecificationAction.WITHDRAW: Transition(  # the withdrawal form on the specification page takes it

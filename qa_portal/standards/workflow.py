@@ -103,7 +103,9 @@ VERSION_WORKFLOW = Workflow(
         VersionAction.APPROVE: Transition(
             {S.CONSULTATION}, S.APPROVED, can_approve_standard_version,
             guards=(_require_content, _require_decision_rule, _require_answered_comments),
-            effects=(_stamp_approval,)),
+            effects=(_stamp_approval,),
+            confirm=_l("The version becomes public and can no longer be changed; new review cases use it and the "
+                       "previous approved version is superseded. Everyone reads it on the public standards page.")),
         VersionAction.WITHDRAW: Transition(
             {S.DRAFT, S.CONSULTATION, S.APPROVED}, S.WITHDRAWN, can_withdraw_standard_version,
             requires_reason=True, danger=True, effects=(_stamp_withdrawal,),

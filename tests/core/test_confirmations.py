@@ -170,3 +170,15 @@ def test_a_steps_return_address_never_leaves_the_site(app, client):
     login(client, make_user(Role.OFFICER))
     response = client.post(f"/cases/{case.id}/actions/accept_ser", data={"next": "https://evil.example/"})
     assert response.location.startswith(f"/cases/{case.id}")
+
+
+def test_approving_a_standard_set_version_asks_first(app, client):
+    from qa_portal.standards.models import VersionStatus
+    from tests.standards.factories import make_version
+
+    login(client, make_user(Role.OFFICER))
+    version = make_version(VersionStatus.CONSULTATION)
+    page = _confirmation_page(client.post(f"/manage/standards/versions/{version.id}/approve"))
+    assert "Approve?" in page and "can no longer be changed" in page
+    db.session.refresh(version)
+    assert version.status == VersionStatus.CONSULTATION

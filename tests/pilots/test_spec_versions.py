@@ -136,7 +136,9 @@ def test_publish_complete_version_makes_it_public(client, hei):
     institution, user = hei
     version = make_specification(institution)
     login(client, user)
-    response = client.post(f"/specifications/{version.micro_credential_id}/v1/publish")
+    confirmation = client.post(f"/specifications/{version.micro_credential_id}/v1/publish")
+    assert confirmation.status_code == 200 and "can no longer be changed" in confirmation.get_data(as_text=True)
+    response = client.post(f"/specifications/{version.micro_credential_id}/v1/publish", data={"confirmed": "yes"})
     assert response.status_code == 302
     db.session.refresh(version)
     assert version.status == SpecificationStatus.PUBLISHED and version.published_at is not None

@@ -141,7 +141,12 @@ def specification_publish(credential_id: int, number: int):
     require(can_edit_specification(current_user, credential))
     version = _version(credential, number)
     form = ButtonForm()
-    run = run_service(form, lambda: services.publish_specification_version(current_user, version))
+    confirm = Confirmation(_("Publish version %(number)s", number=version.number),
+                           SPECIFICATION_WORKFLOW.transition(SpecificationAction.PUBLISH).confirm,
+                           _credential_url(credential.id))
+    asks = SPECIFICATION_WORKFLOW.asks_first(current_user, version, SpecificationAction.PUBLISH)
+    run = run_service(form, lambda: services.publish_specification_version(current_user, version),
+                      confirm=confirm if asks else None)
     if not run.ok:
         return _render_version(_load_credential(credential_id), version, run.status, publish_form=form)
     flash(_("Version %(number)s is published in the public catalogue.", number=version.number), "success")

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from qa_portal.core.access import login_required, require
+from qa_portal.core.confirm import Confirmation, ask_first
 from qa_portal.core.forms import form_page
 from qa_portal.extensions import db
 from qa_portal.standards import services
@@ -14,7 +15,7 @@ from qa_portal.standards.services.comparison import compare_versions
 from qa_portal.standards.forms import (
     CompareForm, StandardSetEditForm, StandardSetForm, VersionDetailsForm, WithdrawForm,
 )
-from qa_portal.standards.models import StandardSet
+from qa_portal.standards.models import StandardSet, VersionAction
 from qa_portal.standards.pdf import standard_version_pdf
 from qa_portal.standards.permissions import (
     can_approve_standard_version, can_edit_standard_version, can_manage_standards, can_open_consultation,
@@ -156,6 +157,9 @@ def version_open_consultation(version_id: int):
 def version_approve(version_id: int):
     version = load_version(version_id)
     require(can_approve_standard_version(current_user, version))
+    if VERSION_WORKFLOW.asks_first(current_user, version, VersionAction.APPROVE):
+        ask_first(Confirmation(ACTION_LABELS[VersionAction.APPROVE], VERSION_WORKFLOW.transition(
+            VersionAction.APPROVE).confirm, _version_url(version)))
     services.approve_version(current_user, version)
     db.session.commit()
     flash(_("Version %(number)s is approved and published. It can no longer be changed.",
