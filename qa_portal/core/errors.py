@@ -74,9 +74,7 @@ def nearest_page(app: Flask, path: str, include_self: bool = False) -> str | Non
         candidate = "/".join(parts) or "/"
         try:
             adapter.match(candidate, method="GET")
-        except HTTPException:
-            continue
-        except Exception:  # a routing redirect (a trailing slash) or another routing answer: try further up
+        except HTTPException:  # no page there (404, 405, or a routing redirect): try further up
             continue
         return candidate
     return None
