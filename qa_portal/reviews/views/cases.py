@@ -124,7 +124,7 @@ def case_action(case_id: int, action: str):
     if run.ok:
         row = CASE_WORKFLOW.transition(action)
         flash(row.done or _("Done: %(action)s.", action=ACTION_LABELS[CaseAction(action)]), "success")
-        return redirect(back)
+        return redirect(url_for("reviews.case_detail", case_id=case.id))  # the case page shows the new state
     if run.error is not None and not run.error.field:  # "not now": back to the page, which says what comes first
         flash(run.error.message, "error")
         return redirect(back, 303)
