@@ -72,8 +72,8 @@ def test_officer_drafts_consults_answers_and_approves(page, live_server):
     browser_login(page, live_server, officer.email, PASSWORD)
     page.goto(version_url)
     expect(page.locator("main")).to_contain_text("1 comments wait for an answer.")
-    page.get_by_role("button", name="Approve").click()  # refused: no confirmation, back on the page with why
-    expect(page.locator("main")).to_contain_text("Answer every consultation comment before approving")
+    expect(page.get_by_role("button", name="Approve")).to_be_disabled()  # a rule refuses it now: says why
+    expect(page.locator("#blocked-approve")).to_contain_text("Answer every consultation comment before approving")
     page.goto(version_url)
     page.get_by_role("link", name="Consultation report").first.click()
     expect(page.locator("main")).to_contain_text("Please allow oral examinations online.")

@@ -120,8 +120,10 @@ def version_detail(version_id: int):
     version = load_version(version_id)
     require(can_manage_standards(current_user))
     unanswered = services.unanswered_comment_counts([version.id]).get(version.id, 0)
+    offered = VERSION_WORKFLOW.offered(current_user, version)  # a refused action is shown disabled with its reason
     return render_template("standards/version_detail.html", version=version, status_labels=STATUS_LABELS,
-                           actions=VERSION_WORKFLOW.available(current_user, version), action_labels=ACTION_LABELS,
+                           actions=[action for action, _reason in offered], action_labels=ACTION_LABELS,
+                           blockers={action: reason for action, reason in offered if reason},
                            unanswered=unanswered, withdraw_form=WithdrawForm())
 
 
