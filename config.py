@@ -146,7 +146,9 @@ class Config:
     QA_REMINDER_DAYS = tuple(int(day) for day in _env_list("QA_REMINDER_DAYS", "-7,-1,1,7"))
 
     BABEL_DEFAULT_LOCALE = "en"
-    BABEL_DEFAULT_TIMEZONE = "UTC"
+    # The agency's time zone: every date and time is shown in it (core/dates.py), with the zone named.
+    QA_TIMEZONE = os.environ.get("QA_TIMEZONE", "Asia/Yerevan")
+    BABEL_DEFAULT_TIMEZONE = QA_TIMEZONE
     QA_LOCALES = {"en": "English", "hy": "Հայերեն"}
     QA_DEMO_ALLOWED = True
 

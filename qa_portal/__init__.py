@@ -170,9 +170,11 @@ def _register_template_globals(app: Flask) -> None:
     from qa_portal.auth.forms import ROLE_LABELS
     from qa_portal.auth.models import Role
     from qa_portal.core.contributions import register_contribution_globals
+    from qa_portal.core.dates import register_date_filters
     from qa_portal.core.urls import public_url
 
     register_contribution_globals(app)
+    register_date_filters(app)
 
     for _package, module in _package_modules("permissions"):
         app.jinja_env.globals.update(

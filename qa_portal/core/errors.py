@@ -4,7 +4,7 @@ A package whose URLs answer in another format (the JSON API) registers a rendere
 `app.extensions["qa_error_renderers"]` (see register_error_renderer); core stays unaware of which one."""
 from collections.abc import Callable
 
-from flask import Flask, render_template, request
+from flask import Flask, flash, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -42,11 +42,42 @@ def register_error_renderer(app: Flask, path_prefix: str, renderer: ErrorRendere
 
 
 def _respond(app: Flask, code: int, message: str | None, error: HTTPException | None = None):
-    """The error response in the format of the current path: a registered renderer's, else the HTML page."""
+    """The error response in the format of the current path: a registered renderer's, else the HTML page; a page
+    opened at an action's URL (a reload after a refused POST, a bookmarked address) goes on to the object's page."""
     for prefix, renderer in app.extensions.get("qa_error_renderers", {}).items():
         if request.path.startswith(prefix):
             return renderer(code, message, error)
+    if code == 405 and request.method in ("GET", "HEAD") and browser_navigation(app):
+        page = nearest_page(app, request.path)
+        if page is not None:
+            return redirect(request.script_root + page, 303)
     return render_error(code, message)
+
+
+def browser_navigation(app: Flask) -> bool:
+    """Whether a person's browser opened this address or submitted a form to it (Sec-Fetch-Mode: navigate, which
+    browsers send to HTTPS and local sites), outside paths that answer in their own format (the JSON API). Such a
+    visitor is sent on to a page; scripts and crafted requests get the plain status (403, 405, 409)."""
+    if any(request.path.startswith(prefix) for prefix in app.extensions.get("qa_error_renderers", {})):
+        return False
+    return request.headers.get("Sec-Fetch-Mode") == "navigate"
+
+
+def nearest_page(app: Flask, path: str, include_self: bool = False) -> str | None:
+    """The closest page at or above an action's URL (/cases/7/actions/submit_ser → /cases/7), or None."""
+    adapter = app.create_url_adapter(request)
+    parts = path.rstrip("/").split("/")
+    if include_self:
+        parts.append("")  # the first candidate is the path itself (a form page that takes GET and POST)
+    while len(parts) > 1:
+        parts.pop()
+        candidate = "/".join(parts) or "/"
+        try:
+            adapter.match(candidate, method="GET")
+        except HTTPException:  # no page there (404, 405, or a routing redirect): try further up
+            continue
+        return candidate
+    return None
 
 
 def render_error(code: int, message: str | None = None):
@@ -67,6 +98,13 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def handle_domain(error: DomainError):
         db.session.rollback()
+        if error.status_code == 409 and request.method == "POST" and browser_navigation(app):
+            # "not now" on a button or form the view did not re-render: back to the page with the reason, so the
+            # browser is not left on the action's URL (a reload would post again); other clients get the 409
+            page = nearest_page(app, request.path, include_self=True)
+            if page is not None:
+                flash(error.message, "error")
+                return redirect(request.script_root + page, 303)
         return _respond(app, error.status_code, error.message)
 
     @app.errorhandler(Exception)

@@ -6,8 +6,11 @@ from urllib.parse import urlsplit
 
 import flask_wtf
 from flask import flash, redirect, render_template
-from wtforms import Field, FieldList, FormField
+from flask_babel import LazyString
+from wtforms import DateTimeLocalField, Field, FieldList, FormField
 
+from qa_portal.core.confirm import Confirmation, ask_first
+from qa_portal.core.dates import from_agency_time, local_moment, zone_name
 from qa_portal.core.errors import DomainError
 from qa_portal.core.input_checks import (
     FIELD_VALUE_REFUSED, MAX_ID, NUMBER_REFUSED, has_control_characters, mark_control_characters_refused,
@@ -50,6 +53,13 @@ class FlaskForm(flask_wtf.FlaskForm):
             field.errors = [*field.errors, str(NUMBER_REFUSED)]
         return valid and not tainted and not out_of_range
 
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """Every field's error as (the field's id to link to, its label, the message), in the form's order, for the
+        summary at the top of the form (templates/_forms.html form_errors)."""
+        hidden = ("CSRFTokenField", "HiddenField")  # nothing to link to: the message alone
+        return [("", "", str(error)) if field.type in hidden else (field.id, field.label.text, str(error))
+                for field in _leaf_fields(self) for error in field.errors]
+
 
 def _holds_an_unstorable_number(field: Field) -> bool:
     """Whether the field's value is (or holds) a whole number no INTEGER column can store."""
@@ -83,6 +93,27 @@ def attach_refusal(form, error: DomainError) -> None:
         attach_error(form, DomainError(message, field=field or None))
 
 
+class AgencyDateTimeField(DateTimeLocalField):
+    """A date and time typed as read on a clock in the agency's zone (QA_TIMEZONE) and shown back that way, stored as
+    the naive UTC every datetime column holds (core.dates)."""
+
+    def process_formdata(self, valuelist) -> None:
+        """Parse the typed value, then move it from the agency's clock to UTC."""
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            self.data = from_agency_time(self.data)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return local_moment(self.data).strftime(self.format[0]) if self.data else ""
+
+
+def in_agency_zone(label) -> LazyString:
+    """A field label naming the agency's zone: "Opens at (Armenia Time)"."""
+    return LazyString(lambda: f"{label} ({zone_name()})")
+
+
 class ButtonForm(FlaskForm):
     """A plain action button's form: only the CSRF token (the object and the action come from the URL), so
     run_service takes buttons too and shows a refusal with form_errors(form)."""
@@ -102,13 +133,16 @@ class ServiceRun:
 Attach = Callable[[Any, DomainError], None]  # (form, refusal): put the refusal's messages where the user sees them
 
 
-def run_service(form, service: Callable[[], Any], *, attach: Attach = attach_refusal) -> ServiceRun:
+def run_service(form, service: Callable[[], Any], *, attach: Attach = attach_refusal,
+                confirm: Confirmation | None = None) -> ServiceRun:
     """Validate the form, run one service call and commit; on a refusal roll back and put each message on its field.
 
     Not submitted → status 200; invalid → 400; refused → the refusal's status (409 "not now", 403 "not yours").
-    `attach` places a refusal's messages (by default each on the field it names, else above the form)."""
+    `attach` places a refusal's messages (by default each on the field it names, else above the form). With
+    `confirm`, a valid form first answers with the confirmation page (core.confirm) until the user confirms."""
     if not form.validate_on_submit():
         return ServiceRun(False, 400 if form.is_submitted() else 200)
+    ask_first(confirm)
     try:
         result = service()
     except DomainError as error:
@@ -120,11 +154,11 @@ def run_service(form, service: Callable[[], Any], *, attach: Attach = attach_ref
 
 
 def form_page(form, service: Callable[[], Any], template: str, success_message, success_url, *,
-              attach: Attach = attach_refusal, **context):
+              attach: Attach = attach_refusal, confirm: Confirmation | None = None, **context):
     """The whole form page: run_service, then flash and redirect on success or re-render with the user's text.
 
     `success_message` and `success_url` are each a value or a function of the service's result."""
-    run = run_service(form, service, attach=attach)
+    run = run_service(form, service, attach=attach, confirm=confirm)
     if run.ok:
         flash(success_message(run.result) if callable(success_message) else success_message, "success")
         return redirect(success_url(run.result) if callable(success_url) else success_url)

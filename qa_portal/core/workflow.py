@@ -61,6 +61,10 @@ class Transition:
     requires_reason: bool = False  # a written reason (the comment) is part of the action
     danger: bool = False  # shown as a red button, confirmed first
     button: bool = True  # False when another page's form takes the action (a plain button would only fail)
+    # What becomes final and who is told, asked on a confirmation page before the move (core/confirm.py); every
+    # irreversible step and every danger row has one (tests/core/test_confirmations.py checks the tables).
+    confirm: Any = None
+    done: Any = None  # the confirmation after the move, in plain words ("Your self-evaluation was submitted …")
 
     def __post_init__(self):
         object.__setattr__(self, "sources", frozenset(self.sources))
@@ -151,6 +155,19 @@ class Workflow:
         except DomainError as refusal:
             return refusal.message
         return None
+
+    def offered(self, user, obj) -> list[tuple]:
+        """The user's buttons now, each with the reason it is refused (None when it can be taken): the available
+        actions whose guards pass are enabled, the others are shown disabled with what must happen first."""
+        return [(action, self.blocker(user, obj, action)) for action in self.available(user, obj)]
+
+    def asks_first(self, user, obj, action, comment: str = "") -> bool:
+        """Whether the move is irreversible (its row has confirmation words) and would go ahead now, so the user
+        confirms it on a confirmation page first; a move that would be refused is refused at once instead."""
+        row = self.transition(action)
+        if not row.confirm or self.blocker(user, obj, action) is not None:
+            return False
+        return bool((comment or "").strip()) or not row.requires_reason
 
     # --- moving -------------------------------------------------------------------------------------------------
     def _check(self, obj, action, actor, comment: str, data: dict, *, system: bool, preview: bool = False) -> None:

@@ -5,11 +5,12 @@ the reviews stage's report_pdf — never a draft or the working copy; the frozen
 (panel names and roles, each standard's findings and judgement, the conclusion and recommended outcome), none of
 the members' scores or the site-visit notes."""
 from flask import current_app
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import HRFlowable, Spacer, Table, TableStyle
 
+from qa_portal.core.dates import format_day
 from qa_portal.core.pdf import BRAND, LINE, SHADE, build_pdf, para, styles
 from qa_portal.decisions.models import CouncilMeeting, Decision
 from qa_portal.decisions.services import meetings
@@ -26,8 +27,8 @@ __all__ = ["decision_letter_pdf", "published_report_version", "published_report_
 def _validity(decision: Decision) -> str:
     if decision.valid_from is None:
         return _("No validity (negative outcome)")
-    return _("%(start)s to %(end)s", start=format_date(decision.valid_from, "long"),
-             end=format_date(decision.valid_to, "long"))
+    return _("%(start)s to %(end)s", start=format_day(decision.valid_from),
+             end=format_day(decision.valid_to))
 
 
 def _facts(decision: Decision, style) -> Table:
@@ -38,9 +39,9 @@ def _facts(decision: Decision, style) -> Table:
                                                        else "")),
         (_("Outcome"), decision.outcome.label(str(get_locale()))),
         (_("Validity"), _validity(decision)),
-        (_("Council meeting"), format_date(decision.meeting_date, "long")),
+        (_("Council meeting"), format_day(decision.meeting_date)),
         (_("Institution heard"), _("Yes") if decision.hei_heard else _("No")),
-        (_("Published"), format_date(decision.published_at, "long") if decision.published_at else _("Not yet")),
+        (_("Published"), format_day(decision.published_at) if decision.published_at else _("Not yet")),
     ]
     table = Table([[para(label, style["cell_bold"]), para(value, style["cell"])] for label, value in rows],
                   colWidths=[45 * mm, 125 * mm])
@@ -55,7 +56,7 @@ def _conditions(decision: Decision, style) -> list:
     rows = [[para(_("No."), style["cell_bold"]), para(_("Condition"), style["cell_bold"]),
              para(_("Due by"), style["cell_bold"])]]
     rows += [[para(str(number), style["cell"]), para(condition.text, style["cell"]),
-              para(format_date(condition.due_on, "long"), style["cell"])]
+              para(format_day(condition.due_on), style["cell"])]
              for number, condition in enumerate(decision.conditions, 1)]
     table = Table(rows, colWidths=[12 * mm, 118 * mm, 40 * mm], repeatRows=1)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, LINE), ("BACKGROUND", (0, 0), (-1, 0), SHADE),
@@ -68,7 +69,7 @@ def _decided_at_meeting(decision: Decision, style) -> list:
     if decision.agenda_item is None:
         return []
     return [para(_("Decided by the council at its meeting of %(date)s.",
-                   date=format_date(decision.agenda_item.meeting.held_on, "long")), style["body"])]
+                   date=format_day(decision.agenda_item.meeting.held_on)), style["body"])]
 
 
 def decision_letter_pdf(decision: Decision) -> bytes:
@@ -91,7 +92,7 @@ def decision_letter_pdf(decision: Decision) -> bytes:
         story.append(para(_("The institution may appeal against this decision to the agency's appeals body, "
                             "stating its grounds (evidence misread, criteria misapplied, process not followed), "
                             "by %(deadline)s (%(days)s days from publication).",
-                            deadline=format_date(deadline, "long"),
+                            deadline=format_day(deadline),
                             days=current_app.config["QA_APPEAL_WINDOW_DAYS"]), style["body"]))
     else:
         story.append(para(_("The appeal window of %(days)s days starts when the decision is published.",
@@ -170,11 +171,11 @@ def _minutes_item(item, style) -> list:
         story.append(para(_("Proposed outcome: %(outcome)s", outcome=outcome.label_en if outcome else "—"),
                           style["body"]))
         if proposed.valid_from:
-            story.append(para(_("Validity: %(start)s to %(end)s", start=format_date(proposed.valid_from, "long"),
-                                end=format_date(proposed.valid_to, "long")), style["body"]))
+            story.append(para(_("Validity: %(start)s to %(end)s", start=format_day(proposed.valid_from),
+                                end=format_day(proposed.valid_to)), style["body"]))
         for number, (text, due_on) in enumerate(proposed.conditions, 1):
             story.append(para(_("Condition %(number)s: %(text)s (due %(date)s)", number=number, text=text,
-                                date=format_date(due_on, "long")), style["body"]))
+                                date=format_day(due_on)), style["body"]))
     votes = [[_("Member"), _("Vote")]] + [[vote.user.full_name, _VOTE_WORDS[vote.choice.value]()]
                                          for vote in item.votes]
     if len(votes) > 1:
@@ -199,7 +200,7 @@ def meeting_minutes_pdf(meeting: CouncilMeeting) -> bytes:
     letterhead = current_app.config["QA_AGENCY_LETTERHEAD"].splitlines()
     story = [para(letterhead[0] if letterhead else "", style["h1"]),
              HRFlowable(width="100%", color=BRAND, thickness=1.2, spaceBefore=4, spaceAfter=10),
-             para(_("Minutes of the council meeting of %(date)s", date=format_date(meeting.held_on, "long")),
+             para(_("Minutes of the council meeting of %(date)s", date=format_day(meeting.held_on)),
                   style["h1"]),
              para(meeting.title, style["body"]),
              para(_("Present: %(names)s", names=", ".join(attendance.user.full_name

@@ -24,32 +24,46 @@ S = CaseState
 CASE_TRANSITIONS = {
     # D1–D5: a final panel report and a recorded decision that keeps the rules (re-checked on the stored decision).
     CaseAction.DECIDE: Transition({S.DECISION_PENDING}, S.DECIDED, can_record_decision, guards=[problems_guard(
-        rules.decide_problems, _l("The decision cannot be recorded: %(problems)s"))]),
+        rules.decide_problems, _l("The decision cannot be recorded: %(problems)s"))],
+        confirm=_l("The council's decision is recorded as it stands and can no longer be changed, only published or "
+                   "appealed. The agency's officers see it is ready to publish; the institution sees it once "
+                   "published."),
+        done=_l("The council's decision was recorded.")),
     # D6: the decision is published together with the final panel report; publication stamps it.
     CaseAction.PUBLISH: Transition({S.DECIDED}, S.PUBLISHED, can_coordinate_case, guards=[problems_guard(
         publication.publish_problems, _l("The decision cannot be published yet: %(problems)s"))],
-        effects=[object_effect(publication.on_published)]),
+        effects=[object_effect(publication.on_published)],
+        confirm=_l("The decision and its final panel report become public in the register, at a permanent address, "
+                   "and cannot be unpublished. The institution sees the published decision on its case page."),
+        done=_l("The decision was published with its panel report.")),
     # D8: a follow-up only for a published decision with conditions.
     CaseAction.START_FOLLOW_UP: Transition({S.PUBLISHED, S.APPEAL_DECIDED}, S.FOLLOW_UP, can_coordinate_case,
                                            guards=[problems_guard(follow_up.start_problems,
-                                                                  _l("The follow-up cannot start: %(problems)s"))]),
+                                                                  _l("The follow-up cannot start: %(problems)s"))],
+                                           done=_l("The follow-up of the conditions has started.")),
     # Every condition verified, met or not, before the council is asked again.
     CaseAction.REQUIRE_REDECISION: Transition({S.FOLLOW_UP}, S.DECISION_PENDING, can_coordinate_case,
                                               requires_reason=True, guards=[problems_guard(
                                                   follow_up.redecision_problems,
-                                                  _l("The case cannot go back to the council yet: %(problems)s"))]),
+                                                  _l("The case cannot go back to the council yet: %(problems)s"))],
+                                              done=_l("The case went back to the council for a new decision.")),
     # Every condition of the published decision met.
     CaseAction.CLOSE_CASE: Transition({S.PUBLISHED, S.FOLLOW_UP, S.APPEAL_DECIDED}, S.CLOSED, can_coordinate_case,
                                       guards=[problems_guard(follow_up.close_problems,
-                                                             _l("The case cannot be closed yet: %(problems)s"))]),
-    # A1: an appeal against the published decision, stored with grounds, inside the window.
+                                                             _l("The case cannot be closed yet: %(problems)s"))],
+                                      done=_l("The case was closed.")),
+    # A1: an appeal against the published decision, stored with grounds, inside the window. No button: the appeal
+    # form linked from the decision's page takes it (with its grounds and documents).
     CaseAction.LODGE_APPEAL: Transition({S.PUBLISHED, S.FOLLOW_UP, S.CLOSED}, S.APPEAL_LODGED, can_lodge_case_appeal,
-                                        requires_reason=True, guards=[appeals.lodge_guard]),
+                                        requires_reason=True, guards=[appeals.lodge_guard], button=False),
     # A2–A3: the appeals body's recorded outcome, from a member independent of the case.
     CaseAction.UPHOLD_DECISION: Transition({S.APPEAL_LODGED}, S.APPEAL_DECIDED, can_decide_appeals,
-                                           requires_reason=True, guards=[appeals.uphold_guard]),
+                                           requires_reason=True, guards=[appeals.uphold_guard],
+                                           done=_l("The appeal was decided: the council's decision stands.")),
     CaseAction.RETURN_FOR_RECONSIDERATION: Transition({S.APPEAL_LODGED}, S.DECISION_PENDING, can_decide_appeals,
-                                                      requires_reason=True, guards=[appeals.return_guard]),
+                                                      requires_reason=True, guards=[appeals.return_guard],
+                                                      done=_l("The appeal was decided: the case went back to the "
+                                                              "council for reconsideration.")),
     # An appeal ruled inadmissible ends here: the decision stands, published; the effect takes the case on to the
     # state it was lodged from (follow_up or closed) by that state's own action, so every move stays in the table.
     # No button: the admissibility ruling dismisses in the same request.

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, insert, select, text
 
+from qa_portal.core.dates import end_of_day
 from qa_portal.core.models import utcnow
 from qa_portal.decisions.models import (
     ConditionFollowUp, ConditionVerdict, CouncilDeclaration, Decision, DecisionCondition, decision_criteria,
@@ -290,7 +291,7 @@ def _write_batch(plans: list[_Plan], pre: Prerequisites, names: dict[int, str], 
     case_ids = _insert(Case, [{
         "reference": reference, "institution_id": plan.institution_id, "application_id": None,
         "standard_version_id": pre.standard_version_id, "state": state, "coordinator_id": pre.officer_id,
-        "ser_due_at": datetime.combine(plan.meeting - timedelta(days=200), time(23, 59)),
+        "ser_due_at": end_of_day(plan.meeting - timedelta(days=200)),
         "created_at": datetime.combine(plan.meeting - timedelta(days=290), time(9, 0)),
         "updated_at": datetime.combine(plan.meeting + timedelta(days=14), time(9, 0))}
         for plan, reference, state in zip(plans, references, states)], with_ids=True)

@@ -1,14 +1,14 @@
 """The impact report of a call (reportlab, DejaVu Sans for Armenian): baseline of the learners, process metrics,
 outcomes, the feedback summary and the changes made to the standards since, with vector bar charts."""
-from flask_babel import format_date
 from flask_babel import gettext as _
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 from sqlalchemy import func, select
 
+from qa_portal.core.dates import format_day
 from qa_portal.core.models import utcnow
-from qa_portal.core.pdf import BRAND, FONT, FONT_BOLD, LINE, SHADE, build_pdf, para, styles
+from qa_portal.core.pdf import BRAND, FONT, LINE, SHADE, build_pdf, para, styles
 from qa_portal.extensions import db
 from qa_portal.monitoring.models import AGE_BANDS, GENDER_BANDS, PRIOR_EDUCATION_BANDS, Offering
 from qa_portal.monitoring.services.dashboard import (
@@ -84,7 +84,7 @@ def impact_report_pdf(call: Call) -> bytes:
     s = styles()
     filters = Filters(call_id=call.id)
     story = [para(_("Impact report"), s["title"]), para(call.title, s["subtitle"]),
-             para(_("Prepared on %(date)s from the portal's records.", date=format_date(utcnow().date(), "long")),
+             para(_("Prepared on %(date)s from the portal's records.", date=format_day(utcnow())),
                   s["centered"]), Spacer(1, 6 * mm)]
 
     base = baseline(filters)
@@ -119,7 +119,7 @@ def impact_report_pdf(call: Call) -> bytes:
     story += [para(_("5. Changes to the standards since the call opened"), s["h1"])]
     changes = standards_changes(call)
     for version in changes:
-        story += [para(f"{version.label} · {format_date(version.approved_at.date(), 'long')}", s["h2"]),
+        story += [para(f"{version.label} · {format_day(version.approved_at)}", s["h2"]),
                   para(version.change_note or _("No change note."), s["body"])]
     if not changes:
         story.append(para(_("No new version of the standards has been approved since the call opened."), s["body"]))

@@ -7,10 +7,10 @@ specification:  draft ─publish─► published ─withdraw (reason)─► with
                 draft ─publish_reviewed (the system's, when a published QA decision covers it)─► published
 application:    draft ─submit─► submitted;  draft, submitted ─withdraw (reason)─► withdrawn
 """
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from qa_portal.core.dates import format_moment
 from qa_portal.audit.services import record
 from qa_portal.core.models import utcnow
 from qa_portal.core.workflow import Transition, TransitionRefused, Workflow
@@ -186,12 +186,17 @@ SPECIFICATION_WORKFLOW = Workflow(
     transitions={
         SpecificationAction.PUBLISH: Transition(
             {S.DRAFT}, S.PUBLISHED, can_publish_specification_version, guards=(_require_latest, _require_complete),
-            effects=(_stamp_published,)),
+            effects=(_stamp_published,),
+            confirm=_l("This version becomes public in the catalogue at a permanent address and can no longer be "
+                       "changed: a later change is a new version. The agency and everyone reading the catalogue see "
+                       "it.")),
         SpecificationAction.PUBLISH_REVIEWED: Transition(  # the system's, with a published QA decision (ESG 2.6)
             {S.DRAFT}, S.PUBLISHED, None, effects=(_stamp_published,)),
         SpecificationAction.WITHDRAW: Transition(  # the withdrawal form on the specification page takes it
             {S.PUBLISHED}, S.WITHDRAWN, can_withdraw_specification_version, requires_reason=True, danger=True,
-            button=False, effects=(_stamp_withdrawn,)),
+            button=False, effects=(_stamp_withdrawn,),
+            confirm=_l("This published version is withdrawn for good, with your reasons: the public catalogue and "
+                       "the institution show it as withdrawn and no new application can name it.")),
     },
 )
 del S
@@ -217,10 +222,10 @@ def ensure_call_accepts(call: Call, doing) -> None:
                                   status=CALL_STATUS_LABELS[call.status], doing=doing))
     if now < call.opens_at:
         raise TransitionRefused(_("This call opens on %(when)s UTC; you cannot %(doing)s yet.",
-                                  when=format_datetime(call.opens_at, "medium"), doing=doing))
+                                  when=format_moment(call.opens_at), doing=doing))
     if now >= call.closes_at:
         raise TransitionRefused(_("This call closed on %(when)s UTC; late applications are refused.",
-                                  when=format_datetime(call.closes_at, "medium")))
+                                  when=format_moment(call.closes_at)))
 
 
 def _require_call_accepting(application: Application, _data: dict) -> None:
@@ -286,7 +291,9 @@ APPLICATION_WORKFLOW = Workflow(
             effects=(_stamp_submitted, _freeze_specification_versions)),
         ApplicationAction.WITHDRAW: Transition(  # the withdrawal form (with its reason) takes it
             {A.DRAFT, A.SUBMITTED}, A.WITHDRAWN, can_withdraw_application, guards=(_require_selection_pending,),
-            requires_reason=True, danger=True, button=False, effects=(_stamp_application_withdrawn,)),
+            requires_reason=True, danger=True, button=False, effects=(_stamp_application_withdrawn,),
+            confirm=_l("The application is withdrawn for good and leaves the selection; the agency sees it as "
+                       "withdrawn, with your reasons.")),
     },
 )
 del A

@@ -4,7 +4,6 @@ diagonal "DRAFT" watermark, the final one none and its SHA-256 stated) and the i
 officers and the chair (marked internal on every page)."""
 import io
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from reportlab.lib import colors
@@ -12,6 +11,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from qa_portal.core.dates import format_moment
 from qa_portal.core.models import utcnow
 from qa_portal.core.pdf import FONT_BOLD, LINE, MARGIN, SHADE, _FooterCanvas, build_pdf, para, register_fonts, styles
 from qa_portal.reviews.services.panel import ROLE_LABELS
@@ -45,7 +45,7 @@ def ser_pdf(case, submission) -> bytes:
     style = styles()
     content = submission.content
     evidence = {item["id"]: item for item in content["evidence"]}
-    submitted = format_datetime(submission.submitted_at, "medium")
+    submitted = format_moment(submission.submitted_at)
     story = [
         Spacer(1, 40 * mm),
         para(_("Self-evaluation report"), style["title"]),
@@ -220,7 +220,7 @@ def scoring_summary_pdf(case, summary) -> bytes:
         para(_("Scoring summary — internal, not for publication"), style["h1"]),
         para(f"{case.reference} · {case.institution.name_en}", style["body"]),
         para(case.institution.name_hy or "", style["body"]),
-        para(_("Printed %(when)s", when=format_datetime(utcnow(), "medium")), style["small"]),
+        para(_("Printed %(when)s", when=format_moment(utcnow())), style["small"]),
     ]
     members = ", ".join(
         _member_label(m) + ("" if m.scores_submitted_at else f" — {_('not submitted yet')}") for m in summary.members)

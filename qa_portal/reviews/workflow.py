@@ -45,7 +45,7 @@ from qa_portal.reviews.permissions import (
     can_screen_ser, can_sign_declaration, can_submit_ser, can_withdraw_case,
 )
 
-__all__ = ["CASE_WORKFLOW", "STATE_LABELS", "ACTION_LABELS", "LIFECYCLE", "BEFORE_DECISION", "lifecycle_progress",
+__all__ = ["CASE_WORKFLOW", "STATE_LABELS", "WAITING_LABELS", "ACTION_LABELS", "LIFECYCLE", "BEFORE_DECISION", "lifecycle_progress",
            "REPORT_WORKFLOW", "REPORT_STATUS_LABELS", "MEMBER_WORKFLOW", "MEMBER_STATUS_LABELS", "OBJECTION_WORKFLOW",
            "OBJECTION_RULING_LABELS"]
 
@@ -65,6 +65,25 @@ STATE_LABELS = {
     CaseState.APPEAL_LODGED: _l("Appeal lodged"),
     CaseState.APPEAL_DECIDED: _l("Appeal decided"),
     CaseState.WITHDRAWN: _l("Withdrawn"),
+}
+
+# Who acts next in each state, for a viewer who has nothing to do on the case now ("Next steps").
+WAITING_LABELS = {
+    CaseState.SER_IN_PREPARATION: _l("Waiting for the institution to submit its self-evaluation."),
+    CaseState.SER_SUBMITTED: _l("Waiting for the agency to screen the submitted self-evaluation."),
+    CaseState.PANEL_FORMATION: _l("Waiting for the agency to form the review panel."),
+    CaseState.DESK_REVIEW: _l("Waiting for the panel's desk review."),
+    CaseState.SITE_VISIT: _l("Waiting for the panel's site visit to end."),
+    CaseState.REPORT_DRAFTING: _l("Waiting for the panel to draft its report."),
+    CaseState.FACTUAL_ACCURACY: _l("Waiting for the factual-accuracy check and the panel chair's final report."),
+    CaseState.DECISION_PENDING: _l("Waiting for the council's decision."),
+    CaseState.DECIDED: _l("Waiting for the agency to publish the decision."),
+    CaseState.PUBLISHED: _l("The decision is published; nothing is waiting on you."),
+    CaseState.FOLLOW_UP: _l("Waiting for the follow-up of the decision's conditions."),
+    CaseState.CLOSED: _l("The case is closed."),
+    CaseState.APPEAL_LODGED: _l("Waiting for the appeals body's decision on the appeal."),
+    CaseState.APPEAL_DECIDED: _l("The appeal was decided; waiting for the agency's next step."),
+    CaseState.WITHDRAWN: _l("The case was withdrawn."),
 }
 
 # Every action's label, the later stages' too: the timeline names each move it shows.
@@ -125,19 +144,44 @@ CASE_WORKFLOW = Workflow(
     action_labels=ACTION_LABELS, describe=lambda case: case.reference, object_label=_l("this case"),
     timeline=_case_event,
     transitions={
-        CaseAction.SUBMIT_SER: Transition({S.SER_IN_PREPARATION}, S.SER_SUBMITTED, can_submit_ser),
-        CaseAction.ACCEPT_SER: Transition({S.SER_SUBMITTED}, S.PANEL_FORMATION, can_screen_ser),
-        CaseAction.RETURN_SER: Transition({S.SER_SUBMITTED}, S.SER_IN_PREPARATION, can_screen_ser,
-                                          requires_reason=True, danger=True),
-        CaseAction.START_REVIEW: Transition({S.PANEL_FORMATION}, S.DESK_REVIEW, can_coordinate_case),
-        CaseAction.START_SITE_VISIT: Transition({S.DESK_REVIEW}, S.SITE_VISIT, can_lead_panel_stage),
+        CaseAction.SUBMIT_SER: Transition(
+            {S.SER_IN_PREPARATION}, S.SER_SUBMITTED, can_submit_ser,
+            confirm=_l("Your self-evaluation and its evidence go to the agency as they are now and can no longer be "
+                       "changed, unless the agency returns them. The case's officer is told and screens your "
+                       "submission."),
+            done=_l("Your self-evaluation was submitted to the agency.")),
+        CaseAction.ACCEPT_SER: Transition({S.SER_SUBMITTED}, S.PANEL_FORMATION, can_screen_ser,
+                                          done=_l("The self-evaluation was accepted; the panel can now be formed.")),
+        CaseAction.RETURN_SER: Transition(
+            {S.SER_SUBMITTED}, S.SER_IN_PREPARATION, can_screen_ser, requires_reason=True, danger=True,
+            confirm=_l("The submitted copy stays on record and the self-evaluation goes back to the institution, "
+                       "which is told your reasons and must submit again."),
+            done=_l("The self-evaluation was returned to the institution with your reasons.")),
+        CaseAction.START_REVIEW: Transition({S.PANEL_FORMATION}, S.DESK_REVIEW, can_coordinate_case,
+                                            done=_l("The desk review has started: the panel members can now score.")),
+        CaseAction.START_SITE_VISIT: Transition({S.DESK_REVIEW}, S.SITE_VISIT, can_lead_panel_stage,
+                                                done=_l("The site visit has started.")),
         CaseAction.SKIP_SITE_VISIT: Transition({S.DESK_REVIEW}, S.REPORT_DRAFTING, can_coordinate_case,
-                                               requires_reason=True),  # the officer's approval of the justification
-        CaseAction.CLOSE_SITE_VISIT: Transition({S.SITE_VISIT}, S.REPORT_DRAFTING, can_lead_panel_stage),
-        CaseAction.SEND_FOR_FACTUAL_CHECK: Transition({S.REPORT_DRAFTING}, S.FACTUAL_ACCURACY, can_lead_panel_stage),
-        CaseAction.FINALISE_REPORT: Transition({S.FACTUAL_ACCURACY}, S.DECISION_PENDING, can_lead_panel_stage),
-        CaseAction.WITHDRAW: Transition(BEFORE_DECISION, S.WITHDRAWN, can_withdraw_case, requires_reason=True,
-                                        danger=True),
+                                               requires_reason=True,  # the officer's approval of the justification
+                                               done=_l("The site visit was skipped; the panel can draft its report.")),
+        CaseAction.CLOSE_SITE_VISIT: Transition({S.SITE_VISIT}, S.REPORT_DRAFTING, can_lead_panel_stage,
+                                                done=_l("The site visit was closed; the panel can draft its report.")),
+        CaseAction.SEND_FOR_FACTUAL_CHECK: Transition(
+            {S.REPORT_DRAFTING}, S.FACTUAL_ACCURACY, can_lead_panel_stage,
+            confirm=_l("This version of the panel report is frozen and sent to the institution, which is told and may "
+                       "point out factual errors until the check's due date. The panel can no longer edit the draft "
+                       "freely."),
+            done=_l("The panel report was sent to the institution for the factual-accuracy check.")),
+        CaseAction.FINALISE_REPORT: Transition(
+            {S.FACTUAL_ACCURACY}, S.DECISION_PENDING, can_lead_panel_stage,
+            confirm=_l("The panel report becomes final: its final version is frozen with a fingerprint and can no "
+                       "longer change. The agency is told that the case awaits the council's decision."),
+            done=_l("The panel report is final; the case now awaits the council's decision.")),
+        CaseAction.WITHDRAW: Transition(
+            BEFORE_DECISION, S.WITHDRAWN, can_withdraw_case, requires_reason=True, danger=True,
+            confirm=_l("The review ends here and the case cannot be reopened. The institution, the panel and the "
+                       "agency see it as withdrawn, with your reasons."),
+            done=_l("The case was withdrawn.")),
     },
 )
 del S
@@ -274,10 +318,15 @@ MEMBER_WORKFLOW = Workflow(
                                                    effects=[_stamp_conflict_ruling]),
         MemberAction.UPHOLD_CONFLICT: Transition({M.CONFLICTED}, M.REMOVED, can_rule_on_member, requires_reason=True,
                                                  guards=[_member_panel_being_formed],
-                                                 effects=[_stamp_removal, _stamp_conflict_ruling], danger=True),
+                                                 effects=[_stamp_removal, _stamp_conflict_ruling], danger=True,
+                                                 confirm=_l("The member leaves the panel for this conflict and "
+                                                            "cannot be restored to the seat. The member and the "
+                                                            "institution see the ruling with your reasons.")),
         MemberAction.REMOVE: Transition({M.PROPOSED, M.CONFLICTED, M.CLEARED}, M.REMOVED, can_rule_on_member,
                                         requires_reason=True, guards=[_member_panel_being_formed],
-                                        effects=[_stamp_removal], danger=True),
+                                        effects=[_stamp_removal], danger=True,
+                                        confirm=_l("The member is taken off the panel for good; the seat keeps its "
+                                                   "history with your reasons, which the member sees.")),
     },
 )
 del M

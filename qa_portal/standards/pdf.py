@@ -1,10 +1,10 @@
 """The PDF of a standard-set version: title page, standards at a glance, each standard with its criteria,
 the compliance scale and the decision rule."""
-from flask_babel import format_date
 from flask_babel import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
 
+from qa_portal.core.dates import format_day
 from qa_portal.core.pdf import FONT_BOLD, LINE, SHADE, build_pdf, para, styles
 from qa_portal.standards.models import StandardVersion, VersionStatus
 from qa_portal.standards.workflow import STATUS_LABELS
@@ -33,7 +33,7 @@ def _title_page(version: StandardVersion, s: dict) -> list:
     story += [Spacer(1, 8 * mm), para(_("Version %(number)s", number=version.number), s["subtitle"])]
     status = str(STATUS_LABELS[version.status])
     if version.approved_at:
-        date = format_date(version.approved_at, "long")
+        date = format_day(version.approved_at)
         status = _("Approved on %(date)s", date=date) if version.status == VersionStatus.APPROVED \
             else f"{status} · " + _("approved on %(date)s", date=date)
     story.append(para(status, s["centered"]))

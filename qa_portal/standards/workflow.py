@@ -103,10 +103,14 @@ VERSION_WORKFLOW = Workflow(
         VersionAction.APPROVE: Transition(
             {S.CONSULTATION}, S.APPROVED, can_approve_standard_version,
             guards=(_require_content, _require_decision_rule, _require_answered_comments),
-            effects=(_stamp_approval,)),
+            effects=(_stamp_approval,),
+            confirm=_l("The version becomes public and can no longer be changed; new review cases use it and the "
+                       "previous approved version is superseded. Everyone reads it on the public standards page.")),
         VersionAction.WITHDRAW: Transition(
             {S.DRAFT, S.CONSULTATION, S.APPROVED}, S.WITHDRAWN, can_withdraw_standard_version,
-            requires_reason=True, danger=True, effects=(_stamp_withdrawal,)),
+            requires_reason=True, danger=True, effects=(_stamp_withdrawal,),
+            confirm=_l("This version is withdrawn for good, with your reasons: its public page says so and no new "
+                       "review case can use it.")),
         VersionAction.SUPERSEDE: Transition(  # the system's move when a newer version is approved
             {S.APPROVED}, S.SUPERSEDED, None, effects=(_stamp_supersession,)),
     },

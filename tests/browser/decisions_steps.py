@@ -8,7 +8,7 @@ from babel.dates import format_date
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.helpers import browser_login
+from tests.browser.helpers import browser_login, confirm_step
 from tests.factories import PASSWORD
 from tests.reviews.factories import tiny_pdf
 
@@ -20,13 +20,13 @@ def shot(page: Page, name: str) -> None:
 
 
 def long_date(day: date) -> str:
-    """A date as the English pages write it (dateformat 'long')."""
-    return format_date(day, "long", locale="en")
+    """A date as the English pages write it (core.dates.format_day: "2 Dec 2026")."""
+    return format_date(day, "d MMM y", locale="en")
 
 
 def medium_date(day: date) -> str:
-    """A date as the English lists write it (dateformat 'medium')."""
-    return format_date(day, "medium", locale="en")
+    """A date as the English lists write it (the same style)."""
+    return format_date(day, "d MMM y", locale="en")
 
 
 def pdf_file(name: str, text: str) -> dict:
@@ -87,7 +87,8 @@ def record_decision(page: Page, reference: str, outcome: str, *, reasons: str, c
     form.locator("#meeting_date").fill(meeting.isoformat())
     form.locator("#hei_heard-0").check()  # Yes
     form.get_by_role("button", name="Record the decision").click()
-    expect(page.locator(".flash-success")).to_contain_text(f"The decision on {reference} is recorded.")
+    confirm_step(page, "Record the decision", "can no longer be changed")
+    expect(page.locator(".flash-success")).to_contain_text(f"The council's decision on {reference} was recorded")
     recorded = page.locator(".decision-recorded")
     expect(recorded.locator(".decision-facts")).to_contain_text(outcome)
     for text, due_on in conditions:
@@ -123,7 +124,9 @@ def case_action(page: Page, case_id: int, button: str, new_state: str, reasons: 
     if reasons is not None:
         step.locator("textarea[name=comment]").fill(reasons)
     step.get_by_role("button", name=button, exact=True).click()
-    expect(page.locator(".flash-success")).to_contain_text(f"Done: {button}.")
+    if page.locator(".confirmation").count():
+        confirm_step(page, button)
+    expect(page.locator(".flash-success")).to_be_visible()
     expect(page.locator(".case-state")).to_have_text(new_state)
 
 

@@ -16,3 +16,12 @@ def browser_login(page: Page, live_server, email: str, password: str) -> Page:
     expect(page.locator("main h1")).to_be_visible()
     page.wait_for_load_state("domcontentloaded")  # app.js (deferred) has run: its handlers are attached
     return page
+
+
+def confirm_step(page: Page, action: str, consequence: str | None = None) -> None:
+    """An irreversible step's confirmation page (no JavaScript needed): it names the step and what becomes final;
+    confirm it with its button."""
+    expect(page.locator("main h1")).to_have_text(f"{action}?")
+    if consequence:
+        expect(page.locator(".confirmation .callout")).to_contain_text(consequence)
+    page.locator(".confirmation form button[type=submit]").click()

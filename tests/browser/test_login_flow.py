@@ -50,7 +50,7 @@ def test_login_wrong_password_shows_message(page, live_server):
     page.get_by_label("Password", exact=True).fill("not-the-password-at-all")
     page.locator("main form").get_by_role("button", name="Sign in").click()
 
-    expect(page.get_by_role("alert")).to_have_text("The email or password is not correct.")
+    expect(page.get_by_role("alert")).to_contain_text("The email or password is not correct.")  # in the error summary
     expect(page).to_have_url(re.compile(r"/login$"))
     expect(page.get_by_label("Email")).to_have_value(user.email)
     expect(page.get_by_role("button", name="Sign out")).to_have_count(0)

@@ -18,7 +18,7 @@ from qa_portal.reviews.models import (
 from qa_portal.reviews.models import CaseAction
 from qa_portal.reviews.workflow import CASE_WORKFLOW
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.helpers import browser_login
+from tests.browser.helpers import browser_login, confirm_step
 from tests.factories import PASSWORD, make_institution, make_user
 from tests.reviews.factories import complete_ser, criteria_of, hei_user_for, make_case
 from tests.reviews.panel_factories import make_expert
@@ -94,7 +94,8 @@ def _score(page, live_server, user, case_id: int, criteria, levels: list[str], s
     if shot:
         _shot(page, shot)
     page.get_by_role("button", name="Submit my judgements").click()
-    expect(page.locator(".flash-success")).to_contain_text("Your judgements are submitted")
+    confirm_step(page, "Submit my judgements", "cannot be changed")
+    expect(page.locator(".flash-success")).to_contain_text("Your judgements were submitted")
     _sign_out(page)
 
 
@@ -228,6 +229,7 @@ def test_officer_forms_panel_experts_declare_score_visit_report_factual_check_fi
     page.get_by_role("button", name="Save the conclusion").click()
     _shot(page, "7_report_draft")
     page.get_by_role("button", name="Send for the factual-accuracy check").click()
+    confirm_step(page, "Send for the factual-accuracy check")
     expect(page.locator(".case-state")).to_have_text("Factual-accuracy check")
     _sign_out(page)
 
@@ -257,6 +259,7 @@ def test_officer_forms_panel_experts_declare_score_visit_report_factual_check_fi
     page.get_by_role("button", name="Save the section").click()
     expect(page.locator(".flash-success")).to_contain_text("Saved the section on S1")
     page.get_by_role("button", name="Finalise the panel report").click()
+    confirm_step(page, "Finalise the panel report")
     expect(page.locator(".case-state")).to_have_text("Decision pending")
     _shot(page, "9_finalised")
     _sign_out(page)

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from qa_portal.auth.models import Role
-from tests.browser.helpers import browser_login
+from tests.browser.helpers import browser_login, confirm_step
 from tests.factories import PASSWORD, make_institution, make_user
 
 pytestmark = pytest.mark.browser
@@ -53,6 +53,7 @@ def test_hei_writes_completes_and_publishes_a_specification(page, live_server):
     expect(page.locator("main")).to_contain_text("0731 — Architecture and town planning")
 
     page.get_by_role("button", name="Publish").click()
+    confirm_step(page, "Publish version 1", "can no longer be changed")
     expect(page.get_by_text("Version 1 is published in the public catalogue.")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 

@@ -7,7 +7,7 @@ from qa_portal.extensions import db
 from qa_portal.reviews.services import report as reports
 from qa_portal.reviews.models import CaseState, PanelRole, ReportStatus
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.helpers import browser_login
+from tests.browser.helpers import browser_login, confirm_step
 from tests.factories import PASSWORD
 from tests.reviews.factories import hei_user_for
 from tests.reviews.test_report import add_evidence, drafting_case
@@ -44,6 +44,7 @@ def test_chair_drafts_sends_answers_and_finalises_the_report(page, live_server):
     page.get_by_role("button", name="Save the conclusion").click()
     _shot(page, "1_chair_draft")
     page.get_by_role("button", name="Send for the factual-accuracy check").click()
+    confirm_step(page, "Send for the factual-accuracy check", "institution, which is told")
     expect(page.locator(".case-state")).to_have_text("Factual-accuracy check")
     page.get_by_role("button", name="Sign out").click()
 
@@ -69,6 +70,7 @@ def test_chair_drafts_sends_answers_and_finalises_the_report(page, live_server):
     page.locator("#findings").fill("The council discussed learner feedback on 12 March 2026.")
     page.get_by_role("button", name="Save the section").click()
     page.get_by_role("button", name="Finalise the panel report").click()
+    confirm_step(page, "Finalise the panel report", "can no longer change")
     expect(page.locator(".case-state")).to_have_text("Decision pending")
     page.get_by_role("button", name="Sign out").click()
 

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
 from qa_portal.reviews.models import CaseState
-from tests.browser.helpers import browser_login
+from tests.browser.helpers import browser_login, confirm_step
 from tests.factories import PASSWORD, make_institution, make_user
 from tests.reviews.factories import criteria_of, make_case, tiny_pdf
 
@@ -51,6 +51,7 @@ def test_ser_write_submit_return_resubmit_accept(page, live_server):
     expect(page.locator("#progress .meter-text").first).to_have_text("100 %")
     page.goto(f"/cases/{case_id}")
     page.get_by_role("button", name="Submit the self-evaluation").click()
+    confirm_step(page, "Submit the self-evaluation", "can no longer be changed")
     expect(page.locator(".case-state")).to_have_text("Self-evaluation submitted")
     page.get_by_role("button", name="Sign out").click()
 
@@ -58,6 +59,7 @@ def test_ser_write_submit_return_resubmit_accept(page, live_server):
     page.goto(f"/cases/{case_id}")
     page.locator("#comment-return_ser").fill("Describe how the regulations are checked each year.")
     page.get_by_role("button", name="Return the self-evaluation").click()
+    confirm_step(page, "Return the self-evaluation")
     expect(page.locator(".case-state")).to_have_text("Self-evaluation in preparation")
     page.get_by_role("button", name="Sign out").click()
 
@@ -69,6 +71,7 @@ def test_ser_write_submit_return_resubmit_accept(page, live_server):
     expect(page.locator("main")).to_contain_text("We publish the regulations.")
     page.goto(f"/cases/{case_id}")
     page.get_by_role("button", name="Submit the self-evaluation").click()
+    confirm_step(page, "Submit the self-evaluation", "can no longer be changed")
     expect(page.locator(".case-state")).to_have_text("Self-evaluation submitted")
     page.get_by_role("button", name="Sign out").click()
 

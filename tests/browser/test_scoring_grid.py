@@ -7,7 +7,7 @@ from sqlalchemy import select
 from qa_portal.extensions import db
 from qa_portal.reviews.models import ConsensusJudgement, PanelRole
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.helpers import browser_login
+from tests.browser.helpers import browser_login, confirm_step
 from tests.factories import PASSWORD
 from tests.reviews.factories import criteria_of
 from tests.reviews.test_scoring import desk_review_case, judge_all
@@ -30,7 +30,8 @@ def test_an_expert_scores_every_criterion_on_one_page_and_saves_all(page, live_s
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "scoring_member_page.png"), full_page=True)
     page.get_by_role("button", name="Submit my judgements").click()
-    expect(page.locator(".flash-success")).to_contain_text("Your judgements are submitted")
+    confirm_step(page, "Submit my judgements", "cannot be changed")
+    expect(page.locator(".flash-success")).to_contain_text("Your judgements were submitted")
 
 
 def test_the_chair_enters_the_consensus_in_the_grid(page, live_server):

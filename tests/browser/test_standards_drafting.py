@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from qa_portal.auth.models import Role
-from tests.browser.helpers import browser_login
+from tests.browser.helpers import browser_login, confirm_step
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
@@ -72,9 +72,8 @@ def test_officer_drafts_consults_answers_and_approves(page, live_server):
     browser_login(page, live_server, officer.email, PASSWORD)
     page.goto(version_url)
     expect(page.locator("main")).to_contain_text("1 comments wait for an answer.")
-    _accept_next_dialog(page)
-    page.get_by_role("button", name="Approve").click()
-    expect(page.locator("main")).to_contain_text("Answer every consultation comment before approving")
+    expect(page.get_by_role("button", name="Approve")).to_be_disabled()  # a rule refuses it now: says why
+    expect(page.locator("#blocked-approve")).to_contain_text("Answer every consultation comment before approving")
     page.goto(version_url)
     page.get_by_role("link", name="Consultation report").first.click()
     expect(page.locator("main")).to_contain_text("Please allow oral examinations online.")
@@ -85,8 +84,8 @@ def test_officer_drafts_consults_answers_and_approves(page, live_server):
     expect(page.locator("main")).to_contain_text("1 answered, 0 waiting")
 
     page.goto(version_url)
-    _accept_next_dialog(page)
     page.get_by_role("button", name="Approve").click()
+    confirm_step(page, "Approve", "can no longer be changed")
     expect(page.get_by_text("Version 1 is approved and published.")).to_be_visible()
     expect(page.locator("main")).to_contain_text("can no longer be changed")
     expect(page.get_by_role("link", name="Add a standard")).to_have_count(0)

@@ -59,10 +59,14 @@ def test_sqlite_has_foreign_keys_and_wal(app):
 
 
 def test_error_pages_are_friendly(client):
-    """404 and 405 use the shared error page, not a bare server message."""
+    """404 uses the shared error page, not a bare server message; a page opened at an action's URL (sign-out takes a
+    POST) goes on to the nearest page instead of an error."""
     response = client.get("/nowhere")
     assert response.status_code == 404 and b"We could not find this page" in response.data
-    assert client.get("/logout").status_code == 405
+    response = client.get("/logout", headers={"Sec-Fetch-Mode": "navigate"})  # a person's browser
+    assert response.status_code == 303 and response.location == "/"
+    response = client.get("/logout")  # a script
+    assert response.status_code == 405 and "a button’s, not a page" in response.get_data(as_text=True)
 
 
 def test_unexpected_error_is_a_500_page(app):

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from qa_portal.auth.models import Role
+from qa_portal.credentials.services.keys import generate_key
 from qa_portal.extensions import db
 from qa_portal.reviews.models import Evidence
 from tests.decisions.factories import published_case
@@ -78,6 +79,8 @@ def servers(app, tmp_path_factory):
                     "one database over the network")
     redis_client = _redis()
     prefix = f"qa-two-servers-{secrets.token_hex(4)}"
+    key_dir = tmp_path_factory.mktemp("two-servers-keys") / "keys"
+    generate_key(key_dir)  # production refuses to serve without the agency's signing key; both servers share it
     env = {key: value for key, value in os.environ.items() if not key.startswith(("QA_", "DATABASE_URL"))} | {
         "QA_CONFIG": "production",
         "SECRET_KEY": secrets.token_urlsafe(48),
@@ -89,6 +92,7 @@ def servers(app, tmp_path_factory):
         "QA_API_RATE_LIMIT": "5 per day",  # a day-long window, so no window boundary falls inside a test
         "QA_TRUSTED_PROXIES": "1",
         "QA_WORKERS": "1",
+        "QA_SIGNING_KEY_DIR": str(key_dir),
     }
     logs = tmp_path_factory.mktemp("two-servers")
     started = []

@@ -7,6 +7,7 @@ import pytest
 
 from qa_portal.credentials.services.keys import (SigningKeyError, current_signing_key, generate_key, published_keys,
                                                  rotate_key)
+from qa_portal.credentials.views import _serving
 from tests.credentials.conftest import AGENCY_DID, BASE_URL
 from tests.factories import make_production_app
 
@@ -105,3 +106,20 @@ def test_production_starts_with_a_safe_key_and_refuses_an_unsafe_one(app, tmp_pa
     os.chmod(private, 0o640)
     with pytest.raises(RuntimeError, match="chmod 600"):
         _production(app, str(tmp_path / "keys"))
+
+
+@pytest.mark.parametrize("argv, from_cli, serving", [
+    (["gunicorn", "wsgi:app"], None, True),
+    (["flask", "--app", "wsgi", "run", "--port", "5000"], "true", True),
+    (["flask", "--app", "wsgi", "keys", "generate"], "true", False),
+    (["flask", "-A", "run", "db", "upgrade"], "true", False),  # an app module named "run" is not the command
+    (["flask", "--app", "wsgi"], "true", False),
+])
+def test_only_a_serving_process_needs_the_signing_key(monkeypatch, argv, from_cli, serving):
+    """Production refuses to serve without a key, but every other flask command runs (so `keys generate` can make
+    it): Flask sets FLASK_RUN_FROM_CLI for every command, so the command's name decides."""
+    if from_cli is None:
+        monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
+    else:
+        monkeypatch.setenv("FLASK_RUN_FROM_CLI", from_cli)
+    assert _serving(argv) is serving

@@ -4,7 +4,7 @@ import io
 from datetime import timedelta
 
 import pytest
-from flask_babel import format_date
+from qa_portal.core.dates import format_day
 from sqlalchemy import select
 
 from qa_portal.audit.models import AuditEntry
@@ -49,7 +49,7 @@ def test_a1_a_late_appeal_is_refused_with_the_deadline_shown(app):
     case.state = CaseState.PUBLISHED  # published a month ago (set directly: the clock cannot be turned back)
     db.session.commit()
     error = _refused(lodge_appeal, hei_user_for(case), case, ["criteria_misapplied"], STATEMENT)
-    deadline = format_date(published.date() + timedelta(days=30), "long")
+    deadline = format_day(published.date() + timedelta(days=30))
     assert error.message == (f"The appeal window closed on {deadline}: appeals are lodged within 30 days of the "
                              "decision's publication.")
     assert db.session.scalar(select(Appeal)) is None and case.state == CaseState.PUBLISHED

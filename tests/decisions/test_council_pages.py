@@ -13,7 +13,7 @@ from tests.reviews.factories import criteria_of, hei_user_for
 def _form(case, **overrides) -> dict:
     data = {"outcome": str(outcome("positive").id), "valid_from": "2026-12-01", "valid_to": "2030-12-01",
             "reasons": "The final report shows every criterion met.", "criteria": [str(criteria_of(case)[0].id)],
-            "meeting_date": "2026-11-20", "hei_heard": "yes"}
+            "meeting_date": "2026-11-20", "hei_heard": "yes", "confirmed": "yes"}
     data.update(overrides)
     return data
 

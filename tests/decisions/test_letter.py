@@ -4,7 +4,7 @@ import io
 import os
 from datetime import timedelta
 
-from flask_babel import format_date
+from qa_portal.core.dates import format_day
 from pypdf import PdfReader
 
 from qa_portal.decisions.pdf import decision_letter_pdf
@@ -26,9 +26,9 @@ def test_letter_has_outcome_validity_conditions_reasons_and_appeal_deadline(app,
     text = _text(response.data)
     deadline = decision.published_at.date() + timedelta(days=30)
     for expected in ("National Center for Professional Education Quality Assurance", case.reference,
-                     "Positive with conditions", format_date(decision.valid_from, "long"),
-                     format_date(decision.valid_to, "long"), "Document identity checks.",
-                     "The final report shows the criteria met.", format_date(deadline, "long"), "30 days"):
+                     "Positive with conditions", format_day(decision.valid_from),
+                     format_day(decision.valid_to), "Document identity checks.",
+                     "The final report shows the criteria met.", format_day(deadline), "30 days"):
         assert expected in text, expected
     os.makedirs(ARTIFACTS, exist_ok=True)
     with open(os.path.join(ARTIFACTS, "decision-letter.pdf"), "wb") as handle:
@@ -47,5 +47,5 @@ def test_letterhead_and_appeal_window_come_from_settings(app):
         from config import Config
         app.config["QA_AGENCY_LETTERHEAD"] = Config.QA_AGENCY_LETTERHEAD
     deadline = decision.published_at.date() + timedelta(days=45)
-    assert "Test Agency of Quality" in text and format_date(deadline, "long") in text and "45 days" in text
+    assert "Test Agency of Quality" in text and format_day(deadline) in text and "45 days" in text
     assert "No validity (negative outcome)" in text and "This decision sets no conditions." in text

@@ -47,10 +47,15 @@ def test_selection_score_refuses_out_of_range(app, client):
 
 
 def test_selection_score_refused_while_call_open(app, client):
-    """Scoring starts only after the call closes."""
+    """Scoring starts only after the call closes: "not now" (409) saying so, not "not allowed"."""
     login(client, make_user(Role.OFFICER))
-    application = _submitted(make_call(CallStatus.OPEN))
-    assert client.get(f"/applications/{application.id}/score").status_code == 403
+    call = make_call(CallStatus.OPEN)
+    application = _submitted(call)
+    for url in (f"/applications/{application.id}/score", f"/applications/{application.id}/decide",
+                f"/calls/{call.id}/selection"):
+        response = client.get(url)
+        assert response.status_code == 409, url
+        assert "The selection starts once the call closes" in response.get_data(as_text=True)
 
 
 def test_selection_ranking_uses_weighted_average_and_shows_spread(app):

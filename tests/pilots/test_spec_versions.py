@@ -137,7 +137,9 @@ def test_publish_complete_version_makes_it_public(client, hei):
     institution, user = hei
     version = make_specification(institution)
     login(client, user)
-    response = client.post(f"/specifications/{version.micro_credential_id}/v1/publish")
+    confirmation = client.post(f"/specifications/{version.micro_credential_id}/v1/publish")
+    assert confirmation.status_code == 200 and "can no longer be changed" in confirmation.get_data(as_text=True)
+    response = client.post(f"/specifications/{version.micro_credential_id}/v1/publish", data={"confirmed": "yes"})
     assert response.status_code == 302
     db.session.refresh(version)
     assert version.status == SpecificationStatus.PUBLISHED and version.published_at is not None
@@ -182,7 +184,7 @@ def test_withdraw_marks_published_versions_withdrawn_and_keeps_them_readable(cli
     version = make_specification(institution, published=True)
     login(client, user)
     response = client.post(f"/specifications/{version.micro_credential_id}/withdraw",
-                           data={"reason": "No longer offered from 2027."})
+                           data={"reason": "No longer offered from 2027.", "confirmed": "yes"})
     assert response.status_code == 302
     db.session.refresh(version)
     assert version.status == SpecificationStatus.WITHDRAWN and version.withdrawal_reason == "No longer offered from 2027."

@@ -4,6 +4,7 @@ from datetime import timedelta
 from sqlalchemy import event
 
 from qa_portal.auth.models import Role
+from qa_portal.core.dates import agency_date
 from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
 from qa_portal.reviews.models import CaseState
@@ -101,7 +102,7 @@ def test_officer_assigns_coordinator_and_due_date(app, client):
     assert response.status_code == 302
     db.session.refresh(case)
     assert case.coordinator_id == coordinator.id
-    assert case.ser_due_at.date().isoformat() == "2027-03-01"
+    assert agency_date(case.ser_due_at).isoformat() == "2027-03-01"
     assert "Cora Coordinator" in client.get(f"/cases/{case.id}").get_data(as_text=True)
 
 

@@ -145,7 +145,8 @@ def test_council_page_shows_the_panels_recommendation_at_the_top_and_the_rules_v
     response = client.post(f"/cases/{case.id}/decision", data={
         "outcome": str(data.outcome_id), "valid_from": data.valid_from.isoformat(),
         "valid_to": data.valid_to.isoformat(), "reasons": data.reasons, "criteria": [str(data.criterion_ids[0])],
-        "meeting_date": data.meeting_date.isoformat(), "hei_heard": "yes", "departure_reason": ""})
+        "meeting_date": data.meeting_date.isoformat(), "hei_heard": "yes", "departure_reason": "",
+        "confirmed": "yes"})
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert "The panel recommended" in page and "needs a written reason for each of them" in page

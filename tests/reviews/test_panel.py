@@ -202,15 +202,15 @@ def test_start_review_sets_each_members_scoring_deadline(app):
         assert before + days <= member.scoring_due_at <= utcnow() + days
 
 
-def test_start_review_button_answers_409_with_the_broken_rules(client):
-    """The start_review button on the case page refuses with 409 and lists every broken rule."""
+def test_start_review_button_is_refused_back_on_the_case_page_with_the_broken_rules(client):
+    """The start_review button refuses ("not now") and the case page lists every broken rule."""
     case = _case()
     seat(case, PanelRole.CHAIR)
     pending = seat(case, PanelRole.ACADEMIC, status=MemberStatus.PROPOSED)
     login(client, make_user(Role.OFFICER))
     response = client.post(f"/cases/{case.id}/actions/start_review", data={})
-    text = response.get_data(as_text=True)
-    assert response.status_code == 409
+    assert response.status_code == 303
+    text = client.get(response.location).get_data(as_text=True)
     assert "The panel has no student member." in text
     assert f"{pending.user.full_name} (Academic) is not cleared" in text
     assert db.session.get(type(case), case.id).state == CaseState.PANEL_FORMATION

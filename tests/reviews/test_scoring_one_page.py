@@ -58,11 +58,12 @@ def test_save_and_submit_in_one_press_and_a_refusal_keeps_the_typing(app, client
     login(client, member.user)
     incomplete = _rows(case, scale(case)[0], "Careful words")
     incomplete[f"c{criteria_of(case)[0].id}-rationale"] = ""
+    incomplete["confirmed"] = "yes"  # past the confirmation page, which re-posts every row
     refused = client.post(f"/cases/{case.id}/scoring/submit", data=incomplete)
     assert refused.status_code == 409 and "Careful words (" in refused.get_data(as_text=True)
     assert _judgements(member) == {}  # nothing half-saved
     assert client.post(f"/cases/{case.id}/scoring/submit",
-                       data=_rows(case, scale(case)[0], "Careful words")).status_code == 302
+                       data=_rows(case, scale(case)[0], "Careful words") | {"confirmed": "yes"}).status_code == 302
     db.session.refresh(member)
     assert member.scores_submitted_at is not None
 

@@ -84,7 +84,9 @@ def test_submit_locks_judgements_page_and_post(app, client):
     login(client, member.user)
     for criterion in criteria_of(case):
         assert _post_judgement(client, case, criterion, scale(case)[0].id, "Backed by the policy.").status_code == 302
-    assert client.post(f"/cases/{case.id}/scoring/submit").status_code == 302
+    confirmation = client.post(f"/cases/{case.id}/scoring/submit")
+    assert confirmation.status_code == 200 and "cannot be changed" in confirmation.get_data(as_text=True)
+    assert client.post(f"/cases/{case.id}/scoring/submit", data={"confirmed": "yes"}).status_code == 302
     page = client.get(f"/cases/{case.id}/scoring").get_data(as_text=True)
     assert "locked" in page and f'name="c{criteria_of(case)[0].id}-rationale"' not in page
     response = _post_judgement(client, case, criteria_of(case)[0], scale(case)[2].id, "Changed my mind.")

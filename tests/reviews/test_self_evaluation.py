@@ -132,7 +132,7 @@ def test_submit_return_resubmit_accept_keeps_every_submitted_copy(app, client):
     hei_client, officer_client = app.test_client(), app.test_client()
     login(hei_client, hei)
     login(officer_client, officer)
-    assert hei_client.post(f"/cases/{case.id}/actions/submit_ser", data={}).status_code == 302
+    assert hei_client.post(f"/cases/{case.id}/actions/submit_ser", data={"confirmed": "yes"}).status_code == 302
     db.session.refresh(case)
     assert case.state == CaseState.SER_SUBMITTED
     entry_url = f"/cases/{case.id}/ser/criteria/{criterion.id}"
@@ -140,7 +140,8 @@ def test_submit_return_resubmit_accept_keeps_every_submitted_copy(app, client):
     assert response.status_code == 409 and "locked" in response.get_data(as_text=True)
 
     response = officer_client.post(f"/cases/{case.id}/actions/return_ser",
-                                   data={"comment": "Criterion C1.1 needs the assessment regulations."})
+                                   data={"comment": "Criterion C1.1 needs the assessment regulations.",
+                                         "confirmed": "yes"})
     assert response.status_code == 302
     db.session.refresh(case)
     assert case.state == CaseState.SER_IN_PREPARATION
@@ -154,7 +155,7 @@ def test_submit_return_resubmit_accept_keeps_every_submitted_copy(app, client):
     assert "We do this well." in first_copy and "Improved text." not in first_copy
     assert "needs the assessment regulations" in first_copy
 
-    assert hei_client.post(f"/cases/{case.id}/actions/submit_ser", data={}).status_code == 302
+    assert hei_client.post(f"/cases/{case.id}/actions/submit_ser", data={"confirmed": "yes"}).status_code == 302
     assert officer_client.post(f"/cases/{case.id}/actions/accept_ser", data={}).status_code == 302
     db.session.expire_all()
     assert case.state == CaseState.PANEL_FORMATION
@@ -166,12 +167,13 @@ def test_submit_return_resubmit_accept_keeps_every_submitted_copy(app, client):
 
 
 def test_submit_is_refused_while_mandatory_criteria_are_missing(app, client):
-    """Submitting an incomplete SER answers 409 with the missing criteria and leaves the case as it was."""
+    """Submitting an incomplete SER is refused without a confirmation step: back on the case page, which names the
+    missing criteria, and the case stays as it was."""
     case = make_case(standards=1, criteria=2)
     login(client, hei_user_for(case))
     response = client.post(f"/cases/{case.id}/actions/submit_ser", data={})
-    assert response.status_code == 409
-    assert criteria_of(case)[1].code in response.get_data(as_text=True)
+    assert response.status_code == 303 and response.location.endswith(f"/cases/{case.id}#actions")
+    assert criteria_of(case)[1].code in client.get(response.location).get_data(as_text=True)
     db.session.refresh(case)
     assert case.state == CaseState.SER_IN_PREPARATION
 
@@ -191,7 +193,7 @@ def test_ser_pdf_of_a_submitted_copy(app, client):
     complete_ser(case)
     hei = hei_user_for(case)
     login(client, hei)
-    client.post(f"/cases/{case.id}/actions/submit_ser", data={})
+    client.post(f"/cases/{case.id}/actions/submit_ser", data={"confirmed": "yes"})
     response = client.get(f"/cases/{case.id}/ser/submissions/1.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("attachment")
@@ -207,7 +209,7 @@ def test_late_submission_is_flagged_on_the_copy(app, client):
     case = make_case(standards=1, criteria=1, ser_due_at=utcnow() - timedelta(days=1))
     complete_ser(case)
     login(client, hei_user_for(case))
-    assert client.post(f"/cases/{case.id}/actions/submit_ser", data={}).status_code == 302
+    assert client.post(f"/cases/{case.id}/actions/submit_ser", data={"confirmed": "yes"}).status_code == 302
     copy = db.session.scalar(select(SerSubmission).where(SerSubmission.case_id == case.id))
     assert copy.content["late"] is True
     assert "submitted late" in client.get(f"/cases/{case.id}/ser").get_data(as_text=True)

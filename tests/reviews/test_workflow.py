@@ -154,15 +154,16 @@ def test_available_actions_follow_state_and_relationship(app):
     assert CASE_WORKFLOW.available(stranger, case) == []
 
 
-def test_crafted_post_of_an_invalid_action_gets_409_and_changes_nothing(app, client):
-    """An officer posting accept_ser on an SER still in preparation gets 409; state and timeline are unchanged."""
+def test_crafted_post_of_an_invalid_action_is_refused_and_changes_nothing(app, client):
+    """An officer posting accept_ser on an SER still in preparation is sent back to the case page with the reason
+    (not left on the action's URL); state and timeline are unchanged."""
     case = make_case()
     login(client, make_user(Role.OFFICER))
     response = client.post(f"/cases/{case.id}/actions/accept_ser", data={"comment": ""})
-    assert response.status_code == 409
-    assert "not possible" in response.get_data(as_text=True)
+    assert response.status_code == 303
+    assert "not possible" in client.get(response.location).get_data(as_text=True)
     response = client.post(f"/cases/{case.id}/actions/teleport", data={})
-    assert response.status_code == 409
+    assert response.status_code == 303
     db.session.refresh(case)
     assert case.state == CaseState.SER_IN_PREPARATION
     assert _events(case) == 0
@@ -187,7 +188,8 @@ def test_refused_reason_keeps_the_typed_text_out_and_shows_the_error(app, client
 
 
 def test_case_page_shows_timeline_and_the_viewers_buttons(app, client):
-    """The case page lists the timeline and a button for each available action."""
+    """The case page lists the timeline and a button for each of the viewer's actions: one a guard would refuse now
+    is disabled with the reason; nothing of the agency's is offered; who acts next is said once nothing is left."""
     case = make_case()
     hei = hei_user_for(case)
     CASE_WORKFLOW.apply(case, CaseAction.WITHDRAW, hei, comment="Programme closed.")
@@ -196,9 +198,18 @@ def test_case_page_shows_timeline_and_the_viewers_buttons(app, client):
     login(client, hei)
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "Programme closed." in page and "Withdrawn" in page
+    assert "The case was withdrawn." in page
     page = client.get(f"/cases/{other.id}").get_data(as_text=True)
-    assert f"/cases/{other.id}/actions/submit_ser" in page
+    assert 'disabled aria-describedby="blocked-submit_ser"' in page and "cannot be submitted yet" in page
     assert f"/cases/{other.id}/actions/accept_ser" not in page
+    complete_ser(other)
+    page = client.get(f"/cases/{other.id}").get_data(as_text=True)
+    assert f"/cases/{other.id}/actions/submit_ser" in page and "blocked-submit_ser" not in page
+    CASE_WORKFLOW.apply(other, CaseAction.SUBMIT_SER, hei)
+    db.session.commit()
+    page = client.get(f"/cases/{other.id}").get_data(as_text=True)
+    assert "Waiting for the agency to screen the submitted self-evaluation." in page
+    assert "Screen the submitted copy" not in page
 
 
 def test_lifecycle_progress_places_states_on_the_main_line(app):

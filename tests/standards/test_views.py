@@ -134,7 +134,10 @@ def test_officer_walks_a_version_to_approval(app, client):
     version = make_version(VersionStatus.DRAFT)
     assert client.post(f"/manage/standards/versions/{version.id}/open-consultation").status_code == 302
     assert _reload(version).status == VersionStatus.CONSULTATION
-    assert client.post(f"/manage/standards/versions/{version.id}/approve").status_code == 302
+    confirmation = client.post(f"/manage/standards/versions/{version.id}/approve")
+    assert confirmation.status_code == 200 and "can no longer be changed" in confirmation.get_data(as_text=True)
+    assert client.post(f"/manage/standards/versions/{version.id}/approve",
+                       data={"confirmed": "yes"}).status_code == 302
     version = _reload(version)
     assert version.status == VersionStatus.APPROVED and version.approved_by_id == officer.id
 

@@ -7,11 +7,11 @@ case only through the case workflow; every step is audited."""
 from datetime import date, timedelta
 
 from flask import current_app
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from qa_portal.core.dates import format_day
 from qa_portal.audit.services import record
 from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
@@ -80,7 +80,7 @@ def _lodge_problems(decision: Decision | None, grounds: list[str], statement: st
     deadline = appeal_deadline(decision)
     if utcnow().date() > deadline:
         problems.append((None, _("The appeal window closed on %(deadline)s: appeals are lodged within %(days)d days "
-                                 "of the decision's publication.", deadline=format_date(deadline, "long"),
+                                 "of the decision's publication.", deadline=format_day(deadline),
                                  days=current_app.config["QA_APPEAL_WINDOW_DAYS"])))
     if not grounds:
         problems.append(("grounds", _("Choose at least one ground of appeal.")))

@@ -6,11 +6,11 @@ met becomes positive, as a new decision linked to the old one); a condition not 
 Conditions themselves are immutable: their follow-up lives in ConditionFollowUp."""
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from qa_portal.core.dates import format_day
 from qa_portal.audit.services import record
 from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
@@ -77,8 +77,7 @@ def report_condition(actor, case: Case, condition: DecisionCondition, text: str,
     if condition.follow_up is not None and condition.follow_up.verdict is not None:
         raise DomainError(_("This condition has already been verified; its report can no longer change."))
     if utcnow().date() > condition.due_on:
-        raise DomainError(_("The report on this condition was due by %(due)s.", due=format_date(condition.due_on,
-                                                                                                "long")))
+        raise DomainError(_("The report on this condition was due by %(due)s.", due=format_day(condition.due_on)))
     text = (text or "").strip()
     if not text:
         raise DomainError(_("Describe what the institution has done to meet the condition."), field="report")

@@ -4,10 +4,10 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from qa_portal.core.dates import format_day
 from qa_portal.core.models import utcnow
 from qa_portal.decisions.services.follow_up import upgrade_problems
 from qa_portal.decisions.models import CouncilDeclaration, Decision
@@ -122,7 +122,7 @@ def _validity_problems(outcome: Outcome, data: DecisionInput) -> list[tuple[str,
     if data.valid_to > latest:
         return [("valid_to", _("“%(outcome)s” is valid for at most %(years)s years: the validity must end by "
                                "%(latest)s.", outcome=label, years=outcome.max_validity_years,
-                               latest=format_date(latest, "long")))]
+                               latest=format_day(latest)))]
     return []
 
 
@@ -146,7 +146,7 @@ def _condition_problems(outcome: Outcome, data: DecisionInput) -> list[tuple[str
             problems.append(("conditions", _(
                 "Condition %(number)s must be due after the meeting and within the %(months)s months of "
                 "“%(outcome)s”, by %(latest)s at the latest.", number=number,
-                months=outcome.max_condition_window_months, outcome=label, latest=format_date(latest, "long"))))
+                months=outcome.max_condition_window_months, outcome=label, latest=format_day(latest))))
     return problems
 
 

@@ -7,9 +7,11 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from qa_portal.core.access import login_required, require
+from qa_portal.core.confirm import Confirmation
 from qa_portal.core.forms import form_page, run_service
 from qa_portal.extensions import db
-from qa_portal.reviews.models import Case, CaseState
+from qa_portal.reviews.models import Case, CaseAction, CaseState
+from qa_portal.reviews.workflow import ACTION_LABELS, CASE_WORKFLOW
 from qa_portal.decisions.services import council
 from qa_portal.decisions.forms import DecisionForm, DeclarationForm
 from qa_portal.decisions.models import CouncilDeclaration
@@ -90,9 +92,13 @@ def case_decision(case_id: int):
     form = _decision_form(case) if deciding else None
     status = 200
     if form is not None:
-        run = run_service(form, lambda: council.record_decision(current_user, case, _input(form)))
+        confirm = None if council_problems(case, current_user) else Confirmation(
+            ACTION_LABELS[CaseAction.DECIDE], CASE_WORKFLOW.transition(CaseAction.DECIDE).confirm,
+            url_for("decisions.case_decision", case_id=case.id))
+        run = run_service(form, lambda: council.record_decision(current_user, case, _input(form)), confirm=confirm)
         if run.ok:
-            flash(_("The decision on %(reference)s is recorded.", reference=case.reference), "success")
+            flash(_("The council's decision on %(reference)s was recorded; the agency's officers can now publish it.",
+                    reference=case.reference), "success")
             return redirect(url_for("decisions.case_decision", case_id=case.id))
         status = run.status
     shown = decision if case.state != CaseState.DECISION_PENDING else None

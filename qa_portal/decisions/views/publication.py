@@ -13,6 +13,8 @@ from qa_portal.decisions.services import publication
 from qa_portal.decisions.forms import PublishForm
 from qa_portal.decisions.permissions import can_publish_decisions
 from qa_portal.decisions.views import bp
+from qa_portal.reviews.models import CaseAction
+from qa_portal.reviews.workflow import CASE_WORKFLOW
 
 FROM_CASE = "case"  # the `origin` of a confirmation opened from a case page: cancel and success return there
 
@@ -61,7 +63,8 @@ def confirm_publication():
     if len(chosen) != len(set(form.case_id.data)):
         form.case_id.errors = [_("Choose decided cases from the ready-to-publish list.")]
         return render_template("decisions/ready.html", decisions=decisions, form=form), 409
-    return render_template("decisions/confirm.html", decisions=chosen, form=form, origin_case=_case_origin(chosen))
+    return render_template("decisions/confirm.html", decisions=chosen, form=form, origin_case=_case_origin(chosen),
+                           consequences=CASE_WORKFLOW.transition(CaseAction.PUBLISH).confirm)
 
 
 @bp.route("/decisions/publish", methods=["POST"])

@@ -1,11 +1,11 @@
 """My work for the appeals body: admissible appeals awaiting its decision on cases where the member took no part,
 overdue ones flagged (rule A3)."""
 from flask import url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from qa_portal.core.dates import format_day
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
 from qa_portal.home.services.work import PROVIDERS, WorkItem
@@ -29,7 +29,7 @@ def appeals_to_decide(user) -> list[WorkItem]:
     return [WorkItem(title=f"{appeal.case.reference} · {appeal.case.institution.short_name}",
                      url=url_for("decisions.appeal_page", appeal_id=appeal.id),
                      detail=_("Decide the appeal: uphold the decision or return it for reconsideration."),
-                     due=format_date(appeal.decision_due_on, "medium"), overdue=is_overdue(appeal))
+                     due=format_day(appeal.decision_due_on), overdue=is_overdue(appeal))
             for appeal in appeals]
 
 

@@ -1,10 +1,10 @@
 """My work for pilot calls: HEI users see their applications and results; officers see calls awaiting selection."""
 from flask import url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from qa_portal.core.dates import format_moment
 from qa_portal.auth.models import Role
 from qa_portal.core.models import utcnow
 from qa_portal.extensions import db
@@ -38,7 +38,7 @@ def hei_applications(user) -> list[WorkItem]:
             items.append(WorkItem(
                 title=_("Draft application to “%(call)s”", call=call.title), url=url,
                 detail=_("Submit it before the call closes."),
-                due=format_datetime(call.closes_at, "short"), overdue=now >= call.closes_at,
+                due=format_moment(call.closes_at), overdue=now >= call.closes_at,
             ))
         elif call.status == CallStatus.SELECTION_DONE and application.decision is not None:
             detail = f"{SELECTION_OUTCOME_LABELS[application.decision.outcome]} — {application.decision.rationale}"
@@ -69,7 +69,7 @@ def officer_calls(user) -> list[WorkItem]:
         if call.status == CallStatus.OPEN:
             items.append(WorkItem(title=call.title, url=url_for("pilots.call_detail", call_id=call.id),
                                   detail=_("The closing date has passed: close the call to start selection."),
-                                  due=format_datetime(call.closes_at, "short"), overdue=True))
+                                  due=format_moment(call.closes_at), overdue=True))
         else:
             items.append(WorkItem(title=call.title, url=url_for("pilots.selection", call_id=call.id),
                                   detail=_("%(n)d submitted application(s) awaiting scores and selection.",

@@ -1,10 +1,10 @@
 """My work for the council: cases awaiting a decision, with what the member still has to do on each."""
 from flask import url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from qa_portal.auth.models import Role
+from qa_portal.core.dates import format_day
 from qa_portal.extensions import db
 from qa_portal.home.services.work import MAX_ITEMS, PROVIDERS, WorkItem, more_item
 from qa_portal.reviews.models import Case, CaseState
@@ -39,7 +39,7 @@ def council_decisions(user) -> list[WorkItem]:
             row = on_agenda[case.id]
             url = url_for("decisions.meeting_detail", meeting_id=row.meeting_id) + f"#item-{row.item_id}"
             detail = _("On the agenda of the council meeting of %(date)s: declare, then vote.",
-                       date=format_date(row.held_on, "medium"))
+                       date=format_day(row.held_on))
         items.append(WorkItem(title=f"{case.reference} · {case.institution.short_name}", url=url, detail=detail))
     if more:
         items.append(more_item(url_for("reviews.case_list", state=CaseState.DECISION_PENDING.value)))

@@ -2,11 +2,11 @@
 one, and cases whose conditions are all verified; the institution sees its conditions still to report on, overdue
 ones flagged."""
 from flask import url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from qa_portal.core.dates import format_day
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
 from qa_portal.home.services.work import MAX_ITEMS, PROVIDERS, WorkItem, more_item
@@ -38,7 +38,7 @@ def _item(decision: Decision, condition, detail: str) -> WorkItem:
     return WorkItem(title=f"{case.reference} · {case.institution.short_name} · "
                           + _("condition %(number)d", number=condition.position + 1),
                     url=url_for("decisions.follow_up_page", case_id=case.id) + f"#condition-{condition.id}",
-                    detail=detail, due=format_date(condition.due_on, "medium"), overdue=is_overdue(condition))
+                    detail=detail, due=format_day(condition.due_on), overdue=is_overdue(condition))
 
 
 def officer_follow_up(user) -> list[WorkItem]:

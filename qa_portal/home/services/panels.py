@@ -1,11 +1,11 @@
 """My work for experts: declarations to sign, scores to submit in the desk review (with the deadline), and for
 chairs the report to draft and the institution's factual-accuracy comments to answer."""
 from flask import url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
+from qa_portal.core.dates import format_day
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
 from qa_portal.home.services.work import PROVIDERS, WorkItem
@@ -55,7 +55,7 @@ def expert_panels(user) -> list[WorkItem]:
             items.append(WorkItem(
                 title=_title(case), url=url_for("reviews.scoring_page", case_id=case.id),
                 detail=_("Judge every criterion and submit your scores."),
-                due=format_datetime(seat.scoring_due_at, "short") if seat.scoring_due_at else "",
+                due=format_day(seat.scoring_due_at) if seat.scoring_due_at else "",
                 overdue=seat.scoring_overdue))
         elif seat.role == PanelRole.CHAIR and case.state == CaseState.REPORT_DRAFTING:
             items.append(WorkItem(title=_title(case), url=report_url, detail=_("Draft the panel report.")))

@@ -1,10 +1,10 @@
 """My work for review cases: HEI users see their institution's open cases and SER deadlines; officers see the
 cases they coordinate and every SER waiting for screening."""
 from flask import url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from qa_portal.core.dates import format_day
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
 from qa_portal.home.services.work import MAX_ITEMS, PROVIDERS, WorkItem, more_item
@@ -18,7 +18,7 @@ FINISHED = (CaseState.CLOSED, CaseState.WITHDRAWN)
 def _item(case: Case, detail: str) -> WorkItem:
     due = ""
     if case.state == CaseState.SER_IN_PREPARATION and case.ser_due_at is not None:
-        due = format_datetime(case.ser_due_at, "short")
+        due = format_day(case.ser_due_at)
     return WorkItem(title=f"{case.reference} · {case.institution.short_name}",
                     url=url_for("reviews.case_detail", case_id=case.id), detail=detail, due=due,
                     overdue=case.ser_overdue)

@@ -1,14 +1,14 @@
 """Forms for pilot calls, applications, scoring and selection decisions."""
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    DateTimeLocalField, FieldList, Form, FormField, IntegerField, RadioField, SelectField,
+    FieldList, Form, FormField, IntegerField, RadioField, SelectField,
     SelectMultipleField, StringField, TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from qa_portal.core.forms import FlaskForm
+from qa_portal.core.forms import AgencyDateTimeField, FlaskForm, in_agency_zone
 from qa_portal.pilots.models import SelectionOutcome
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -37,8 +37,9 @@ class CallForm(FlaskForm):
                                       validators=[InputRequired()])
     outcome_scheme_id = SelectField(_l("Outcome scheme for decisions"), coerce=int, validate_choice=False,
                                     validators=[InputRequired()])
-    opens_at = DateTimeLocalField(_l("Opens at (UTC)"), format=DATETIME_FORMAT, validators=[DataRequired()])
-    closes_at = DateTimeLocalField(_l("Closes at (UTC)"), format=DATETIME_FORMAT, validators=[DataRequired()])
+    opens_at = AgencyDateTimeField(in_agency_zone(_l("Opens at")), format=DATETIME_FORMAT, validators=[DataRequired()])
+    closes_at = AgencyDateTimeField(in_agency_zone(_l("Closes at")), format=DATETIME_FORMAT,
+                                    validators=[DataRequired()])
     max_pilots = IntegerField(_l("Maximum number of pilots"), validators=[InputRequired(), NumberRange(min=1, max=1000)])
     criteria = FieldList(FormField(CriterionForm), label=_l("Selection criteria"), min_entries=1)
 

@@ -144,4 +144,5 @@ def application_withdraw(application_id: int):
     form = WithdrawForm()
     return form_page(form, lambda: services.withdraw_application(current_user, application, form.reason.data),
                      "pilots/application_withdraw.html", _("Application withdrawn."), _application_url(application),
-                     application=application)
+                     application=application,
+                     consequences=APPLICATION_WORKFLOW.transition(ApplicationAction.WITHDRAW).confirm)

@@ -5,16 +5,35 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from qa_portal.core.access import login_required, require
+from qa_portal.core.dates import format_moment
+from qa_portal.core.errors import DomainError
 from qa_portal.core.forms import ButtonForm, form_page, run_service
 from qa_portal.extensions import db
 from qa_portal.pilots.forms.calls import SELECTION_OUTCOME_LABELS, ScoreForm, SelectionDecisionForm
-from qa_portal.pilots.models import Application, Call, CallAction, SelectionOutcome, SelectionScore
+from qa_portal.pilots.models import (
+    Application, ApplicationStatus, Call, CallAction, CallStatus, SelectionOutcome, SelectionScore,
+)
 from qa_portal.pilots.permissions.calls import (
     can_complete_selection, can_decide_selection, can_score_application, can_view_selection,
 )
 from qa_portal.pilots.services import selection as services
 from qa_portal.pilots.views import bp
-from qa_portal.pilots.workflow import CALL_WORKFLOW
+from qa_portal.pilots.workflow import APPLICATION_STATUS_LABELS, CALL_WORKFLOW
+
+
+def _require_selection_stage(call: Call, application: Application | None = None, *, reading: bool = False) -> None:
+    """403 for anyone but an officer ("not yours"); 409 with what must happen first while the call is still open, or
+    once the selection is complete for scores and decisions, or for an application that is not submitted ("not now")."""
+    require(can_complete_selection(current_user, call))
+    if call.status in (CallStatus.DRAFT, CallStatus.OPEN):
+        raise DomainError(_("The selection starts once the call closes, on %(when)s.", when=format_moment(call.closes_at)))
+    if reading:
+        return
+    if call.status != CallStatus.CLOSED:
+        raise DomainError(_("The selection of this call is complete: scores and decisions can no longer change."))
+    if application is not None and application.status != ApplicationStatus.SUBMITTED:
+        raise DomainError(_("Only a submitted application is scored and decided; this one is %(status)s.",
+                            status=APPLICATION_STATUS_LABELS[application.status]))
 
 
 def _render_selection(call: Call, form: ButtonForm | None = None, status: int = 200):
@@ -34,6 +53,7 @@ def _render_selection(call: Call, form: ButtonForm | None = None, status: int = 
 @login_required
 def selection(call_id: int):
     call = db.get_or_404(Call, call_id)
+    _require_selection_stage(call, reading=True)
     require(can_view_selection(current_user, call))
     return _render_selection(call)
 
@@ -55,6 +75,7 @@ def selection_complete(call_id: int):
 @login_required
 def application_score(application_id: int):
     application = db.get_or_404(Application, application_id)
+    _require_selection_stage(application.call, application)
     require(can_score_application(current_user, application))
     criteria = application.call.criteria
     mine = {s.criterion_id: s for s in db.session.scalars(select(SelectionScore).where(
@@ -78,6 +99,7 @@ def application_score(application_id: int):
 @login_required
 def application_decide(application_id: int):
     application = db.get_or_404(Application, application_id)
+    _require_selection_stage(application.call, application)
     require(can_decide_selection(current_user, application))
     decision = application.decision
     if request.method == "POST" or decision is None:

@@ -6,13 +6,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from qa_portal.core.access import login_required, require
+from qa_portal.core.confirm import Confirmation
 from qa_portal.core.versioning import EditConflict
 from qa_portal.core.forms import ButtonForm, form_page, run_service
 from qa_portal.core.input_checks import parse_id
 from qa_portal.core.pagination import paginate_ids_first
 from qa_portal.extensions import db
 from qa_portal.pilots.forms.specifications import SpecificationForm, WithdrawForm
-from qa_portal.pilots.models import Institution, MicroCredential, SpecificationVersion
+from qa_portal.pilots.models import Institution, MicroCredential, SpecificationAction, SpecificationVersion
 from qa_portal.pilots.permissions import (
     can_create_specification, can_edit_specification, can_list_specifications, can_view_specification,
     visible_institutions, visible_specifications,
@@ -21,6 +22,7 @@ from qa_portal.pilots.services import specifications as services
 from qa_portal.pilots.models.specification_rules import completeness, specification_warnings
 from qa_portal.pilots.views import bp
 from qa_portal.pilots.services.qa_status import with_public_status
+from qa_portal.pilots.workflow import SPECIFICATION_WORKFLOW
 from qa_portal.pilots.views.display import element_context
 
 
@@ -162,7 +164,12 @@ def specification_publish(credential_id: int, number: int):
     require(can_edit_specification(current_user, credential))
     version = _version(credential, number)
     form = ButtonForm()
-    run = run_service(form, lambda: services.publish_specification_version(current_user, version))
+    confirm = Confirmation(_("Publish version %(number)s", number=version.number),
+                           SPECIFICATION_WORKFLOW.transition(SpecificationAction.PUBLISH).confirm,
+                           _credential_url(credential.id))
+    asks = SPECIFICATION_WORKFLOW.asks_first(current_user, version, SpecificationAction.PUBLISH)
+    run = run_service(form, lambda: services.publish_specification_version(current_user, version),
+                      confirm=confirm if asks else None)
     if not run.ok:
         return _render_version(_load_credential(credential_id), version, run.status, publish_form=form)
     flash(_("Version %(number)s is published in the public catalogue.", number=version.number), "success")
@@ -175,7 +182,11 @@ def specification_withdraw(credential_id: int):
     credential = _load_credential(credential_id)
     require(can_edit_specification(current_user, credential))
     form = WithdrawForm()
-    run = run_service(form, lambda: services.withdraw_specification(current_user, credential, form.reason.data))
+    confirm = Confirmation(_("Withdraw the micro-credential"),
+                           SPECIFICATION_WORKFLOW.transition(SpecificationAction.WITHDRAW).confirm,
+                           _credential_url(credential.id)) if (form.reason.data or "").strip() else None
+    run = run_service(form, lambda: services.withdraw_specification(current_user, credential, form.reason.data),
+                      confirm=confirm)
     if not run.ok:
         credential = _load_credential(credential_id)
         return _render_version(credential, credential.latest_version, run.status, withdraw_form=form)

@@ -1,10 +1,10 @@
 """Desk review and site visit forms: a member's judgement, the consensus, the visit plan, sessions, skipping."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from qa_portal.core.forms import FlaskForm
+from qa_portal.core.forms import AgencyDateTimeField, FlaskForm, in_agency_zone
 from qa_portal.core.input_checks import parse_id
 from qa_portal.reviews.forms.cases import MultiCheckboxField
 from qa_portal.reviews.models import VisitMode
@@ -93,7 +93,7 @@ class VisitPlanForm(FlaskForm):
 
 class VisitSessionForm(FlaskForm):
     version = HiddenField()
-    starts_at = DateTimeLocalField(_l("Starts at"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    starts_at = AgencyDateTimeField(in_agency_zone(_l("Starts at")), format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
                                    validators=[DataRequired(_l("Give the session's date and start time."))])
     duration_minutes = IntegerField(_l("Duration (minutes)"), default=60,
                                     validators=[DataRequired(_l("Give the duration in minutes.")),

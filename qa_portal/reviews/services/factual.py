@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from qa_portal.core.dates import format_moment
 from qa_portal.audit.services import record
 from qa_portal.core.errors import DomainError
 from qa_portal.core.models import utcnow
@@ -83,7 +84,7 @@ def add_comment(actor, case: Case, report: PanelReport, section_key: str, text: 
                              when=report.no_further_comments_at.strftime("%Y-%m-%d %H:%M")))
     if not window_open(report):
         raise ReportLocked(_("The factual-accuracy window closed on %(due)s.",
-                             due=report.factual_check_due_at.strftime("%Y-%m-%d %H:%M")))
+                             due=format_moment(report.factual_check_due_at)))
     labels = dict(section_choices(report))
     if section_key not in labels:
         raise DomainError(_("Choose the section your comment concerns."), field="section")

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from qa_portal.core.dates import format_day
 from qa_portal.audit.services import record
 from qa_portal.auth.models import Role, User, UserRole
 from qa_portal.core.errors import DomainError
@@ -119,7 +120,7 @@ def declare_interests(actor, member: PanelMember, declares_none: bool, items, si
     if member.declaration is not None:
         raise DomainError(_("You signed your declaration for this case on %(when)s; it cannot be changed. "
                             "Write to the coordinating officer if something changed.",
-                            when=member.declaration.signed_at.strftime("%Y-%m-%d")))
+                            when=format_day(member.declaration.signed_at)))
     try:
         items = [(ConflictKind(kind), _clean(details)) for kind, details in items]
     except ValueError:

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from qa_portal.core.dates import format_moment
 from qa_portal.audit.services import record
 from qa_portal.auth.models import User
 from qa_portal.core.errors import DomainError
@@ -327,7 +328,7 @@ def finalise_problems(case: Case) -> list[str]:
     if report.no_further_comments_at is None and utcnow() <= report.factual_check_due_at:
         problems.append(_("the institution's factual-accuracy window is open until %(due)s (unless it declares "
                           "that it has no further comments)",
-                          due=report.factual_check_due_at.strftime("%Y-%m-%d %H:%M")))
+                          due=format_moment(report.factual_check_due_at)))
     return problems
 
 

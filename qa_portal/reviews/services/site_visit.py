@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from qa_portal.core.dates import agency_date, format_day
 from qa_portal.audit.services import record
 from qa_portal.core.errors import DomainError
 from qa_portal.core.versioning import ensure_version, flush_or_conflict
@@ -85,9 +86,9 @@ def _standards_of_case(case, standard_ids) -> list[Standard]:
 
 
 def _check_session_day(visit: SiteVisit, starts_at: datetime) -> None:
-    if visit.starts_on and visit.ends_on and not visit.starts_on <= starts_at.date() <= visit.ends_on:
+    if visit.starts_on and visit.ends_on and not visit.starts_on <= agency_date(starts_at) <= visit.ends_on:
         raise VisitRefused(_("The session must fall within the visit's dates (%(first)s to %(last)s).",
-                             first=visit.starts_on.isoformat(), last=visit.ends_on.isoformat()), field="starts_at")
+                             first=format_day(visit.starts_on), last=format_day(visit.ends_on)), field="starts_at")
 
 
 def save_session(actor, case, session: VisitSession | None, *, starts_at: datetime, duration_minutes: int,

@@ -1,6 +1,4 @@
 """Case list, case page (summary, specifications, deadlines, timeline, actions) and coordination."""
-from datetime import datetime, time
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,7 +7,9 @@ from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from qa_portal.auth.models import Role, User, UserRole
 from qa_portal.core.access import login_required, require
-from qa_portal.core.forms import run_service
+from qa_portal.core.dates import agency_date
+from qa_portal.core.confirm import Confirmation
+from qa_portal.core.forms import run_service, safe_next_url
 from qa_portal.core.input_checks import parse_id
 from qa_portal.core.models import utcnow
 from qa_portal.core.pagination import paginate_ids_first
@@ -24,7 +24,9 @@ from qa_portal.reviews.permissions import can_coordinate_case, can_list_cases, c
 from qa_portal.reviews.services.self_evaluation import latest_submission, ser_overview
 from qa_portal.reviews.views import bp
 from qa_portal.reviews.views.common import load_case
-from qa_portal.reviews.workflow import ACTION_LABELS, CASE_WORKFLOW, LIFECYCLE, STATE_LABELS, lifecycle_progress
+from qa_portal.reviews.workflow import (
+    ACTION_LABELS, CASE_WORKFLOW, LIFECYCLE, STATE_LABELS, WAITING_LABELS, lifecycle_progress,
+)
 
 
 CASE_PAGE_SIZE = 50
@@ -86,11 +88,13 @@ def _case_page(case: Case, action_form: ActionForm | None = None, failed_action:
         select(CaseEvent).where(CaseEvent.case_id == case.id).options(joinedload(CaseEvent.actor))
         .order_by(CaseEvent.at, CaseEvent.id)
     ).all()
-    # the dangerous moves (return, withdraw) after the others, whichever stage defined them
-    actions = sorted(CASE_WORKFLOW.available(current_user, case), key=lambda a: CASE_WORKFLOW.transitions[a].danger)
+    # the dangerous moves (return, withdraw) after the others, whichever stage defined them; an action a guard would
+    # refuse now is shown disabled with its reason (what must happen first)
+    offered = sorted(CASE_WORKFLOW.offered(current_user, case), key=lambda o: CASE_WORKFLOW.transitions[o[0]].danger)
+    actions, blockers = [action for action, _reason in offered], {action: reason for action, reason in offered if reason}
     if coordination_form is None and can_coordinate_case(current_user, case):
         coordination_form = CoordinationForm(coordinator=str(case.coordinator_id or ""),
-                                             ser_due_at=case.ser_due_at.date() if case.ser_due_at else None)
+                                             ser_due_at=agency_date(case.ser_due_at))
     if coordination_form is not None:
         coordination_form.set_officers(_officers())
     return render_template(
@@ -98,6 +102,7 @@ def _case_page(case: Case, action_form: ActionForm | None = None, failed_action:
         action_form=action_form or ActionForm(), failed_action=failed_action, coordination_form=coordination_form,
         overview=ser_overview(case), submission=latest_submission(case), transitions=CASE_WORKFLOW.transitions,
         action_labels=ACTION_LABELS, state_labels=STATE_LABELS, progress=lifecycle_progress(case.state),
+        blockers=blockers, waiting=WAITING_LABELS.get(CaseState(case.state)),
         lifecycle=LIFECYCLE, now=utcnow(),
     ), status
 
@@ -125,13 +130,23 @@ def case_detail(case_id: int):
 def case_action(case_id: int, action: str):
     case = load_case(case_id)
     form = ActionForm()
-    run = run_service(form, lambda: CASE_WORKFLOW.apply(case, action, current_user, comment=form.comment.data))
+    back = safe_next_url(request.form.get("next")) or url_for("reviews.case_detail", case_id=case.id, _anchor="actions")
+    known = action in {known_action.value for known_action in CaseAction}
+    confirm = None
+    if known and CASE_WORKFLOW.asks_first(current_user, case, action, form.comment.data or ""):
+        confirm = Confirmation(ACTION_LABELS[CaseAction(action)], CASE_WORKFLOW.transition(action).confirm, back)
+    run = run_service(form, lambda: CASE_WORKFLOW.apply(case, action, current_user, comment=form.comment.data),
+                      confirm=confirm)
     if run.status == 403:
         abort(403, description=run.error.message)
-    if not run.ok:
-        return _case_page(case, form, action, status=run.status)
-    flash(_("Done: %(action)s.", action=ACTION_LABELS[CaseAction(action)]), "success")
-    return redirect(url_for("reviews.case_detail", case_id=case.id))
+    if run.ok:
+        row = CASE_WORKFLOW.transition(action)
+        flash(row.done or _("Done: %(action)s.", action=ACTION_LABELS[CaseAction(action)]), "success")
+        return redirect(url_for("reviews.case_detail", case_id=case.id))  # the case page shows the new state
+    if run.error is not None and not run.error.field:  # "not now": back to the page, which says what comes first
+        flash(run.error.message, "error")
+        return redirect(back, 303)
+    return _case_page(case, form, action, status=run.status)
 
 
 @bp.route("/cases/<int:case_id>/coordination", methods=["POST"])
@@ -144,8 +159,7 @@ def case_coordination(case_id: int):
 
     def save():
         coordinator = db.session.get(User, int(form.coordinator.data)) if form.coordinator.data else None
-        due = datetime.combine(form.ser_due_at.data, time(23, 59)) if form.ser_due_at.data else None
-        return coordination.update_case_coordination(current_user, case, coordinator, due)
+        return coordination.update_case_coordination(current_user, case, coordinator, form.ser_due_at.data)
 
     run = run_service(form, save)
     if not run.ok:

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from qa_portal.auth.models import User
 from qa_portal.core.access import login_required, require
+from qa_portal.core.confirm import Confirmation
 from qa_portal.core.forms import ButtonForm, run_service
 from qa_portal.extensions import db
 from qa_portal.pilots.permissions import is_officer
@@ -13,12 +14,12 @@ from qa_portal.reviews.services import panel_rules
 from qa_portal.reviews.forms import (
     ConflictRulingForm, DeclarationForm, FieldWarningForm, ObjectionForm, ObjectionRulingForm, ProposeMemberForm, RemoveMemberForm,
 )
-from qa_portal.reviews.models import Case, CaseState, MemberStatus, PanelMember, PanelObjection
+from qa_portal.reviews.models import Case, CaseState, MemberAction, MemberStatus, PanelMember, PanelObjection
 from qa_portal.reviews.permissions import (
     can_confirm_no_objection, can_declare_interests, can_manage_panel, can_object_to_member, can_view_panel,
 )
 from qa_portal.reviews.views import bp
-from qa_portal.reviews.workflow import MEMBER_STATUS_LABELS
+from qa_portal.reviews.workflow import MEMBER_STATUS_LABELS, MEMBER_WORKFLOW
 
 # States before the panel exists: the case card stays silent.
 _BEFORE_PANEL = (CaseState.SER_IN_PREPARATION, CaseState.SER_SUBMITTED)
@@ -106,9 +107,18 @@ def panel_page(case_id: int):
     return _panel_page(_case(case_id))
 
 
-def _run(case: Case, kind: str, object_id: int | None, form, service, done: str):
+def _member_confirmation(case: Case, member: PanelMember, action: MemberAction, reason: str | None):
+    """The confirmation page's words for a member's removal, when it would go ahead now (else None)."""
+    if not MEMBER_WORKFLOW.asks_first(current_user, member, action, reason or ""):
+        return None
+    return Confirmation(f"{MEMBER_WORKFLOW.action_labels[action]}: {member.user.full_name}",
+                        MEMBER_WORKFLOW.transition(action).confirm, url_for("reviews.panel_page", case_id=case.id))
+
+
+def _run(case: Case, kind: str, object_id: int | None, form, service, done: str,
+         confirm: Confirmation | None = None):
     """The panel page's forms: run_service, then back to the page, or the page again with the refused form in place."""
-    run = run_service(form, service)
+    run = run_service(form, service, confirm=confirm)
     if not run.ok:
         return _panel_page(case, (kind, object_id, form), run.status)
     flash(done, "success")
@@ -143,7 +153,8 @@ def panel_remove(case_id: int, member_id: int):
     form = RemoveMemberForm(prefix=f"remove-{member.id}")
     return _run(case, "remove", member.id, form,
                 lambda: services.remove_member(current_user, member, form.reason.data),
-                _("Removed %(name)s from the panel.", name=member.user.full_name))
+                _("Removed %(name)s from the panel.", name=member.user.full_name),
+                _member_confirmation(case, member, MemberAction.REMOVE, form.reason.data))
 
 
 @bp.route("/cases/<int:case_id>/panel/members/<int:member_id>/conflict", methods=["POST"])
@@ -155,7 +166,9 @@ def panel_conflict_ruling(case_id: int, member_id: int):
     form = ConflictRulingForm(prefix=f"conflict-{member.id}")
     return _run(case, "conflict", member.id, form,
                 lambda: services.rule_on_conflict(current_user, member, form.ruling.data, form.reason.data),
-                _("Recorded the ruling on %(name)s's conflict.", name=member.user.full_name))
+                _("Recorded the ruling on %(name)s's conflict.", name=member.user.full_name),
+                _member_confirmation(case, member, MemberAction.UPHOLD_CONFLICT, form.reason.data)
+                if form.ruling.data == "upheld" else None)
 
 
 @bp.route("/cases/<int:case_id>/panel/members/<int:member_id>/objections", methods=["POST"])

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from qa_portal.core.access import login_required, require
+from qa_portal.core.confirm import Confirmation, ask_first
 from qa_portal.core.forms import run_service
 from qa_portal.core.models import utcnow
 from qa_portal.reviews.services import scoring, scoring_pages
@@ -140,11 +141,17 @@ def scoring_save(case_id: int, criterion_id: int):
 def scoring_submit(case_id: int):
     case = load_case(case_id)
     member = _my_seat(case)
-    page, _saved = _save_member_rows(case, member, _posted_prefixes(
-        scoring.criteria_in_order(version_standards(case)), "c"), submit=True)
+    rows = _posted_prefixes(scoring.criteria_in_order(version_standards(case)), "c")
+    certain_refusal = member.scores_submitted_at is not None or (not rows and scoring.missing_judgements(case, member))
+    ask_first(None if certain_refusal else Confirmation(_("Submit my judgements"), _(
+        "Your judgements of every criterion become final and cannot be changed. The panel's chair is told and sees "
+        "them in the scoring summary; you can then see the other members' judgements."),
+        url_for("reviews.scoring_page", case_id=case.id)))  # the confirmation re-posts every row typed
+    page, _saved = _save_member_rows(case, member, rows, submit=True)
     if page is not None:
         return page
-    flash(_("Your judgements are submitted. You can now see the other members' judgements."), "success")
+    flash(_("Your judgements were submitted to the panel's chair. You can now see the other members' judgements."),
+          "success")
     return redirect(url_for("reviews.scoring_page", case_id=case.id))
 
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from qa_portal.core.access import login_required, require
+from qa_portal.core.confirm import Confirmation, ask_first
 from qa_portal.core.forms import form_page
 from qa_portal.extensions import db
 from qa_portal.standards import services
@@ -14,7 +15,7 @@ from qa_portal.standards.services.comparison import compare_versions
 from qa_portal.standards.forms import (
     CompareForm, StandardSetEditForm, StandardSetForm, VersionDetailsForm, WithdrawForm,
 )
-from qa_portal.standards.models import StandardSet
+from qa_portal.standards.models import StandardSet, VersionAction
 from qa_portal.standards.pdf import standard_version_pdf
 from qa_portal.standards.permissions import (
     can_approve_standard_version, can_edit_standard_version, can_manage_standards, can_open_consultation,
@@ -119,8 +120,10 @@ def version_detail(version_id: int):
     version = load_version(version_id)
     require(can_manage_standards(current_user))
     unanswered = services.unanswered_comment_counts([version.id]).get(version.id, 0)
+    offered = VERSION_WORKFLOW.offered(current_user, version)  # a refused action is shown disabled with its reason
     return render_template("standards/version_detail.html", version=version, status_labels=STATUS_LABELS,
-                           actions=VERSION_WORKFLOW.available(current_user, version), action_labels=ACTION_LABELS,
+                           actions=[action for action, _reason in offered], action_labels=ACTION_LABELS,
+                           blockers={action: reason for action, reason in offered if reason},
                            unanswered=unanswered, withdraw_form=WithdrawForm())
 
 
@@ -156,6 +159,9 @@ def version_open_consultation(version_id: int):
 def version_approve(version_id: int):
     version = load_version(version_id)
     require(can_approve_standard_version(current_user, version))
+    if VERSION_WORKFLOW.asks_first(current_user, version, VersionAction.APPROVE):
+        ask_first(Confirmation(ACTION_LABELS[VersionAction.APPROVE], VERSION_WORKFLOW.transition(
+            VersionAction.APPROVE).confirm, _version_url(version)))
     services.approve_version(current_user, version)
     db.session.commit()
     flash(_("Version %(number)s is approved and published. It can no longer be changed.",
@@ -171,7 +177,7 @@ def version_withdraw(version_id: int):
     form = WithdrawForm()
     return form_page(form, lambda: services.withdraw_version(current_user, version, form.reason.data),
                     "standards/withdraw_form.html", _("Version withdrawn."), _version_url(version),
-                    version=version)
+                    version=version, consequences=VERSION_WORKFLOW.transition("withdraw").confirm)
 
 
 @bp.route(f"{PREFIX}/versions/<int:version_id>/pdf")
