@@ -33,8 +33,9 @@ def one_of_everything(app):
     make_application(make_call(version=case.standard_version), case.institution,
                      [make_specification(case.institution)])
     expert = make_expert(affiliations=[("Another University", "lecturer", date(2015, 1, 1), None)])
-    seat(case, user=expert.user)
+    member = seat(case, user=expert.user)
     db.session.commit()
+    assert case.id == appeal.id == expert.id == member.id == 1
 
 
 def _rules_by_endpoint(app):
