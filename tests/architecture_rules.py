@@ -87,6 +87,7 @@ def package_of_module(dotted: str) -> str | None:
 
 
 def _module_name(relative: str) -> list[str]:
+    """A file's dotted module name as parts (a package's __init__.py is the package itself)."""
     parts = relative.removesuffix(".py").split("/")
     return parts[:-1] if parts[-1] == "__init__" else parts
 
@@ -303,6 +304,7 @@ def _template_package(root: Path, folders: dict[str, str], name: str) -> str | N
 
 
 def _reaches_downstream(source: str, target: str) -> bool:
+    """Whether a template of `source` may not reach `target` (the import order, applied to templates)."""
     if source in FREE:
         return False
     if source in ONLY_FROM:
