@@ -185,6 +185,15 @@ def _register_template_globals(app: Flask) -> None:
         ROLE_LABELS=ROLE_LABELS,
         get_locale=get_locale,
         locales=app.config["QA_LOCALES"],
+        my_work_url=my_work_url,
         nav_packages=PACKAGES,
         public_url=public_url,
     )
+
+
+def my_work_url() -> str:
+    """The signed-in user's start page, "My work" (owned by home, the last package): upstream templates link it
+    through this global instead of naming a downstream blueprint (tests/test_architecture.py)."""
+    from flask import url_for
+
+    return url_for("home.my_work")

@@ -16,6 +16,8 @@ from qa_portal.extensions import db
 from qa_portal.reviews.models import CaseAction
 from tests.reviews.factories import make_case
 
+pytestmark = pytest.mark.committing  # runs the migrations on databases of its own
+
 
 def _script_directory(app) -> ScriptDirectory:
     config = app.extensions["migrate"].migrate.get_config()

@@ -1,13 +1,41 @@
 """Every route is permission-checked or on the short public list; every POST needs a CSRF token."""
+from datetime import date
+
+import pytest
+
 from qa_portal import create_app
 from qa_portal.auth.models import Role
-from qa_portal.demo import load_demo
+from qa_portal.decisions.services.complaints import lodge_complaint
 from qa_portal.extensions import db
+from tests.decisions.appeal_factories import lodged
 from tests.factories import login, make_user
+from tests.pilots.calls_factories import make_application, make_call, make_specification
+from tests.reviews.factories import hei_user_for
+from tests.reviews.panel_factories import make_expert, seat
+from tests.standards.factories import make_comment
 from tests.route_walk import (
     ANY_SIGNED_IN_ENDPOINTS, PUBLIC_ENDPOINTS, csrf_unprotected, sample_url, state_changing_rules,
     unmarked_endpoints,
 )
+
+
+@pytest.fixture
+def one_of_everything(app):
+    """Id 1 exists for every kind of record a URL names — a published case with its decision, an appeal with a
+    document, a complaint, a consultation comment, a call with an application, an expert with an affiliation on the
+    case's panel — so refusals come from permission checks, not from 404s alone (the whole demo is not needed)."""
+    appeal = lodged("negative", documents=1)
+    case = appeal.case
+    hei = hei_user_for(case)
+    with app.test_request_context():
+        lodge_complaint(hei, "How the site visit was run", "The visit started two hours late.", case.id)
+    make_comment(case.standard_version, author=hei)
+    make_application(make_call(version=case.standard_version), case.institution,
+                     [make_specification(case.institution)])
+    expert = make_expert(affiliations=[("Another University", "lecturer", date(2015, 1, 1), None)])
+    member = seat(case, user=expert.user)
+    db.session.commit()
+    assert case.id == appeal.id == expert.id == member.id == 1
 
 
 def _rules_by_endpoint(app):
@@ -41,10 +69,8 @@ def test_anonymous_visitors_are_sent_to_login_on_every_non_public_route(app, cli
             assert "/login" in response.headers["Location"], f"{method} {rule.rule}"
 
 
-def test_signed_in_user_without_roles_is_refused_on_every_role_route(app, client):
+def test_signed_in_user_without_roles_is_refused_on_every_role_route(app, client, one_of_everything):
     """A signed-in user with no role and no relationship gets 403/404 everywhere but their own pages."""
-    load_demo()  # real objects with id 1 exist, so refusals come from permission checks, not 404s alone
-    db.session.commit()
     stranger = make_user()
     login(client, stranger)
     for rule in _rules_by_endpoint(app):

@@ -15,6 +15,8 @@ from qa_portal.extensions import db
 from tests.decisions.factories import published_case
 from tests.reviews.factories import make_case, make_evidence, tiny_png
 
+pytestmark = pytest.mark.committing  # a backup reads the committed database from another connection or process
+
 
 def _seed_with_uploads():
     """A published decision (many tables, a long audit chain) and a case with two uploaded files."""

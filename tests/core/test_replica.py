@@ -10,6 +10,8 @@ from qa_portal.extensions import db
 from tests.conftest import IsolatedClient
 from tests.decisions.factories import published_case
 
+pytestmark = pytest.mark.committing  # the replica engine reads from its own connection
+
 
 @pytest.fixture
 def replica_app(app):

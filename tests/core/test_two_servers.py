@@ -22,6 +22,8 @@ from tests.decisions.factories import published_case
 from tests.factories import PASSWORD, make_user
 from tests.reviews.factories import hei_user_for, make_case
 
+pytestmark = pytest.mark.committing  # two gunicorn processes read what the test committed
+
 ROOT = Path(__file__).resolve().parents[2]
 PUBLIC_HOST = "qa-portal.test"
 REDIS_URL = os.environ.get("QA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

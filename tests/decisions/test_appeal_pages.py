@@ -23,6 +23,7 @@ def test_institution_lodges_an_appeal_from_the_decision_page(app, client):
     login(client, hei)
     page = client.get(f"/cases/{case.id}/decision").get_data(as_text=True)
     assert "Lodge an appeal" in page and "may appeal against this decision until" in page
+    assert 'href="/my-work"' in page  # the way back, for anyone but the council
     response = client.post(f"/cases/{case.id}/appeal", data={
         "grounds": ["evidence_misread", "process_not_followed"], "statement": "The panel misread our evidence.",
         "documents": [(io.BytesIO(tiny_pdf("Annex")), "annex.pdf")]}, content_type="multipart/form-data")

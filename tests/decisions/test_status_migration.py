@@ -2,6 +2,7 @@
 say, an objection without a ruling becomes pending, and the downgrade gives both back as they were."""
 from datetime import date, datetime
 
+import pytest
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import event, text
@@ -11,6 +12,8 @@ import qa_portal
 from qa_portal import create_app
 from qa_portal.extensions import db
 from tests.test_migrations import _empty_database_url
+
+pytestmark = pytest.mark.committing  # migrates a database of its own up and down
 
 REVISION = "20261202_0013"
 # (admissibility, outcome) of the appeals stored before the migration, and the status each must get.

@@ -9,6 +9,8 @@ from qa_portal.reviews.models import SelfEvaluation, SerEntry
 from tests.factories import login
 from tests.reviews.factories import criteria_of, first_level, hei_user_for, make_case, make_evidence, write_entry
 
+pytestmark = pytest.mark.committing  # a competing save commits from another connection mid-request
+
 
 @pytest.fixture
 def competing_save():
