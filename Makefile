@@ -31,7 +31,8 @@ run: install
 	$(FLASK) demo load-if-empty
 	@echo ""
 	@echo "QA Portal: http://127.0.0.1:$(PORT)/  — demo password for every account: demo-password-2026"
-	@echo "  admin@example.org  officer@example.org  council@example.org  appeals@example.org"
+	@echo "  admin@example.org  officer@example.org  council@example.org  council2@example.org  council3@example.org"
+	@echo "  appeals@example.org"
 	@echo "  hei-a@example.org  hei-b@example.org  (HEI quality units of demo HEI A and B)"
 	@echo "  chair@example.org  academic@example.org  student@example.org  employer@example.org"
 	@echo "  intl@example.org  qa@example.org  (experts)"
