@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, text
 
+from qa_portal import PACKAGES
 from qa_portal.audit.models import AuditEntry
 from qa_portal.audit.services import record
 from qa_portal.auth.models import LoginFailure
@@ -20,9 +21,11 @@ def _failure(email: str, age: timedelta) -> None:
 
 
 def test_daily_jobs_are_registered_by_the_packages():
-    """Accounts and the audit log hook their jobs onto the daily_maintenance signal, upstream first."""
-    names = [job.name for job in daily_jobs()]
-    assert names.index("auth.purge_login_failures") < names.index("audit.verify_audit_chain")
+    """The packages hook their jobs onto the daily_maintenance signal; they run upstream first, whichever module was
+    imported first."""
+    names = [job.name for job in daily_jobs(PACKAGES)]
+    assert names.index("auth.purge_login_failures") < names.index("audit.verify_audit_chain") \
+        < names.index("registry.refresh_public_records") < names.index("notifications.queue_due_reminders")
 
 
 def test_maintenance_daily_purges_expired_login_failures(app):

@@ -19,6 +19,8 @@ from qa_portal.notifications.services.outbox import new_message_id
 from tests.factories import make_user
 from tests.notifications.smtp_server import LoopbackSmtp
 
+pytestmark = pytest.mark.committing  # two worker processes read what the test committed
+
 ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = 1000
 

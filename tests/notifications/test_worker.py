@@ -6,6 +6,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from qa_portal.auth.models import Role
 from qa_portal.extensions import db
 from qa_portal.notifications.models import MailStatus
@@ -13,6 +15,8 @@ from qa_portal.notifications.services.outbox import queue_message
 from tests.factories import make_user
 from tests.notifications.helpers import outbox
 from tests.notifications.smtp_server import LoopbackSmtp
+
+pytestmark = pytest.mark.committing  # the worker is another process: it reads what the test committed
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -46,6 +46,7 @@ def test_two_saves_from_the_same_version_end_in_the_conflict_page_with_both_text
     assert again.status_code == 302 and _saved(version).short_description == "Merged."
 
 
+@pytest.mark.committing  # the competing save commits on its own connection
 def test_a_save_landing_at_the_same_moment_is_a_conflict_not_a_500(app, client, competing_save):  # noqa: F811
     version, url = _setup(client)
     base = services.specification_base(version)

@@ -1,6 +1,7 @@
 """No lost edits where people share a text: two saves of a panel-report section or of a visit session's notes from
 the same version — the second gets the conflict page (409) with both texts, the first stays saved; a save
 landing at the same moment is a conflict too, never a 500."""
+import pytest
 from sqlalchemy import update
 
 from qa_portal.auth.models import Role
@@ -42,6 +43,7 @@ def test_two_saves_of_a_report_section_from_the_same_version_end_in_the_conflict
     assert _section(case).findings == "Merged findings."
 
 
+@pytest.mark.committing  # the competing save commits on its own connection
 def test_a_report_section_saved_at_the_same_moment_is_a_conflict_not_a_500(app, client, competing_save):  # noqa: F811
     case, panel = drafting_case()
     drafted_report(case)
@@ -77,6 +79,7 @@ def test_two_saves_of_visit_notes_from_the_same_version_end_in_the_conflict_page
     assert db.session.get(VisitSession, session.id).notes == "The secretary's notes."
 
 
+@pytest.mark.committing  # the competing save commits on its own connection
 def test_visit_notes_saved_at_the_same_moment_are_a_conflict_not_a_500(app, client, competing_save):  # noqa: F811
     case, _panel = _visit_case()
     officer = make_user(Role.OFFICER)

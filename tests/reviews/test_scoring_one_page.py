@@ -1,6 +1,7 @@
 """Scoring on one page: a member saves every criterion with Save all (and may save and submit at once); the chair
 records the consensus of many criteria in the summary grid; two saves from the same version end in the conflict
 page with both texts, nothing lost."""
+import pytest
 from sqlalchemy import select, update
 
 from qa_portal.extensions import db
@@ -126,6 +127,7 @@ def test_a_member_cannot_post_the_grid(app, client):
     assert response.status_code == 403 and _consensus(case) == {}
 
 
+@pytest.mark.committing  # the competing save commits on its own connection
 def test_judgements_saved_at_the_same_moment_are_a_conflict_not_a_500(app, client, competing_save):  # noqa: F811
     case, panel = desk_review_case()
     member = panel[PanelRole.ACADEMIC]
@@ -141,6 +143,7 @@ def test_judgements_saved_at_the_same_moment_are_a_conflict_not_a_500(app, clien
     assert _judgements(member)[first.id].rationale == "Other window."
 
 
+@pytest.mark.committing  # the competing save commits on its own connection
 def test_consensus_recorded_at_the_same_moment_is_a_conflict_not_a_500(app, client, competing_save):  # noqa: F811
     case, panel = desk_review_case()
     judge_all(panel[PanelRole.CHAIR], submit=True)

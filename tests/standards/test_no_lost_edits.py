@@ -39,6 +39,7 @@ def test_two_saves_from_the_same_revision_end_in_the_conflict_page_with_both_tex
     assert getattr(_reload(model, row_id), text_field) == "The first officer's words."
 
 
+@pytest.mark.committing  # the competing save commits on its own connection
 def test_a_criterion_saved_at_the_same_moment_is_a_conflict_not_a_500(app, client, competing_save):  # noqa: F811
     version = make_version(VersionStatus.DRAFT)
     criterion = version.standards[0].criteria[0]
