@@ -59,7 +59,8 @@ def declaration(case_id: int):
                      url_for("decisions.case_decision", case_id=case.id), case=case)
 
 
-def _decision_form(case: Case) -> DecisionForm:
+def decision_form(case: Case) -> DecisionForm:
+    """The council's decision form with the case's outcomes and criteria (also a meeting's proposal form)."""
     form = DecisionForm()
     scheme = scheme_of(case)
     form.outcome.choices = [SelectChoice(0, _("Choose…"))] + [
@@ -69,11 +70,12 @@ def _decision_form(case: Case) -> DecisionForm:
     return form
 
 
-def _input(form: DecisionForm) -> DecisionInput:
+def decision_input(form: DecisionForm, meeting_date=None) -> DecisionInput:
+    """The decision service's input from the form; a meeting's proposal takes its date from the meeting (None)."""
     heard = {"yes": True, "no": False}.get(form.hei_heard.data)
     return DecisionInput(outcome_id=form.outcome.data or None, valid_from=form.valid_from.data,
                          valid_to=form.valid_to.data, reasons=form.reasons.data or "",
-                         criterion_ids=list(form.criteria.data or []), meeting_date=form.meeting_date.data,
+                         criterion_ids=list(form.criteria.data or []), meeting_date=meeting_date,
                          hei_heard=heard, conditions=form.filled_conditions(),
                          departure_reason=form.departure_reason.data or "")
 
@@ -89,13 +91,13 @@ def case_decision(case_id: int):
         if recorded:
             raise council.DecisionImmutable(str(council.IMMUTABLE_MESSAGE))
     deciding = can_decide_on_case(current_user, case)
-    form = _decision_form(case) if deciding else None
+    form = decision_form(case) if deciding else None
     status = 200
     if form is not None:
         confirm = None if council_problems(case, current_user) else Confirmation(
             ACTION_LABELS[CaseAction.DECIDE], CASE_WORKFLOW.transition(CaseAction.DECIDE).confirm,
             url_for("decisions.case_decision", case_id=case.id))
-        run = run_service(form, lambda: council.record_decision(current_user, case, _input(form)), confirm=confirm)
+        run = run_service(form, lambda: council.record_decision(current_user, case, decision_input(form, form.meeting_date.data)), confirm=confirm)
         if run.ok:
             flash(_("The council's decision on %(reference)s was recorded; the agency's officers can now publish it.",
                     reference=case.reference), "success")
@@ -117,5 +119,5 @@ def _verdict(case: Case, decision, form):
     scheme = scheme_of(case)
     chosen = form.outcome.data if form is not None and form.is_submitted() else None
     outcome = next((item for item in (scheme.outcomes if scheme else []) if item.id == chosen), None)
-    return decision_verdict(case, outcome, _input(form) if outcome is not None else DecisionInput(
+    return decision_verdict(case, outcome, decision_input(form, form.meeting_date.data) if outcome is not None else DecisionInput(
         None, None, None, "", [], None, None))

@@ -11,13 +11,14 @@ from wtforms.fields.choices import SelectChoice
 from qa_portal.core.access import login_required, require
 from qa_portal.core.forms import ButtonForm, form_page, run_service
 from qa_portal.core.pagination import paginate
-from qa_portal.decisions.forms import DecisionForm, MeetingForm, VoteForm
+from qa_portal.decisions.forms import MeetingForm, VoteForm
 from qa_portal.decisions.models import AgendaItem, CouncilMeeting
 from qa_portal.decisions.pdf import meeting_minutes_pdf
 from qa_portal.decisions.permissions import can_schedule_meetings, can_take_part_in_meeting, can_view_meetings
 from qa_portal.decisions.services import meetings
-from qa_portal.decisions.services.rules import DecisionInput, council_problems, scheme_of
+from qa_portal.decisions.services.rules import council_problems
 from qa_portal.decisions.views import bp
+from qa_portal.decisions.views.council import decision_form, decision_input
 from qa_portal.extensions import db
 from qa_portal.pilots.models import Outcome
 from qa_portal.reviews.models import Case, CaseState
@@ -87,31 +88,13 @@ def meeting_detail(meeting_id: int):
     return _detail_page(_meeting(meeting_id))
 
 
-def _proposal_form(case: Case) -> DecisionForm:
-    form = DecisionForm()
-    scheme = scheme_of(case)
-    form.outcome.choices = [SelectChoice(0, _("Choose…"))] + [
-        SelectChoice(outcome.id, outcome.label(str(get_locale()))) for outcome in (scheme.outcomes if scheme else [])]
-    form.criteria.choices = [SelectChoice(criterion.id, f"{criterion.code} — {criterion.text}")
-                             for standard in case.standard_version.standards for criterion in standard.criteria]
-    return form
-
-
-def _proposal(form: DecisionForm) -> DecisionInput:
-    heard = {"yes": True, "no": False}.get(form.hei_heard.data)
-    return DecisionInput(outcome_id=form.outcome.data or None, valid_from=form.valid_from.data,
-                         valid_to=form.valid_to.data, reasons=form.reasons.data or "",
-                         criterion_ids=list(form.criteria.data or []), meeting_date=None, hei_heard=heard,
-                         conditions=form.filled_conditions(), departure_reason=form.departure_reason.data or "")
-
-
 @bp.route("/council/meetings/<int:meeting_id>/items/<int:item_id>/proposal", methods=["GET", "POST"])
 @login_required
 def meeting_proposal(meeting_id: int, item_id: int):
     item = _item(meeting_id, item_id)
     require(can_take_part_in_meeting(current_user, item.meeting))
-    form = _proposal_form(item.case)
-    return form_page(form, lambda: meetings.propose_outcome(current_user, item, _proposal(form)),
+    form = decision_form(item.case)
+    return form_page(form, lambda: meetings.propose_outcome(current_user, item, decision_input(form)),
                      "decisions/meetings/proposal.html",
                      _("The proposal on %(reference)s is put to the vote.", reference=item.case.reference),
                      url_for("decisions.meeting_detail", meeting_id=meeting_id), item=item)
