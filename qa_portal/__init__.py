@@ -37,6 +37,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     register_input_checks(app)  # the bounded `int` converter before any route, the input checks before any other hook
     _init_extensions(app)
     _import_subscribers()
+    app.extensions["qa_portal.packages"] = tuple(PACKAGES)  # upstream first: the daily jobs' order (cli.py)
     _register_blueprints(app)
 
     from qa_portal.core.errors import register_error_handlers

@@ -151,12 +151,11 @@ def maintenance_public_records(rebuild: bool):
 @maintenance_cli.command("daily")
 def maintenance_daily():
     """Run every package's daily job, each committed on its own; exit 1 if any failed or found a problem."""
-    from qa_portal import PACKAGES
     from qa_portal.core.maintenance import MaintenanceProblem, daily_jobs
     from qa_portal.core.models import utcnow
 
     failed = 0
-    for job in daily_jobs(PACKAGES):
+    for job in daily_jobs(current_app.extensions["qa_portal.packages"]):
         try:
             summary = job.run(current_app._get_current_object(), now=utcnow())
             db.session.commit()
