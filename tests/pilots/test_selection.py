@@ -46,6 +46,20 @@ def test_selection_score_refuses_out_of_range(app, client):
     assert db.session.scalar(select(func.count(SelectionScore.id))) == 0
 
 
+def test_selection_scores_start_empty_and_a_criterion_left_unscored_is_refused(app, client):
+    """No score is preselected (a 0 is never saved by accident); a criterion left on "Choose…" is refused at its
+    field, the other typing kept, nothing stored."""
+    login(client, make_user(Role.OFFICER))
+    application = _submitted(make_call(CallStatus.CLOSED))
+    page = client.get(f"/applications/{application.id}/score").get_data(as_text=True)
+    assert '<option selected value="">' in page and '<option selected value="0">' not in page
+    response = client.post(f"/applications/{application.id}/score", data=_score_data(["", 2], {0: "Kept words"}))
+    assert response.status_code == 400
+    assert "Choose a score from 0 to 5." in response.get_data(as_text=True) and "Kept words" in response.get_data(
+        as_text=True)
+    assert db.session.scalar(select(func.count(SelectionScore.id))) == 0
+
+
 def test_selection_score_refused_while_call_open(app, client):
     """Scoring starts only after the call closes: "not now" (409) saying so, not "not allowed"."""
     login(client, make_user(Role.OFFICER))

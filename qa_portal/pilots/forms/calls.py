@@ -95,11 +95,17 @@ class WithdrawForm(FlaskForm):
     reason = TextAreaField(_l("Reason for withdrawing"), validators=[DataRequired(), Length(max=5000)])
 
 
-class ScoreEntryForm(Form):
-    """One criterion's score and comment."""
+def _score_or_none(value) -> int | None:
+    """A chosen score as a number; the empty "Choose…" option as None (so nothing is preselected)."""
+    return None if value in ("", None) else int(value)
 
-    score = SelectField(_l("Score"), coerce=int, validators=[InputRequired()],
-                        choices=[SelectChoice(n, str(n)) for n in range(6)])
+
+class ScoreEntryForm(Form):
+    """One criterion's score and comment; no score is preselected, so an officer never leaves a 0 by accident."""
+
+    score = SelectField(_l("Score"), coerce=_score_or_none,
+                        validators=[InputRequired(message=_l("Choose a score from 0 to 5."))],
+                        choices=[SelectChoice("", _l("Choose…"))] + [SelectChoice(n, str(n)) for n in range(6)])
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)])
 
 
