@@ -36,7 +36,7 @@ def test_officer_proposes_a_member_through_the_page(client):
     seat(other_case, PanelRole.STUDENT, user=expert.user)  # one panel at work: load 1
     _officer(client)
     page = client.get(f"/cases/{case.id}/panel").get_data(as_text=True)
-    assert f"{expert.user.full_name} — Student; fields 0311; current panels: 1" in page
+    assert f"{expert.user.full_name} — Student; fields 0311; languages en, hy; current panels: 1" in page
     response = client.post(f"/cases/{case.id}/panel/members",
                            data={"propose-expert": str(expert.user_id), "propose-role": "student"})
     assert response.status_code == 302

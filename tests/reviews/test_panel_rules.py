@@ -268,3 +268,21 @@ def test_demo_shows_the_refused_employer_the_running_window_and_the_briefings(ap
     assert any(seat.briefed_at for seat in seats) and any(seat.briefed_at is None for seat in seats)
     reviewing = db.session.scalar(select(Case).where(Case.state == CaseState.DESK_REVIEW))
     assert reviewing.no_objection_at is not None
+
+
+def test_proposal_list_suggests_experts_whose_fields_match_and_shows_load_and_languages(app, client):
+    """Issue 16 item 13: each candidate shows type, fields, languages and current panels; those whose fields cover
+    the micro-credential's broad field and with no likely conflict come first, marked as suggested."""
+    case = _case_in_field("0613")
+    broad = "06"
+    make_expert(fields=("0911",), languages=("en",), user=make_user(Role.EXPERT, full_name="Anna Otherfield"))
+    make_expert(fields=(f"{broad}11",), languages=("hy", "fr"), user=make_user(Role.EXPERT, full_name="Zara Match"))
+    db.session.commit()
+    login(client, make_user(Role.OFFICER))
+    page = client.get(f"/cases/{case.id}/panel").get_data(as_text=True)
+    matched, other = page.index("Zara Match"), page.index("Anna Otherfield")
+    assert matched < other  # suggested first, although the name sorts later
+    option = page[matched - 20:page.index("</option>", matched)]
+    assert "★" in option and "suggested: fields match, no conflict found" in option
+    assert "languages fr, hy" in option and "current panels: 0" in option
+    assert "★" not in page[other:page.index("</option>", other)]

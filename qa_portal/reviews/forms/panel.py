@@ -21,14 +21,18 @@ class ProposeMemberForm(FlaskForm):
                          validators=[DataRequired(_l("Choose an expert."))])
     role = SelectField(_l("Role on the panel"), coerce=str, validators=[DataRequired(_l("Choose a role."))])
 
-    def set_choices(self, candidates, role_labels, findings) -> None:
-        """candidates: [(profile, load)]; findings: {user_id: [texts]} flag a likely conflict in the option."""
+    def set_choices(self, candidates, role_labels, findings, suggested=frozenset()) -> None:
+        """candidates: [(profile, load)], suggested ones first; findings: {user_id: [texts]} flag a likely conflict;
+        each option names the expert's type, fields, languages and current panels."""
         options = [SelectChoice("", _l("— choose an expert —"))]
         for profile, load in candidates:
             fields = ", ".join(field.isced_code for field in profile.fields) or "—"
-            label = _l("%(name)s — %(type)s; fields %(fields)s; current panels: %(load)d",
+            languages = ", ".join(language.language for language in profile.languages) or "—"
+            label = _l("%(name)s — %(type)s; fields %(fields)s; languages %(languages)s; current panels: %(load)d",
                        name=profile.user.full_name, type=EXPERT_TYPE_LABELS[profile.expert_type], fields=fields,
-                       load=load)
+                       languages=languages, load=load)
+            if profile.user_id in suggested:
+                label = f"★ {label} — {_l('suggested: fields match, no conflict found')}"
             if findings.get(profile.user_id):
                 label = f"{label} — ⚠ {_l('likely conflict')}"
             options.append(SelectChoice(str(profile.user_id), str(label)))

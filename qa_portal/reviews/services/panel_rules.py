@@ -102,6 +102,14 @@ def case_broad_fields(case) -> set[str]:
             if len(link.specification_version.isced_f_code or "") >= 2}
 
 
+def suggested_first(candidates: list, broad_fields: set[str], findings: dict) -> tuple[list, set[int]]:
+    """The proposal list with the suggested experts first — their fields cover the case's broad fields and the portal
+    found no likely conflict — each group by name; and the suggested user ids."""
+    suggested = {profile.user_id for profile, _load in candidates if not findings.get(profile.user_id)
+                 and broad_fields and broad_fields <= {item.isced_code[:2] for item in profile.fields}}
+    return sorted(candidates, key=lambda pair: pair[0].user_id not in suggested), suggested
+
+
 def field_gaps(member: PanelMember, profile: ExpertProfile | None, broad_fields: set[str]) -> list[str]:
     """The case's broad fields an academic member's fields do not cover ([] for other seats)."""
     if member.role != PanelRole.ACADEMIC or profile is None:

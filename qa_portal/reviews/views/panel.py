@@ -79,7 +79,8 @@ def _panel_page(case: Case, failed: tuple[str, int | None, object] | None = None
         [member.user_id for member in active] + [profile.user_id for profile, _load in candidates], case
     ) if manage else {}
     if propose_form is not None:
-        propose_form.set_choices(candidates, services.ROLE_LABELS, findings)
+        candidates, suggested = panel_rules.suggested_first(candidates, panel_rules.case_broad_fields(case), findings)
+        propose_form.set_choices(candidates, services.ROLE_LABELS, findings, suggested)
     forms = _forms_for(case, members)
     if failed and failed[0] != "propose":
         forms[failed[0]][failed[1]] = failed[2]
