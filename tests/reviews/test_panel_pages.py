@@ -67,6 +67,10 @@ def test_page_shows_detected_conflict_and_composition(client):
                                                          "propose-role": "academic"})
     page = client.get(f"/cases/{case.id}/panel").get_data(as_text=True)
     assert "Dean of studies" in page and "conflicted" in page
+    member = db.session.scalar(select(PanelMember).where(PanelMember.user_id == expert.user_id))
+    # Issue 16 item 6: before the expert declares, the page says whose turn it is and offers no ruling yet.
+    assert "conflict found — waiting for the expert’s declaration" in page
+    assert f"conflict-{member.id}-ruling" not in page
     assert "The panel has no chair." in page and "The panel has no employer member." in page
     assert f"{flagged.user.full_name} — Academic" in page and "likely conflict" in page
 
