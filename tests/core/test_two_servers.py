@@ -141,24 +141,26 @@ def test_two_servers_are_ready_with_the_shared_redis(a_and_b):
 def test_two_servers_share_the_signed_in_session(a_and_b):
     """A sign-in form from B posted to A signs the user in on both; signing out on A signs out on B."""
     a, b = a_and_b
-    officer = make_user(Role.OFFICER, full_name="Olga Officer")
+    # An expert: production requires two-factor sign-in of staff roles (QA_2FA_REQUIRED_ROLES), not of experts.
+    expert = make_user(Role.EXPERT, full_name="Olga Expert")
     fields, action = b.form_page("/login", "password")  # B's CSRF token, accepted by A
-    signed_in = a.post_form(action, fields | {"email": officer.email, "password": PASSWORD}, referer="/login")
+    signed_in = a.post_form(action, fields | {"email": expert.email, "password": PASSWORD}, referer="/login")
     smoke.expect_redirect(signed_in, "/my-work", "sign-in on A")
-    assert "Olga Officer" in smoke.expect(b.get("/my-work"), 200, "My work on B").text
+    assert "Olga Expert" in smoke.expect(b.get("/my-work"), 200, "My work on B").text
     smoke.expect_redirect(a.sign_out(), "/", "sign-out on A")
     smoke.expect_redirect(b.get("/my-work"), "/login", "My work on B after signing out on A")
 
 
 def test_two_servers_share_the_sign_in_throttle(a_and_b):
-    """Failed sign-ins on A and on B add up: after five in all, the right password is refused on both."""
+    """Failed sign-ins on A and on B add up (per account and client address, counted in the shared database): after
+    five in all, the right password from that address waits on both."""
     a, b = a_and_b
-    user = make_user(Role.OFFICER)
+    user = make_user(Role.EXPERT)
     for client in (a, b, a, b, a):
         assert client.sign_in(user.email, "a-wrong-password-entirely").status == 401
     for client in (b, a):
         refused = client.sign_in(user.email, PASSWORD)
-        assert refused.status == 429 and "Too many failed sign-ins for this account" in refused.text
+        assert refused.status == 429 and "Too many failed attempts for this account" in refused.text
 
 
 def test_two_servers_share_the_api_rate_limit(a_and_b):
