@@ -51,6 +51,7 @@ def coordinator_or_officers(case) -> list[User]:
 
 
 def case_link(case) -> str:
+    """The case page's absolute address (QA_PUBLIC_BASE_URL), for a message's link."""
     return public_url("reviews.case_detail", case_id=case.id)
 
 

@@ -31,6 +31,7 @@ def save_mail_preferences(actor, daily_digest: bool, opted_out) -> MailPreferenc
 
 
 def token_digest(token: str) -> str:
+    """The SHA-256 of a calendar token: the only form of it the database keeps."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 

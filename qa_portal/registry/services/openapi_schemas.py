@@ -33,14 +33,17 @@ def string(description: str = "", **keywords) -> dict:
 
 
 def integer(description: str = "", **keywords) -> dict:
+    """An integer schema, with its description and any further keywords (minimum, …)."""
     return {"type": "integer", **({"description": description} if description else {}), **keywords}
 
 
 def boolean(description: str = "") -> dict:
+    """A boolean schema with its description."""
     return {"type": "boolean", **({"description": description} if description else {})}
 
 
 def array(items: dict, description: str = "") -> dict:
+    """An array schema of the given items with its description."""
     return {"type": "array", "items": items, **({"description": description} if description else {})}
 
 
